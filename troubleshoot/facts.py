@@ -1,0 +1,125 @@
+"""The facts every step shares: symptoms and context, each with where it came from.
+
+Interview answers, detectors reading metrics and logs, the command line and chat queries
+all produce these objects, and the engine consumes nothing else. Keeping provenance on the
+fact (not in a side table) is what lets a guide say *why* it believes a symptom.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+ContextValue = str | int | float | bool
+
+
+class Origin(StrEnum):
+    """How a fact entered the engine."""
+
+    GIVEN = "given"  # command line or a facts file
+    ASKED = "asked"  # answered in the interview
+    DETECTED = "detected"  # found in a metrics file, log or probe
+    CHAT = "chat"  # understood from a chat query
+    IMPLIED = "implied"  # follows from another fact (e.g. loss-nan-sudden implies loss-nan)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One observation behind a detected fact: which file, series, step and value."""
+
+    source: str
+    detail: str
+    series: str | None = None
+    step: int | float | None = None
+    value: float | str | None = None
+    line: int | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Provenance:
+    origin: Origin
+    evidence: tuple[Evidence, ...] = ()
+    note: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"origin": self.origin.value}
+        if self.note:
+            out["note"] = self.note
+        if self.evidence:
+            out["evidence"] = [e.to_dict() for e in self.evidence]
+        return out
+
+
+GIVEN = Provenance(Origin.GIVEN)
+
+
+@dataclass(frozen=True)
+class SymptomFact:
+    """A symptom id from the vocabulary, known to be present or known to be absent."""
+
+    id: str
+    present: bool = True
+    provenance: Provenance = GIVEN
+
+
+@dataclass(frozen=True)
+class ContextFact:
+    """A context key (framework, batch_size, ...) and its value."""
+
+    key: str
+    value: ContextValue
+    provenance: Provenance = GIVEN
+
+
+Fact = SymptomFact | ContextFact
+
+
+@dataclass
+class FactSet:
+    """What is known about one run: at most one fact per symptom id and per context key.
+
+    A later fact about the same symptom or key replaces the earlier one, except that
+    detected evidence accumulates: two detectors seeing NaN keep both pieces of evidence.
+    """
+
+    symptoms: dict[str, SymptomFact] = field(default_factory=dict)
+    context: dict[str, ContextFact] = field(default_factory=dict)
+
+    def add(self, fact: Fact) -> None:
+        if isinstance(fact, SymptomFact):
+            old = self.symptoms.get(fact.id)
+            if old is not None and old.present == fact.present and old.provenance.evidence:
+                merged = old.provenance.evidence + tuple(
+                    e for e in fact.provenance.evidence if e not in old.provenance.evidence
+                )
+                fact = replace(fact, provenance=replace(fact.provenance, evidence=merged))
+            self.symptoms[fact.id] = fact
+        else:
+            self.context[fact.key] = fact
+
+    def extend(self, facts: Iterable[Fact]) -> FactSet:
+        for fact in facts:
+            self.add(fact)
+        return self
+
+    def forget(self, name: str) -> None:
+        """Drop what is known about a symptom id or context key (the interview's 'back')."""
+        self.symptoms.pop(name, None)
+        self.context.pop(name, None)
+
+    def knows(self, name: str) -> bool:
+        return name in self.symptoms or name in self.context
+
+    def present_symptoms(self) -> list[str]:
+        return [s.id for s in self.symptoms.values() if s.present]
+
+    def __iter__(self) -> Iterator[Fact]:
+        yield from self.symptoms.values()
+        yield from self.context.values()
+
+    def __len__(self) -> int:
+        return len(self.symptoms) + len(self.context)

@@ -1,0 +1,131 @@
+"""Read ``kb/`` into a :class:`KnowledgeBase`, with errors that name the file and field."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from troubleshoot.knowledge.schema import (
+    ContextKey,
+    ContextVocabulary,
+    Kind,
+    Lesson,
+    Source,
+    SourceRegistry,
+    Symptom,
+)
+
+
+M = TypeVar("M", bound=BaseModel)
+Item = TypeVar("Item", Lesson, Symptom)
+
+
+class KnowledgeBaseError(Exception):
+    """The knowledge base cannot be loaded; ``problems`` lists each as 'file: field: what'."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def default_kb_path() -> Path:
+    """``$TROUBLESHOOT_KB`` if set, else the ``kb/`` folder beside the package."""
+    env = os.environ.get("TROUBLESHOOT_KB")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "kb"
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    path: Path
+    lessons: dict[str, Lesson]
+    symptoms: dict[str, Symptom]
+    context: dict[str, ContextKey]
+    sources: dict[str, Source]
+
+    def diagnoses(self) -> list[Lesson]:
+        return [x for x in self.lessons.values() if x.kind is Kind.DIAGNOSIS]
+
+    def lesson_file(self, lesson_id: str) -> Path:
+        return self.path / "lessons" / f"{lesson_id}.yaml"
+
+    def supported_by(self, lesson_id: str) -> list[Lesson]:
+        """Practices and explainers that name ``lesson_id`` under ``supports``."""
+        return [x for x in self.lessons.values() if lesson_id in x.supports]
+
+    def lessons_for_symptom(self, symptom_id: str) -> list[Lesson]:
+        return [x for x in self.lessons.values() if symptom_id in x.symptoms]
+
+
+def _read_yaml(path: Path, problems: list[str]) -> object | None:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        problems.append(f"{path}: cannot read: {exc}")
+        return None
+
+
+def _describe(error: ValidationError) -> Iterable[str]:
+    for item in error.errors():
+        where = ".".join(str(p) for p in item["loc"]) or "(top level)"
+        yield f"{where}: {item['msg']}"
+
+
+def _validate(model: type[M], path: Path, problems: list[str]) -> M | None:
+    data = _read_yaml(path, problems)
+    if data is None:
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(f"{path}: {line}" for line in _describe(exc))
+        return None
+
+
+def _load_folder(folder: Path, model: type[Item], problems: list[str]) -> dict[str, Item]:
+    items: dict[str, Item] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        item = _validate(model, path, problems)
+        if item is None:
+            continue
+        if item.id != path.stem:
+            problems.append(f"{path}: id: '{item.id}' does not match the file name")
+        elif item.id in items:
+            problems.append(f"{path}: id: '{item.id}' is defined twice")
+        else:
+            items[item.id] = item
+    return items
+
+
+def load_kb(path: Path | None = None) -> KnowledgeBase:
+    """Load and validate the files of a knowledge base (cross-references are ``lint``'s job)."""
+    root = (path or default_kb_path()).resolve()
+    problems: list[str] = []
+    if not root.is_dir():
+        raise KnowledgeBaseError([f"{root}: no knowledge base folder here"])
+    lessons = _load_folder(root / "lessons", Lesson, problems)
+    symptoms = _load_folder(root / "symptoms", Symptom, problems)
+    vocab = _validate(ContextVocabulary, root / "context.yaml", problems)
+    registry = _validate(SourceRegistry, root / "sources.yaml", problems)
+    if problems:
+        raise KnowledgeBaseError(problems)
+    assert vocab is not None and registry is not None
+    return KnowledgeBase(
+        path=root,
+        lessons=lessons,
+        symptoms=symptoms,
+        context={k.key: k for k in vocab.keys},
+        sources={s.id: s for s in registry.sources},
+    )
+
+
+@cache
+def cached_kb(path: Path | None = None) -> KnowledgeBase:
+    """The knowledge base, loaded once per process and path."""
+    return load_kb(path)

@@ -1,0 +1,295 @@
+"""The shape of every knowledge-base file, as pydantic models.
+
+This module is the single definition of the format; ``docs/kb-format.md`` describes it
+for authors. Validation errors name the file and the field (see ``load.py``).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+LANGS = ("en", "zh")
+FRAMEWORKS = ("caffe", "pytorch", "tensorflow", "keras")
+
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    """A piece of prose in both languages (Markdown allowed)."""
+
+    en: str = Field(min_length=1)
+    zh: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class Phrases(Strict):
+    en: list[str] = Field(default_factory=list)
+    zh: list[str] = Field(default_factory=list)
+
+
+class Kind(StrEnum):
+    DIAGNOSIS = "diagnosis"
+    PRACTICE = "practice"
+    EXPLAINER = "explainer"
+
+
+# ---------------------------------------------------------------- conditions
+
+Scalar = str | int | float | bool
+
+
+class Compare(Strict):
+    """A numeric comparison on a context value, e.g. ``{lt: 16}``."""
+
+    lt: float | None = None
+    le: float | None = None
+    gt: float | None = None
+    ge: float | None = None
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Compare:
+        if all(v is None for v in (self.lt, self.le, self.gt, self.ge)):
+            raise ValueError("a comparison needs at least one of lt, le, gt, ge")
+        return self
+
+    def holds(self, value: object) -> bool:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False
+        return (
+            (self.lt is None or value < self.lt)
+            and (self.le is None or value <= self.le)
+            and (self.gt is None or value > self.gt)
+            and (self.ge is None or value >= self.ge)
+        )
+
+    def describe(self) -> str:
+        ops = {"lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+        return " and ".join(f"{ops[k]} {v:g}" for k, v in self.__dict__.items() if v is not None)
+
+
+class SymptomAtom(Strict):
+    """Holds when the symptom is known to be present."""
+
+    symptom: Id
+
+
+class ContextAtom(Strict):
+    """Holds when every listed key has a matching value.
+
+    A scalar must be equal, a list means any of, a mapping is a numeric comparison.
+    """
+
+    context: dict[str, Scalar | list[Scalar] | Compare] = Field(min_length=1)
+
+
+class AllOf(Strict):
+    all: list[Condition] = Field(min_length=1)
+
+
+class AnyOf(Strict):
+    any: list[Condition] = Field(min_length=1)
+
+
+class NoneOf(Strict):
+    none: list[Condition] = Field(min_length=1)
+
+
+Condition = SymptomAtom | ContextAtom | AllOf | AnyOf | NoneOf
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+NoneOf.model_rebuild()
+
+
+class Rule(Strict):
+    """One way of reaching a diagnosis: all of ``all``, one of ``any``, none of ``none``."""
+
+    id: Id
+    weight: float = Field(gt=0, le=1)
+    because: Text
+    all: list[Condition] = Field(default_factory=list)
+    any: list[Condition] = Field(default_factory=list)
+    none: list[Condition] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _positive_part(self) -> Rule:
+        if not self.all and not self.any:
+            raise ValueError("a rule needs at least one condition under 'all' or 'any'")
+        return self
+
+    def as_condition(self) -> AllOf:
+        parts: list[Condition] = list(self.all)
+        if self.any:
+            parts.append(AnyOf(any=self.any))
+        if self.none:
+            parts.append(NoneOf(none=self.none))
+        return AllOf(all=parts)
+
+
+# ---------------------------------------------------------------- lessons
+
+
+class Citation(Strict):
+    """A source id from ``kb/sources.yaml`` and, for the articles, a section of it."""
+
+    source: str
+    section: str | None = None
+
+    @classmethod
+    def parse(cls, ref: str) -> Citation:
+        source, _, section = ref.strip().partition(" ")
+        return cls(source=source, section=section or None)
+
+    def ref(self) -> str:
+        return f"{self.source} {self.section}" if self.section else self.source
+
+
+def _citations(value: object) -> object:
+    if isinstance(value, list):
+        return [Citation.parse(v) if isinstance(v, str) else v for v in value]
+    return value
+
+
+class Step(Strict):
+    """One remediation step; ``code`` gives framework equivalents, ``cite`` its support."""
+
+    text: Text
+    code: dict[Literal["caffe", "pytorch", "tensorflow", "keras"], str] = Field(
+        default_factory=dict
+    )
+    cite: list[Citation] = Field(default_factory=list)
+    beyond_sources: bool = False
+
+    _parse_cite = field_validator("cite", mode="before")(_citations)
+
+    @model_validator(mode="after")
+    def _supported(self) -> Step:
+        if not self.cite and not self.beyond_sources:
+            raise ValueError("a step needs 'cite' or 'beyond_sources: true'")
+        return self
+
+
+class Example(Strict):
+    """A fact set used as a test case for the lesson's rules."""
+
+    symptoms: list[Id] = Field(default_factory=list)
+    absent: list[Id] = Field(default_factory=list)
+    context: dict[str, Scalar] = Field(default_factory=dict)
+    note: str = ""
+
+
+class Examples(Strict):
+    rank_first: list[Example] = Field(default_factory=list)
+    not_first: list[Example] = Field(default_factory=list)
+    no_fire: list[Example] = Field(default_factory=list)
+
+
+class Lesson(Strict):
+    id: Id
+    kind: Kind
+    title: Text
+    summary: Text
+    sources: list[Citation] = Field(min_length=1)
+    symptoms: list[Id] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
+    explanation: Text
+    caveats: Text | None = None
+    steps: list[Step] = Field(default_factory=list)
+    supports: list[Id] = Field(default_factory=list)
+    related: list[Id] = Field(default_factory=list)
+    examples: Examples = Field(default_factory=Examples)
+
+    _parse_sources = field_validator("sources", mode="before")(_citations)
+
+    @model_validator(mode="after")
+    def _kind_fits(self) -> Lesson:
+        if self.kind is Kind.DIAGNOSIS:
+            if not self.rules:
+                raise ValueError("a diagnosis needs at least one rule")
+            if not self.steps:
+                raise ValueError("a diagnosis needs at least one remediation step")
+            if not self.examples.rank_first:
+                raise ValueError("a diagnosis needs at least one 'rank_first' example")
+        elif self.rules:
+            raise ValueError(f"a {self.kind.value} lesson has no rules; use 'supports' instead")
+        ids = [r.id for r in self.rules]
+        if len(ids) != len(set(ids)):
+            raise ValueError("rule ids must be unique within a lesson")
+        return self
+
+
+# ---------------------------------------------------------------- symptoms
+
+
+class Via(StrEnum):
+    METRICS = "metrics"
+    LOG = "log"
+    PROBES = "probes"
+    QUESTION = "question"
+
+
+class Symptom(Strict):
+    id: Id
+    title: Text
+    definition: Text
+    check: Text
+    question: Text
+    phrases: Phrases
+    via: list[Via] = Field(min_length=1)
+    implies: list[Id] = Field(default_factory=list)
+    detection: Text | None = None
+
+
+# ---------------------------------------------------------------- context vocabulary
+
+
+class Choice(Strict):
+    value: Scalar
+    label: Text
+    synonyms: list[str] = Field(default_factory=list)
+
+
+class ContextKey(Strict):
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z_]*$")]
+    type: Literal["choice", "boolean", "number", "integer"]
+    question: Text
+    why: Text
+    choices: list[Choice] = Field(default_factory=list)
+    unit: Text | None = None
+
+    @model_validator(mode="after")
+    def _choices_fit(self) -> ContextKey:
+        if self.type == "choice" and not self.choices:
+            raise ValueError("a 'choice' key needs choices")
+        return self
+
+
+class ContextVocabulary(Strict):
+    keys: list[ContextKey]
+
+
+# ---------------------------------------------------------------- sources
+
+
+class Source(Strict):
+    id: str
+    title: str
+    author: str
+    kind: Literal["article", "reference"]
+    language: str
+    url: str | None = None
+    file: str | None = None
+    note: Text | None = None
+    sections: dict[str, Text] = Field(default_factory=dict)
+
+
+class SourceRegistry(Strict):
+    sources: list[Source]

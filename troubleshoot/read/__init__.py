@@ -1,0 +1,1 @@
+"""Read what users have (logs, metric files, run folders) into :class:`RunData`."""

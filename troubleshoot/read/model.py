@@ -1,0 +1,96 @@
+"""What every reader produces and every detector consumes.
+
+Readers stream their input and keep only these compact structures: series as growing
+arrays of floats, error events, and per-layer statistics, so memory stays bounded by the
+number of logged points rather than by the size of the file.
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass, field
+
+# Canonical series names. Readers map what a file calls a series ("loss", "train_loss",
+# "Train net output #0: loss", "val_loss", "Test net output #1: loss", "lr", ...) onto these
+# where they can, and keep any other series under its own (lower-cased) name.
+TRAIN_LOSS = "train/loss"
+VAL_LOSS = "val/loss"
+TRAIN_ACC = "train/acc"
+VAL_ACC = "val/acc"
+TEST_LOSS = "test/loss"
+TEST_ACC = "test/acc"
+LEARNING_RATE = "lr"
+KL = "kl"
+
+
+@dataclass
+class Series:
+    """One metric over steps (or epochs, if the file has no steps: ``unit`` says which)."""
+
+    name: str
+    unit: str = "step"  # "step", "iteration" or "epoch"
+    steps: array = field(default_factory=lambda: array("d"))
+    values: array = field(default_factory=lambda: array("d"))
+    lines: array = field(default_factory=lambda: array("q"))  # source line per point, 0 if none
+
+    def append(self, step: float, value: float, line: int = 0) -> None:
+        self.steps.append(step)
+        self.values.append(value)
+        self.lines.append(line)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+@dataclass(frozen=True)
+class LogEvent:
+    """A recognised error or signature in text output, tied to its line."""
+
+    kind: str  # a symptom id when the event establishes one (e.g. "error-cuda-oom")
+    line: int
+    text: str
+
+
+@dataclass
+class LayerStats:
+    """Per-layer statistics (Caffe ``debug_info`` or a user's own per-layer CSV/JSONL).
+
+    ``norms[(layer, blob, phase)]`` is a series of the blob's norm over iterations, where
+    phase is "forward-data", "backward-diff", "param-data" or "param-diff". Readers may
+    keep only a bounded window per key; ``zero_fraction`` holds a user-logged share of zero
+    activations per layer when a file has it.
+    """
+
+    norms: dict[tuple[str, str, str], Series] = field(default_factory=dict)
+    zero_fraction: dict[str, Series] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)  # layers in forward order, as first seen
+
+    def series(self, layer: str, blob: str, phase: str) -> Series:
+        key = (layer, blob, phase)
+        if key not in self.norms:
+            self.norms[key] = Series(name=f"{layer}/{blob}/{phase}", unit="iteration")
+            if layer not in self.order:
+                self.order.append(layer)
+        return self.norms[key]
+
+
+@dataclass
+class RunData:
+    """Everything read from one run: one file, one run folder, or one run of several in a file."""
+
+    source: str  # the path it came from (plus "#run-N" when a file holds several runs)
+    format: str  # e.g. "caffe-glog", "keras-csv", "lightning-csv", "tensorboard", "text"
+    series: dict[str, Series] = field(default_factory=dict)
+    events: list[LogEvent] = field(default_factory=list)
+    layers: LayerStats = field(default_factory=LayerStats)
+    context: dict[str, str | int | float | bool] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def get(self, name: str, unit: str = "step") -> Series:
+        if name not in self.series:
+            self.series[name] = Series(name=name, unit=unit)
+        return self.series[name]
+
+
+class UnreadableInput(Exception):
+    """The input is not something troubleshoot can read; the message says what it is."""
