@@ -22,7 +22,6 @@ from troubleshoot.knowledge.schema import (
     Symptom,
 )
 
-
 M = TypeVar("M", bound=BaseModel)
 Item = TypeVar("Item", Lesson, Symptom)
 
@@ -125,7 +124,11 @@ def load_kb(path: Path | None = None) -> KnowledgeBase:
     )
 
 
-@cache
 def cached_kb(path: Path | None = None) -> KnowledgeBase:
-    """The knowledge base, loaded once per process and path."""
+    """The knowledge base, loaded once per process and folder."""
+    return _load_once((path or default_kb_path()).resolve())
+
+
+@cache
+def _load_once(path: Path) -> KnowledgeBase:
     return load_kb(path)

@@ -1,0 +1,47 @@
+"""Shared test helpers: the small test knowledge base and running the real CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from troubleshoot.knowledge.load import KnowledgeBase, load_kb
+
+TESTS = Path(__file__).parent
+MINI_KB = TESTS / "fixtures" / "kb-mini"
+REPO = TESTS.parent
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def mini_kb() -> KnowledgeBase:
+    return load_kb(MINI_KB)
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path) -> Path:
+    """A writable copy of the test knowledge base, for breaking it on purpose."""
+    target = tmp_path / "kb"
+    shutil.copytree(MINI_KB, target)
+    return target
+
+
+def run_cli(
+    *args: str, input: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
+    """Run the real ``troubleshoot`` command in a child process."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "200"}
+    return subprocess.run(
+        [sys.executable, "-m", "troubleshoot", *args],
+        capture_output=True,
+        text=True,
+        input=input,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+    )

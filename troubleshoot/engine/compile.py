@@ -1,0 +1,136 @@
+"""Compile the knowledge base's YAML conditions into experta rules, once per process.
+
+Each rule of each diagnosis lesson becomes one experta ``Rule``. Positive atoms bind the
+fact they match (``AS.f3 << Symptom(...)``) so that, when the rule fires, the engine knows
+exactly which facts it rests on; that list is the "how" explanation. Negations are pushed
+down to single patterns (De Morgan), which is the form experta's RETE handles reliably.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from troubleshoot.engine._experta import AND, AS, NOT, OR, Fact, KnowledgeEngine, P, Rule
+from troubleshoot.knowledge.load import KnowledgeBase, cached_kb
+from troubleshoot.knowledge.schema import (
+    AllOf,
+    AnyOf,
+    Compare,
+    Condition,
+    ContextAtom,
+    Scalar,
+    SymptomAtom,
+)
+
+
+class SymptomF(Fact):
+    """experta fact: ``id`` (symptom id) and ``present`` (True/False)."""
+
+
+class ContextF(Fact):
+    """experta fact: ``key`` (context key) and ``value``."""
+
+
+def _value_test(expected: Scalar | list[Scalar] | Compare) -> object:
+    if isinstance(expected, Compare):
+        return P(expected.holds)
+    if isinstance(expected, list):
+        allowed = frozenset(expected)
+        return P(lambda value: value in allowed)
+    return expected
+
+
+@dataclass
+class _Compiler:
+    names: Callable[[], str] = field(default_factory=lambda: _name_counter())
+
+    def positive(self, cond: Condition) -> object:
+        if isinstance(cond, SymptomAtom):
+            return getattr(AS, self.names()) << SymptomF(id=cond.symptom, present=True)
+        if isinstance(cond, ContextAtom):
+            patterns = [
+                getattr(AS, self.names()) << ContextF(key=key, value=_value_test(expected))
+                for key, expected in cond.context.items()
+            ]
+            return patterns[0] if len(patterns) == 1 else AND(*patterns)
+        if isinstance(cond, AllOf):
+            return AND(*(self.positive(c) for c in cond.all))
+        if isinstance(cond, AnyOf):
+            return OR(*(self.positive(c) for c in cond.any))
+        return AND(*(self.negative(c) for c in cond.none))
+
+    def negative(self, cond: Condition) -> object:
+        """The negation of ``cond``, with NOT only in front of single patterns."""
+        if isinstance(cond, SymptomAtom):
+            return NOT(SymptomF(id=cond.symptom, present=True))
+        if isinstance(cond, ContextAtom):
+            negated = [
+                NOT(ContextF(key=key, value=_value_test(expected)))
+                for key, expected in cond.context.items()
+            ]
+            return negated[0] if len(negated) == 1 else OR(*negated)
+        if isinstance(cond, AllOf):
+            return OR(*(self.negative(c) for c in cond.all))
+        if isinstance(cond, AnyOf):
+            return AND(*(self.negative(c) for c in cond.any))
+        return OR(*(self.positive(c) for c in cond.none))
+
+
+def _name_counter() -> Callable[[], str]:
+    counter = itertools.count()
+    return lambda: f"f{next(counter)}"
+
+
+@dataclass(frozen=True)
+class RuleRef:
+    lesson_id: str
+    rule_id: str
+
+    def __str__(self) -> str:
+        return f"{self.lesson_id}/{self.rule_id}"
+
+
+class DiagnosisEngine(KnowledgeEngine):
+    """A KnowledgeEngine that records every firing with the facts it matched."""
+
+    firings: list[tuple[RuleRef, list[Fact]]]
+
+    def reset(self, **kwargs: object) -> None:
+        self.firings = []
+        super().reset(**kwargs)
+
+    def record(self, ref: RuleRef, matched: list[Fact]) -> None:
+        self.firings.append((ref, matched))
+
+
+def _action(ref: RuleRef) -> Callable[..., None]:
+    def fire(engine: DiagnosisEngine, **bound: Fact) -> None:
+        engine.record(ref, list(bound.values()))
+
+    fire.__name__ = str(ref)
+    return fire
+
+
+def compile_rules(kb: KnowledgeBase) -> type[DiagnosisEngine]:
+    """Build an engine class whose rules are the knowledge base's diagnosis rules."""
+    members: dict[str, object] = {}
+    for lesson in kb.diagnoses():
+        for rule in lesson.rules:
+            ref = RuleRef(lesson.id, rule.id)
+            compiled = _Compiler().positive(rule.as_condition())
+            members[f"rule_{len(members)}"] = Rule(compiled)(_action(ref))
+    return type("CompiledKnowledgeBase", (DiagnosisEngine,), members)
+
+
+def engine_class(kb_path: Path | None = None) -> type[DiagnosisEngine]:
+    """The compiled engine class for a knowledge base, built once per process and folder."""
+    return _compile_once(cached_kb(kb_path).path)
+
+
+@cache
+def _compile_once(path: Path) -> type[DiagnosisEngine]:
+    return compile_rules(cached_kb(path))

@@ -1,0 +1,132 @@
+"""Turn a FactSet into ranked diagnoses, each with the rules that fired and why."""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from troubleshoot.engine.compile import ContextF, DiagnosisEngine, SymptomF, engine_class
+from troubleshoot.facts import Fact, FactSet, Origin, Provenance, SymptomFact
+from troubleshoot.knowledge.load import KnowledgeBase, cached_kb
+from troubleshoot.knowledge.schema import Lesson, Rule
+
+
+@dataclass(frozen=True)
+class FiredRule:
+    """One rule that fired: the lesson's rule, its weight, and the facts it matched."""
+
+    lesson_id: str
+    rule: Rule
+    matched: tuple[Fact, ...]
+
+    @property
+    def ref(self) -> str:
+        return f"{self.lesson_id}/{self.rule.id}"
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    lesson: Lesson
+    score: float
+    fired: tuple[FiredRule, ...]
+
+    @property
+    def id(self) -> str:
+        return self.lesson.id
+
+
+@dataclass
+class Result:
+    facts: FactSet
+    diagnoses: list[Diagnosis] = field(default_factory=list)
+
+    def top(self) -> Diagnosis | None:
+        return self.diagnoses[0] if self.diagnoses else None
+
+    def rank_of(self, lesson_id: str) -> int | None:
+        """1-based rank of a lesson, or None if it did not fire."""
+        for rank, diagnosis in enumerate(self.diagnoses, 1):
+            if diagnosis.id == lesson_id:
+                return rank
+        return None
+
+
+def with_implications(kb: KnowledgeBase, facts: FactSet) -> FactSet:
+    """Add symptoms that known-present symptoms imply (``implies`` in kb/symptoms)."""
+    out = FactSet(dict(facts.symptoms), dict(facts.context))
+    pending = [s for s in facts.symptoms.values() if s.present]
+    while pending:
+        source = pending.pop()
+        symptom = kb.symptoms.get(source.id)
+        for implied in symptom.implies if symptom else ():
+            if implied not in out.symptoms:
+                note = f"implied by {source.id}"
+                fact = SymptomFact(implied, True, Provenance(Origin.IMPLIED, note=note))
+                out.add(fact)
+                pending.append(fact)
+    return out
+
+
+def combine(weights: list[float]) -> float:
+    """Certainty-factor combination of positive evidence (MYCIN): 1 - prod(1 - w)."""
+    return 1.0 - math.prod(1.0 - w for w in weights)
+
+
+class _EnginePool(threading.local):
+    """One experta engine per thread: experta rules keep a pointer to their engine."""
+
+    engines: dict[Path, DiagnosisEngine]
+
+    def __init__(self) -> None:
+        self.engines = {}
+
+    def get(self, kb_path: Path) -> DiagnosisEngine:
+        if kb_path not in self.engines:
+            self.engines[kb_path] = engine_class(kb_path)()
+        return self.engines[kb_path]
+
+
+_POOL = _EnginePool()
+
+
+def _run(engine: DiagnosisEngine, facts: FactSet) -> list[tuple[str, str, list[dict]]]:
+    engine.reset()
+    for symptom in facts.symptoms.values():
+        engine.declare(SymptomF(id=symptom.id, present=symptom.present))
+    for context in facts.context.values():
+        engine.declare(ContextF(key=context.key, value=context.value))
+    engine.run()
+    return [(ref.lesson_id, ref.rule_id, matched) for ref, matched in engine.firings]
+
+
+def _fact_for(facts: FactSet, matched: dict) -> Fact:
+    if isinstance(matched, SymptomF):
+        return facts.symptoms[matched["id"]]
+    return facts.context[matched["key"]]
+
+
+def diagnose(facts: FactSet, kb_path: Path | None = None) -> Result:
+    """Run every diagnosis rule over ``facts``; rank lessons by combined rule weight."""
+    kb = cached_kb(kb_path)
+    facts = with_implications(kb, facts)
+    fired: dict[str, dict[str, FiredRule]] = {}
+    for lesson_id, rule_id, matched in _run(_POOL.get(kb.path), facts):
+        lesson = kb.lessons[lesson_id]
+        rule = next(r for r in lesson.rules if r.id == rule_id)
+        matched_facts = tuple(dict.fromkeys(_fact_for(facts, m) for m in matched))
+        previous = fired.setdefault(lesson_id, {}).get(rule_id)
+        # An OR inside a rule can fire it more than once; keep the richest match.
+        if previous is None or len(matched_facts) > len(previous.matched):
+            fired[lesson_id][rule_id] = FiredRule(lesson_id, rule, matched_facts)
+    diagnoses = [
+        Diagnosis(
+            lesson=kb.lessons[lesson_id],
+            score=combine([f.rule.weight for f in rules.values()]),
+            fired=tuple(sorted(rules.values(), key=lambda f: -f.rule.weight)),
+        )
+        for lesson_id, rules in fired.items()
+    ]
+    diagnoses.sort(key=lambda d: (-d.score, -max(len(f.matched) for f in d.fired), d.id))
+    return Result(facts=facts, diagnoses=diagnoses)

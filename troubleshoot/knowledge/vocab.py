@@ -1,0 +1,103 @@
+"""Turn what people type (ids, synonyms, numbers as text) into vocabulary facts.
+
+Every front end funnels user-supplied ids and values through here, so a typo gets the
+same clear error with the closest valid ids whether it came from the command line, a
+facts file, an interview answer file or a chat message.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+
+from troubleshoot.facts import GIVEN, ContextFact, ContextValue, FactSet, Provenance, SymptomFact
+from troubleshoot.knowledge.load import KnowledgeBase
+from troubleshoot.knowledge.schema import ContextKey
+
+
+class UnknownTerm(ValueError):
+    """An id or value outside the vocabulary; the message names the closest valid ones."""
+
+
+def _closest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.5)
+    return f" Did you mean: {', '.join(close)}?" if close else ""
+
+
+def symptom_id(kb: KnowledgeBase, word: str) -> str:
+    if word in kb.symptoms:
+        return word
+    raise UnknownTerm(f"unknown symptom '{word}'.{_closest(word, kb.symptoms)}")
+
+
+def lesson_id(kb: KnowledgeBase, word: str) -> str:
+    if word in kb.lessons:
+        return word
+    raise UnknownTerm(f"unknown lesson '{word}'.{_closest(word, kb.lessons)}")
+
+
+def context_key(kb: KnowledgeBase, word: str) -> ContextKey:
+    key = kb.context.get(word.strip().lower().replace("-", "_"))
+    if key is None:
+        raise UnknownTerm(f"unknown context key '{word}'.{_closest(word, kb.context)}")
+    return key
+
+
+_TRUE = {"true", "yes", "y", "1", "on", "是", "有"}
+_FALSE = {"false", "no", "n", "0", "off", "否", "没有", "无"}
+
+
+def context_value(key: ContextKey, raw: object) -> ContextValue:
+    """Validate ``raw`` for ``key``: choices by value or synonym, numbers, booleans."""
+    text = str(raw).strip()
+    if key.type == "boolean":
+        if isinstance(raw, bool):
+            return raw
+        if text.lower() in _TRUE | _FALSE:
+            return text.lower() in _TRUE
+        raise UnknownTerm(f"{key.key} takes true or false, not '{text}'.")
+    if key.type in ("number", "integer"):
+        try:
+            number = float(text.replace(",", "").replace("_", ""))
+        except ValueError:
+            raise UnknownTerm(f"{key.key} takes a number, not '{text}'.") from None
+        if key.type == "integer":
+            if not number.is_integer():
+                raise UnknownTerm(f"{key.key} takes a whole number, not '{text}'.")
+            return int(number)
+        return number
+    lowered = text.lower()
+    for choice in key.choices:
+        if lowered == str(choice.value) or lowered in (s.lower() for s in choice.synonyms):
+            return choice.value
+    values = [str(c.value) for c in key.choices]
+    raise UnknownTerm(
+        f"{key.key} takes one of {', '.join(values)}, not '{text}'.{_closest(lowered, values)}"
+    )
+
+
+def build_facts(
+    kb: KnowledgeBase,
+    symptoms: Iterable[str] = (),
+    context: Mapping[str, object] | None = None,
+    absent: Iterable[str] = (),
+    provenance: Provenance = GIVEN,
+) -> FactSet:
+    """A FactSet from user-supplied words, validated against the vocabulary."""
+    facts = FactSet()
+    for word in symptoms:
+        facts.add(SymptomFact(symptom_id(kb, word), True, provenance))
+    for word in absent:
+        facts.add(SymptomFact(symptom_id(kb, word), False, provenance))
+    for word, raw in (context or {}).items():
+        key = context_key(kb, word)
+        facts.add(ContextFact(key.key, context_value(key, raw), provenance))
+    return facts
+
+
+def parse_assignment(text: str) -> tuple[str, str]:
+    """Split ``key=value`` as given with ``--context``."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip() or not value.strip():
+        raise UnknownTerm(f"context must look like key=value, not '{text}'.")
+    return key.strip(), value.strip()
