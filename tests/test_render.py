@@ -1,0 +1,75 @@
+"""Guides: observed facts with evidence, causes in order, steps with code, numbered sources."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import MINI_KB
+
+from troubleshoot.engine.diagnose import diagnose
+from troubleshoot.facts import ContextFact, Evidence, FactSet, Origin, Provenance, SymptomFact
+from troubleshoot.render.guide import render_guide
+from troubleshoot.render.html import html_page
+from troubleshoot.render.pages import lesson_page, symptom_page
+
+
+def nan_facts() -> FactSet:
+    evidence = Evidence(
+        source="train.log", detail="first NaN", series="train/loss", step=80, value="nan", line=12
+    )
+    fs = FactSet()
+    fs.add(SymptomFact("loss-nan", True, Provenance(Origin.DETECTED, (evidence,))))
+    fs.add(SymptomFact("loss-diverging"))
+    fs.add(ContextFact("framework", "pytorch"))
+    return fs
+
+
+def test_guide_lists_evidence_causes_steps_and_sources(mini_kb):
+    guide = render_guide(diagnose(nan_facts(), MINI_KB), mini_kb, "en")
+    assert "first NaN (`train.log`, `train/loss`, step 80, nan, line 12)" in guide
+    assert "### 1. Exploding gradients" in guide
+    assert "`exploding/grows-then-nan`" in guide
+    # the user's framework comes first among the code equivalents
+    assert guide.index("PyTorch:") < guide.index("Caffe:")
+    assert "*(our addition, beyond the articles)*" in guide
+    assert "Clip gradients (`clip-practice`)" in guide  # practice that supports it
+
+
+def test_citation_numbers_resolve_to_the_source_list(mini_kb):
+    fs = nan_facts()
+    fs.add(ContextFact("loss", "ctc"))
+    guide = render_guide(diagnose(fs, MINI_KB), mini_kb, "en")
+    body, sources = guide.split("## Sources")
+    used = {int(n) for n in re.findall(r"\[(\d+)\]", body)}
+    listed = re.findall(r"^(\d+)\. ", sources, re.M)
+    assert used == {int(n) for n in listed} == set(range(1, len(listed) + 1))
+    assert "section 8: Item 8: NaN with CTC loss" in sources
+
+
+def test_chinese_guide(mini_kb):
+    guide = render_guide(diagnose(nan_facts(), MINI_KB), mini_kb, "zh")
+    assert guide.startswith("# 故障排查指南")
+    assert "梯度爆炸" in guide and "学习率降低十倍。" in guide and "参考来源" in guide
+
+
+def test_no_diagnosis_says_so_and_points_to_self_checks(mini_kb):
+    fs = FactSet()
+    fs.add(SymptomFact("overfitting"))
+    guide = render_guide(diagnose(fs, MINI_KB), mini_kb, "en")
+    assert "None of the knowledge base's rules fits" in guide
+    assert "**Overfitting**: Look at the curve." in guide
+
+
+def test_html_escapes_and_renders(mini_kb):
+    page = html_page("# T\n\n<script>alert(1)</script>\n\n- a", "T", "zh")
+    assert '<html lang="zh">' in page and "<h1>T</h1>" in page
+    assert "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_reference_pages(mini_kb):
+    page = lesson_page(mini_kb, mini_kb.lessons["small-bn"], "en")
+    assert "`uses_batchnorm = True` and `batch_size < 16`" in page
+    assert "not `loss-diverging`" in page
+    assert "Group Normalization" in page  # outside reference in the source list
+    symptom = symptom_page(mini_kb, mini_kb.symptoms["loss-nan"], "zh")
+    assert "loss 为 NaN" in symptom and "CTC 缺少 blank" in symptom

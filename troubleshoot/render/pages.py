@@ -1,0 +1,36 @@
+"""Reference pages for one lesson or symptom (``kb show``; the docs site reuses them)."""
+
+from __future__ import annotations
+
+from troubleshoot.knowledge.load import KnowledgeBase
+from troubleshoot.knowledge.schema import Lesson, Symptom
+from troubleshoot.render.guide import CitationIndex
+from troubleshoot.render.i18n import check_lang
+from troubleshoot.render.rules_text import rule_text
+from troubleshoot.render.templating import environment, framework_snippets
+
+
+def lesson_page(kb: KnowledgeBase, lesson: Lesson, lang: str = "en") -> str:
+    check_lang(lang)
+    return (
+        environment()
+        .get_template("lesson.md.j2")
+        .render(
+            kb=kb,
+            lesson=lesson,
+            lang=lang,
+            cites=CitationIndex(kb, lang),
+            rule_text=lambda rule: rule_text(rule, lang),
+            sorted_code=framework_snippets,
+            supported_by=kb.supported_by(lesson.id),
+        )
+    )
+
+
+def symptom_page(kb: KnowledgeBase, symptom: Symptom, lang: str = "en") -> str:
+    check_lang(lang)
+    return (
+        environment()
+        .get_template("symptom.md.j2")
+        .render(kb=kb, symptom=symptom, lang=lang, lessons=kb.lessons_for_symptom(symptom.id))
+    )

@@ -1,0 +1,46 @@
+"""The jinja2 environment and helpers shared by every Markdown template."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import jinja2
+
+from troubleshoot.knowledge.schema import Step
+
+FRAMEWORK_NAMES = {
+    "caffe": "Caffe",
+    "pytorch": "PyTorch",
+    "tensorflow": "TensorFlow",
+    "keras": "Keras",
+}
+CODE_LANGUAGE = {
+    "caffe": "protobuf",
+    "pytorch": "python",
+    "tensorflow": "python",
+    "keras": "python",
+}
+
+
+def _indent(text: str, width: int = 3) -> str:
+    """Indent code under a numbered list item so Markdown keeps it inside the item."""
+    return "\n".join((" " * width + line) if line else "" for line in str(text).splitlines())
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("troubleshoot.render", "templates"),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["indent_md"] = _indent
+    return env
+
+
+def framework_snippets(step: Step, framework: object) -> list[tuple[str, str, str]]:
+    """(display name, code language, code) per framework, the user's framework first."""
+    items = sorted(step.code.items(), key=lambda kv: (kv[0] != framework, kv[0]))
+    return [(FRAMEWORK_NAMES[name], CODE_LANGUAGE[name], code.rstrip()) for name, code in items]
