@@ -1,0 +1,76 @@
+"""The real ``troubleshoot`` command in a child process, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import MINI_KB, run_cli
+
+
+def mini(*args: str):
+    return run_cli(*args, "--kb", str(MINI_KB))
+
+
+def test_diagnose_json_contract():
+    done = mini("diagnose", "-s", "loss-nan", "-c", "loss=CTCLoss", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["schema_version"] == 1
+    assert [s["id"] for s in out["symptoms"]] == ["loss-nan"]
+    assert out["context"] == [{"key": "loss", "value": "ctc", "provenance": {"origin": "given"}}]
+    first = out["diagnoses"][0]
+    assert first["id"] == "ctc" and first["rank"] == 1 and first["kind"] == "diagnosis"
+    assert first["fired_rules"][0]["id"] == "ctc/ctc-nan"
+    assert {"symptom": "loss-nan", "present": True} in first["fired_rules"][0]["matched_facts"]
+    assert first["citations"][0]["source"] == "001" and first["citations"][0]["section"] == "8"
+    assert out["guide"].startswith("# Troubleshooting guide")
+
+
+def test_facts_file_and_command_line_combine(tmp_path):
+    facts = tmp_path / "facts.yaml"
+    facts.write_text("symptoms: [loss-nan-sudden]\ncontext: {uses_batchnorm: yes, batch_size: 8}\n")
+    done = mini("diagnose", "--facts", str(facts), "-c", "framework=torch", "-f", "json")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["diagnoses"][0]["id"] == "small-bn"
+    assert {c["key"]: c["value"] for c in out["context"]} == {
+        "uses_batchnorm": True,
+        "batch_size": 8,
+        "framework": "pytorch",
+    }
+
+
+def test_unknown_ids_get_the_closest_valid_ones():
+    done = mini("diagnose", "-s", "loss-nann")
+    assert done.returncode == 2
+    assert "unknown symptom 'loss-nann'" in done.stderr and "loss-nan" in done.stderr
+    done = mini("diagnose", "-s", "loss-nan", "-c", "framwork=caffe")
+    assert done.returncode == 2 and "Did you mean: framework?" in done.stderr
+    done = mini("diagnose", "-s", "loss-nan", "-c", "batch_size=eight")
+    assert done.returncode == 2 and "batch_size takes a number" in done.stderr
+
+
+def test_bad_facts_file_is_a_clear_error(tmp_path):
+    facts = tmp_path / "facts.yaml"
+    facts.write_bytes(b"\xff\xfe garbage: [")
+    done = mini("diagnose", "--facts", str(facts))
+    assert done.returncode == 2 and "cannot read the facts file" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_output_file_in_html_and_chinese(tmp_path):
+    target = tmp_path / "guide.html"
+    done = mini("diagnose", "-s", "loss-nan", "--lang", "zh", "-f", "html", "-o", str(target))
+    assert done.returncode == 0, done.stderr
+    page = target.read_text(encoding="utf-8")
+    assert '<html lang="zh">' in page and "<h1>故障排查指南</h1>" in page
+
+
+def test_kb_list_and_show():
+    listed = mini("kb", "list", "--kind", "diagnosis")
+    assert listed.returncode == 0
+    assert "ctc" in listed.stdout and "clip-practice" not in listed.stdout
+    shown = mini("kb", "show", "ctc")
+    assert shown.returncode == 0 and shown.stdout.startswith("# CTC without blank")
+    missing = mini("kb", "show", "ctcc")
+    assert missing.returncode == 2 and "Did you mean: ctc?" in missing.stderr

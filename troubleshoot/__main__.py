@@ -1,0 +1,3 @@
+from troubleshoot.frontends.cli import app
+
+app(prog_name="troubleshoot")

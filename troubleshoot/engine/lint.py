@@ -1,0 +1,299 @@
+"""``troubleshoot kb lint``: everything that can be wrong with a knowledge base.
+
+Schema errors come from loading; this adds what a schema cannot see: references between
+files, the context vocabulary, Chinese text that is really Chinese, rules that can fire,
+each lesson's own examples, and coverage of the shared catalogues.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel
+
+from troubleshoot.engine.compile import compile_rules
+from troubleshoot.engine.diagnose import diagnose
+from troubleshoot.facts import ContextFact, FactSet, SymptomFact
+from troubleshoot.knowledge.load import KnowledgeBase, KnowledgeBaseError, load_kb
+from troubleshoot.knowledge.schema import (
+    AllOf,
+    AnyOf,
+    Citation,
+    Compare,
+    Condition,
+    ContextAtom,
+    Example,
+    Kind,
+    Lesson,
+    Rule,
+    SymptomAtom,
+    Text,
+)
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass
+class LintReport:
+    errors: list[str] = field(default_factory=list)
+    coverage: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def default_catalogue() -> Path:
+    """``../shared`` beside the repository, where the lesson and symptom catalogues live."""
+    return Path(__file__).resolve().parents[3] / "shared"
+
+
+# ---------------------------------------------------------------- examples
+
+
+def example_facts(example: Example) -> FactSet:
+    facts = FactSet()
+    facts.extend(SymptomFact(s) for s in example.symptoms)
+    facts.extend(SymptomFact(s, present=False) for s in example.absent)
+    facts.extend(ContextFact(k, v) for k, v in example.context.items())
+    return facts
+
+
+def check_example(kb: KnowledgeBase, lesson: Lesson, example: Example, expect: str) -> str | None:
+    """None if the example behaves as ``expect`` says (rank_first/not_first/no_fire)."""
+    result = diagnose(example_facts(example), kb.path)
+    rank = result.rank_of(lesson.id)
+    ranking = ", ".join(f"{d.id} {d.score:.2f}" for d in result.diagnoses[:4]) or "nothing fired"
+    if expect == "rank_first" and rank != 1:
+        return f"should rank first but ranks {rank or 'nowhere'} ({ranking})"
+    if expect == "not_first" and rank == 1:
+        return f"should not rank first but does ({ranking})"
+    if expect == "no_fire" and rank is not None:
+        return f"should not fire but ranks {rank} ({ranking})"
+    return None
+
+
+def iter_examples(kb: KnowledgeBase) -> Iterator[tuple[Lesson, str, int, Example]]:
+    for lesson in kb.diagnoses():
+        for expect in ("rank_first", "not_first", "no_fire"):
+            for n, example in enumerate(getattr(lesson.examples, expect), 1):
+                yield lesson, expect, n, example
+
+
+# ---------------------------------------------------------------- witnesses
+
+
+def _witness_value(expected: object) -> object:
+    if isinstance(expected, Compare):
+        if expected.ge is not None:
+            return expected.ge
+        if expected.le is not None:
+            return expected.le
+        if expected.gt is not None:
+            return expected.gt + (1 if expected.lt is None or expected.lt > expected.gt + 1 else 0)
+        assert expected.lt is not None
+        return expected.lt - 1 if expected.lt >= 1 else expected.lt / 2
+    return expected[0] if isinstance(expected, list) else expected
+
+
+def witness(cond: Condition, facts: FactSet) -> None:
+    """Add facts that make ``cond`` true in a closed world (first branch of every 'any')."""
+    if isinstance(cond, SymptomAtom):
+        facts.add(SymptomFact(cond.symptom))
+    elif isinstance(cond, ContextAtom):
+        for key, expected in cond.context.items():
+            facts.add(ContextFact(key, _witness_value(expected)))  # type: ignore[arg-type]
+    elif isinstance(cond, AllOf):
+        for child in cond.all:
+            witness(child, facts)
+    elif isinstance(cond, AnyOf):
+        witness(cond.any[0], facts)
+
+
+# ---------------------------------------------------------------- checks
+
+
+def _texts(obj: object, where: str) -> Iterator[tuple[str, Text]]:
+    if isinstance(obj, Text):
+        yield where, obj
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            yield from _texts(item, f"{where}.{i}")
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            yield from _texts(getattr(obj, name), f"{where}.{name}" if where else name)
+
+
+def _conditions(cond: Condition) -> Iterator[Condition]:
+    yield cond
+    for child in getattr(cond, "all", None) or getattr(cond, "any", None) or []:
+        yield from _conditions(child)
+    if not isinstance(cond, AllOf | AnyOf):
+        for child in getattr(cond, "none", None) or []:
+            yield from _conditions(child)
+
+
+def _check_context(kb: KnowledgeBase, key: str, value: object, where: str) -> Iterator[str]:
+    spec = kb.context.get(key)
+    if spec is None:
+        yield f"{where}: unknown context key '{key}'"
+        return
+    values = value if isinstance(value, list) else [value]
+    for v in values:
+        if isinstance(v, Compare):
+            if spec.type not in ("number", "integer"):
+                yield f"{where}: '{key}' is not a number, it cannot be compared"
+        elif spec.type == "choice" and v not in [c.value for c in spec.choices]:
+            yield f"{where}: '{v}' is not a value of '{key}'"
+        elif spec.type == "boolean" and not isinstance(v, bool):
+            yield f"{where}: '{key}' takes true or false, not '{v}'"
+        elif spec.type in ("number", "integer") and (
+            isinstance(v, bool) or not isinstance(v, int | float)
+        ):
+            yield f"{where}: '{key}' takes a number, not '{v}'"
+
+
+def _check_citation(kb: KnowledgeBase, c: Citation, where: str) -> Iterator[str]:
+    source = kb.sources.get(c.source)
+    if source is None:
+        yield f"{where}: unknown source '{c.source}'"
+    elif c.section and c.section not in source.sections:
+        yield f"{where}: source '{c.source}' has no section '{c.section}'"
+    elif not c.section and source.sections:
+        yield f"{where}: source '{c.source}' needs a section"
+
+
+def _check_rule(kb: KnowledgeBase, lesson: Lesson, rule: Rule, where: str) -> Iterator[str]:
+    for cond in _conditions(rule.as_condition()):
+        if isinstance(cond, SymptomAtom) and cond.symptom not in kb.symptoms:
+            yield f"{where}: unknown symptom '{cond.symptom}'"
+        if isinstance(cond, ContextAtom):
+            for key, value in cond.context.items():
+                yield from _check_context(kb, key, value, where)
+
+
+def _check_lesson(kb: KnowledgeBase, lesson: Lesson) -> Iterator[str]:
+    path = kb.lesson_file(lesson.id)
+    for where, text in _texts(lesson, ""):
+        if not _CJK.search(text.zh):
+            yield f"{path}: {where}.zh: has no Chinese text"
+    for c in lesson.sources:
+        yield from _check_citation(kb, c, f"{path}: sources")
+    for s in lesson.symptoms:
+        if s not in kb.symptoms:
+            yield f"{path}: symptoms: unknown symptom '{s}'"
+    for i, rule in enumerate(lesson.rules):
+        yield from _check_rule(kb, lesson, rule, f"{path}: rules.{i} ({rule.id})")
+    for i, step in enumerate(lesson.steps):
+        for c in step.cite:
+            yield from _check_citation(kb, c, f"{path}: steps.{i}.cite")
+    for field_name in ("supports", "related"):
+        for other in getattr(lesson, field_name):
+            if other not in kb.lessons:
+                yield f"{path}: {field_name}: unknown lesson '{other}'"
+            elif field_name == "supports" and kb.lessons[other].kind is not Kind.DIAGNOSIS:
+                yield f"{path}: supports: '{other}' is not a diagnosis"
+    for expect in ("rank_first", "not_first", "no_fire"):
+        for i, example in enumerate(getattr(lesson.examples, expect)):
+            where = f"{path}: examples.{expect}.{i}"
+            for s in [*example.symptoms, *example.absent]:
+                if s not in kb.symptoms:
+                    yield f"{where}: unknown symptom '{s}'"
+            for key, value in example.context.items():
+                yield from _check_context(kb, key, value, where)
+
+
+def _check_symptoms(kb: KnowledgeBase) -> Iterator[str]:
+    for symptom in kb.symptoms.values():
+        path = kb.path / "symptoms" / f"{symptom.id}.yaml"
+        for where, text in _texts(symptom, ""):
+            if not _CJK.search(text.zh):
+                yield f"{path}: {where}.zh: has no Chinese text"
+        if not symptom.phrases.en or not symptom.phrases.zh:
+            yield f"{path}: phrases: needs phrases in both en and zh"
+        for other in symptom.implies:
+            if other not in kb.symptoms:
+                yield f"{path}: implies: unknown symptom '{other}'"
+
+
+def _check_reachable(kb: KnowledgeBase) -> Iterator[str]:
+    """Every rule fires on a fact set built from its own positive conditions."""
+    for lesson in kb.diagnoses():
+        for rule in lesson.rules:
+            facts = FactSet()
+            witness(rule.as_condition(), facts)
+            result = diagnose(facts, kb.path)
+            fired = {f.rule.id for d in result.diagnoses if d.id == lesson.id for f in d.fired}
+            if rule.id not in fired:
+                yield f"{kb.lesson_file(lesson.id)}: rules ({rule.id}): cannot fire on any facts"
+
+
+def _catalogue_ids(path: Path, section: str) -> dict[str, dict]:
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))[section]
+    return {e["id"]: e for e in entries}
+
+
+def _check_catalogue(kb: KnowledgeBase, shared: Path, report: LintReport) -> None:
+    lessons = _catalogue_ids(shared / "lessons.yaml", "lessons")
+    symptoms = _catalogue_ids(shared / "symptoms.yaml", "symptoms")
+    missing_l = [i for i in lessons if i not in kb.lessons]
+    missing_s = [i for i in symptoms if i not in kb.symptoms]
+    report.coverage.append(f"lessons: {len(lessons) - len(missing_l)}/{len(lessons)}")
+    report.coverage.append(f"symptoms: {len(symptoms) - len(missing_s)}/{len(symptoms)}")
+    report.errors += [f"catalogue lesson '{i}' is missing from kb/lessons/" for i in missing_l]
+    report.errors += [f"catalogue symptom '{i}' is missing from kb/symptoms/" for i in missing_s]
+    for lesson_id, entry in lessons.items():
+        lesson = kb.lessons.get(lesson_id)
+        if lesson is None:
+            continue
+        path = kb.lesson_file(lesson_id)
+        if lesson.kind.value != entry["kind"]:
+            report.errors.append(f"{path}: kind: catalogue says '{entry['kind']}'")
+        refs = {c.ref() for c in lesson.sources}
+        for ref in entry["source"]:
+            if ref not in refs:
+                report.errors.append(f"{path}: sources: catalogue cites '{ref}'")
+        for s in entry.get("symptoms", []):
+            if s not in lesson.symptoms:
+                report.errors.append(f"{path}: symptoms: catalogue lists '{s}'")
+    for symptom_id, entry in symptoms.items():
+        symptom = kb.symptoms.get(symptom_id)
+        if symptom and sorted(v.value for v in symptom.via) != sorted(entry["via"]):
+            report.errors.append(
+                f"{kb.path}/symptoms/{symptom_id}.yaml: via: catalogue says {entry['via']}"
+            )
+
+
+def lint(kb_path: Path | None = None, catalogue: Path | None = None) -> LintReport:
+    report = LintReport()
+    try:
+        kb = load_kb(kb_path)
+    except KnowledgeBaseError as exc:
+        report.errors.extend(exc.problems)
+        return report
+    for lesson in kb.lessons.values():
+        report.errors.extend(_check_lesson(kb, lesson))
+    report.errors.extend(_check_symptoms(kb))
+    total = len(kb.lessons) + len(kb.symptoms)
+    partial = {e.split(":")[0] for e in report.errors if e.endswith("has no Chinese text")}
+    report.coverage.append(f"both languages complete: {total - len(partial)}/{total} files")
+    if report.errors:  # rules that refer to unknown facts cannot be compiled meaningfully
+        return report
+    compile_rules(kb)
+    report.errors.extend(_check_reachable(kb))
+    for lesson, expect, n, example in iter_examples(kb):
+        problem = check_example(kb, lesson, example, expect)
+        if problem:
+            report.errors.append(
+                f"{kb.lesson_file(lesson.id)}: examples.{expect}.{n - 1}: {problem}"
+            )
+    shared = catalogue or default_catalogue()
+    if (shared / "lessons.yaml").is_file():
+        _check_catalogue(kb, shared, report)
+    else:
+        report.coverage.append(f"catalogues not found at {shared}; coverage not checked")
+    return report

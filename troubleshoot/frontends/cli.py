@@ -1,0 +1,153 @@
+"""The ``troubleshoot`` command. Commands stay thin: they parse, call, print."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from troubleshoot.engine.diagnose import diagnose as run_engine
+from troubleshoot.engine.lint import lint
+from troubleshoot.facts import FactSet
+from troubleshoot.frontends.facts_file import read_facts_file
+from troubleshoot.knowledge.load import KnowledgeBase, KnowledgeBaseError, cached_kb
+from troubleshoot.knowledge.vocab import UnknownTerm, build_facts, parse_assignment
+from troubleshoot.render.output import OutputFormat, render
+from troubleshoot.render.pages import lesson_page, symptom_page
+
+app = typer.Typer(
+    help="Explain why deep-learning training goes wrong, with a cited remediation guide.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+kb_app = typer.Typer(help="Inspect and check the knowledge base.", no_args_is_help=True)
+app.add_typer(kb_app, name="kb")
+
+err = Console(stderr=True, soft_wrap=True)
+
+KbOption = Annotated[
+    Path | None, typer.Option("--kb", help="Knowledge-base folder (default: the bundled kb/).")
+]
+LangOption = Annotated[str, typer.Option("--lang", help="Language of the output: en or zh.")]
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[bold]error:[/bold] {message}", highlight=False, markup=True)
+    return typer.Exit(code)
+
+
+def load(kb_path: Path | None) -> KnowledgeBase:
+    try:
+        return cached_kb(kb_path)
+    except KnowledgeBaseError as exc:
+        raise fail(f"the knowledge base does not load:\n{exc}") from None
+
+
+def gather_given(
+    kb: KnowledgeBase,
+    symptoms: list[str],
+    context: list[str],
+    absent: list[str],
+    facts_file: Path | None,
+) -> FactSet:
+    """Facts from a facts file, then the command line (which wins on conflicts)."""
+    facts = read_facts_file(kb, facts_file) if facts_file else FactSet()
+    pairs = dict(parse_assignment(c) for c in context)
+    return facts.extend(build_facts(kb, symptoms, pairs, absent))
+
+
+def write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {output}")
+
+
+@app.command()
+def diagnose(
+    symptom: Annotated[
+        list[str], typer.Option("--symptom", "-s", help="A symptom id that is present.")
+    ] = [],  # noqa: B006 - typer reads the default
+    context: Annotated[
+        list[str], typer.Option("--context", "-c", help="A context fact, key=value.")
+    ] = [],  # noqa: B006
+    absent: Annotated[
+        list[str], typer.Option("--absent", help="A symptom id known NOT to be present.")
+    ] = [],  # noqa: B006
+    facts: Annotated[
+        Path | None, typer.Option("--facts", help="YAML file with symptoms/absent/context.")
+    ] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.MD,
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    lang: LangOption = "en",
+    kb_path: KbOption = None,
+) -> None:
+    """Rank the likely causes of the given symptoms and print a cited guide."""
+    kb = load(kb_path)
+    try:
+        given = gather_given(kb, symptom, context, absent, facts)
+        text = render(run_engine(given, kb.path), kb, fmt, lang)
+    except (UnknownTerm, ValueError) as exc:
+        raise fail(str(exc)) from None
+    write_output(text, output)
+
+
+@kb_app.command("lint")
+def kb_lint(
+    kb_path: KbOption = None,
+    catalogue: Annotated[
+        Path | None, typer.Option(help="Folder with lessons.yaml and symptoms.yaml.")
+    ] = None,
+) -> None:
+    """Check the knowledge base; exit 1 if anything is wrong."""
+    report = lint(kb_path, catalogue)
+    for line in report.errors:
+        print(line)
+    for line in report.coverage:
+        print(f"coverage: {line}")
+    print(f"{len(report.errors)} problem(s)")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@kb_app.command("list")
+def kb_list(
+    kind: Annotated[str | None, typer.Option(help="diagnosis, practice or explainer")] = None,
+    lang: LangOption = "en",
+    kb_path: KbOption = None,
+) -> None:
+    """List the lessons."""
+    kb = load(kb_path)
+    table = Table("id", "kind", "title", "symptoms", box=None, pad_edge=False)
+    for lesson in sorted(kb.lessons.values(), key=lambda x: (x.kind.value, x.id)):
+        if kind is None or lesson.kind.value == kind:
+            table.add_row(
+                lesson.id, lesson.kind.value, lesson.title.get(lang), " ".join(lesson.symptoms)
+            )
+    Console(width=200).print(table)
+
+
+@kb_app.command("show")
+def kb_show(
+    item: Annotated[str, typer.Argument(help="A lesson id or a symptom id.")],
+    lang: LangOption = "en",
+    kb_path: KbOption = None,
+) -> None:
+    """Show one lesson or symptom as Markdown."""
+    kb = load(kb_path)
+    if item in kb.lessons:
+        text = lesson_page(kb, kb.lessons[item], lang)
+    elif item in kb.symptoms:
+        text = symptom_page(kb, kb.symptoms[item], lang)
+    else:
+        from difflib import get_close_matches
+
+        close = get_close_matches(item, [*kb.lessons, *kb.symptoms], n=3, cutoff=0.5)
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        raise fail(f"no lesson or symptom '{item}'.{hint}")
+    sys.stdout.write(text)
