@@ -12,10 +12,9 @@ from rich.table import Table
 
 from troubleshoot.engine.diagnose import diagnose as run_engine
 from troubleshoot.engine.lint import lint
-from troubleshoot.facts import FactSet
-from troubleshoot.frontends.facts_file import read_facts_file
+from troubleshoot.frontends.gather import gather
 from troubleshoot.knowledge.load import KnowledgeBase, KnowledgeBaseError, cached_kb
-from troubleshoot.knowledge.vocab import UnknownTerm, build_facts, parse_assignment
+from troubleshoot.knowledge.vocab import UnknownTerm
 from troubleshoot.render.output import OutputFormat, render
 from troubleshoot.render.pages import lesson_page, symptom_page
 
@@ -45,19 +44,6 @@ def load(kb_path: Path | None) -> KnowledgeBase:
         return cached_kb(kb_path)
     except KnowledgeBaseError as exc:
         raise fail(f"the knowledge base does not load:\n{exc}") from None
-
-
-def gather_given(
-    kb: KnowledgeBase,
-    symptoms: list[str],
-    context: list[str],
-    absent: list[str],
-    facts_file: Path | None,
-) -> FactSet:
-    """Facts from a facts file, then the command line (which wins on conflicts)."""
-    facts = read_facts_file(kb, facts_file) if facts_file else FactSet()
-    pairs = dict(parse_assignment(c) for c in context)
-    return facts.extend(build_facts(kb, symptoms, pairs, absent))
 
 
 def write_output(text: str, output: Path | None) -> None:
@@ -90,8 +76,8 @@ def diagnose(
     """Rank the likely causes of the given symptoms and print a cited guide."""
     kb = load(kb_path)
     try:
-        given = gather_given(kb, symptom, context, absent, facts)
-        text = render(run_engine(given, kb.path), kb, fmt, lang)
+        given = gather(kb, facts_file=facts, symptoms=symptom, context=context, absent=absent)
+        text = render(run_engine(given.facts, kb.path), kb, fmt, lang)
     except (UnknownTerm, ValueError) as exc:
         raise fail(str(exc)) from None
     write_output(text, output)
