@@ -12,11 +12,14 @@ from rich.table import Table
 
 from troubleshoot.engine.diagnose import diagnose as run_engine
 from troubleshoot.engine.lint import lint
-from troubleshoot.frontends.gather import gather
+from troubleshoot.frontends.gather import gather, inputs_json
+from troubleshoot.frontends.summary import print_summary, progress_bar
 from troubleshoot.knowledge.load import KnowledgeBase, KnowledgeBaseError, cached_kb
 from troubleshoot.knowledge.vocab import UnknownTerm
+from troubleshoot.read.model import UnreadableInput
 from troubleshoot.render.output import OutputFormat, render
 from troubleshoot.render.pages import lesson_page, symptom_page
+from troubleshoot.render.report import write_report
 
 app = typer.Typer(
     help="Explain why deep-learning training goes wrong, with a cited remediation guide.",
@@ -56,6 +59,10 @@ def write_output(text: str, output: Path | None) -> None:
 
 @app.command()
 def diagnose(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Training logs, metric files or run folders.", show_default=False),
+    ] = None,
     symptom: Annotated[
         list[str], typer.Option("--symptom", "-s", help="A symptom id that is present.")
     ] = [],  # noqa: B006 - typer reads the default
@@ -70,17 +77,33 @@ def diagnose(
     ] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.MD,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Also write a report with charts (.html/.md).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
     lang: LangOption = "en",
     kb_path: KbOption = None,
 ) -> None:
-    """Rank the likely causes of the given symptoms and print a cited guide."""
+    """Rank the likely causes of what was observed and print a cited guide.
+
+    Give symptoms and context directly, or training logs and metric files to read.
+    """
     kb = load(kb_path)
     try:
-        given = gather(kb, facts_file=facts, symptoms=symptom, context=context, absent=absent)
-        text = render(run_engine(given.facts, kb.path), kb, fmt, lang)
+        with progress_bar(err) as progress:
+            given = gather(kb, paths or [], facts, symptom, context, absent, progress)
+        result = run_engine(given.facts, kb.path)
+        text = render(result, kb, fmt, lang, extra_json=inputs_json(given))
+    except UnreadableInput as exc:
+        raise fail(str(exc)) from None
     except (UnknownTerm, ValueError) as exc:
         raise fail(str(exc)) from None
+    if paths and not quiet:
+        print_summary(err, kb, given, result, lang)
     write_output(text, output)
+    if report:
+        for written in write_report(report, result, kb, given.runs, lang):
+            err.print(f"wrote {written}")
 
 
 @kb_app.command("lint")

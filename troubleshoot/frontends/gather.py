@@ -40,6 +40,21 @@ def facts_from_paths(paths: Sequence[Path], progress: Progress | None = None) ->
     return gathered
 
 
+def inputs_json(gathered: Gathered) -> dict[str, object]:
+    """What was read, for the JSON output: one entry per run, plus all warnings."""
+    return {
+        "inputs": [
+            {
+                "source": run.source,
+                "format": run.format,
+                "series": {name: len(series) for name, series in run.series.items()},
+            }
+            for run in gathered.runs
+        ],
+        "warnings": gathered.warnings,
+    }
+
+
 def gather(
     kb: KnowledgeBase,
     paths: Sequence[Path] = (),
