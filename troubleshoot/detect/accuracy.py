@@ -1,0 +1,108 @@
+"""Symptoms read from accuracy: at chance, stuck low, jumping late, and underfitting.
+
+"Low" is only judged against chance (1/num_classes), so the checks that need it stay
+silent when the class count is unknown: 20% top-1 is poor for 10 classes and fine for an
+early ImageNet run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from troubleshoot.detect.curves import Curve, smooth, tail
+from troubleshoot.detect.thresholds import Thresholds
+from troubleshoot.detect.view import Found, RunView
+from troubleshoot.read.model import TRAIN_ACC, VAL_ACC
+
+
+def detect_accuracy(view: RunView, t: Thresholds) -> list[Found]:
+    curves = {name: _finite(view, name) for name in (VAL_ACC, TRAIN_ACC)}
+    found = at_chance(view, curves, t)
+    if not found and view.chance_acc is not None:
+        found += low_plateau(view, curves, t)
+    found += acc_jump(view, curves, t)
+    return found
+
+
+def _finite(view: RunView, name: str) -> Curve | None:
+    curve = view.get(name)
+    if curve is None:
+        return None
+    curve = curve.only_finite()
+    return curve if len(curve) >= 2 else None
+
+
+def _final(curve: Curve, t: Thresholds) -> float:
+    return tail(curve.values, t.tail_frac) if len(curve) >= 3 else float(curve.values[-1])
+
+
+def at_chance(view: RunView, curves: dict[str, Curve | None], t: Thresholds) -> list[Found]:
+    chance = view.chance_acc
+    limit = chance + max(t.at_chance_rel * chance, t.at_chance_abs) if chance else t.at_chance_abs
+    for name, curve in curves.items():
+        if curve is None:
+            continue
+        final = _final(curve, t)
+        if final <= limit:
+            what = f"chance 1/{view.num_classes}" if chance else "no class count known"
+            detail = f"{name} ends at {final:.4g}, at most {limit:.3g} ({what})"
+            return [Found("acc-at-chance", (view.cite(curve, len(curve) - 1, detail),))]
+    return []
+
+
+def _plateaued_low(curve: Curve, chance: float, t: Thresholds) -> float | None:
+    """The final accuracy if it is low (a small share of the possible gain) and flat."""
+    if len(curve) < t.val_min_points:
+        return None
+    final = _final(curve, t)
+    if final - chance > t.low_acc_gain * (1 - chance):
+        return None
+    window = curve.values[int(len(curve) * (1 - t.plateau_window)) :]
+    quarter = max(1, len(window) // 4)
+    if abs(np.median(window[-quarter:]) - np.median(window[:quarter])) > t.acc_plateau_flat:
+        return None
+    return final
+
+
+def low_plateau(view: RunView, curves: dict[str, Curve | None], t: Thresholds) -> list[Found]:
+    """acc-low-plateau on any accuracy series; underfitting when train and val both are."""
+    chance = view.chance_acc or 0.0
+    low = {
+        name: final
+        for name, curve in curves.items()
+        if curve is not None and (final := _plateaued_low(curve, chance, t)) is not None
+    }
+    if not low:
+        return []
+    name = next(iter(low))
+    curve = curves[name]
+    assert curve is not None
+    detail = f"{name} levels off at {low[name]:.4g} (chance {chance:.3g})"
+    found = [Found("acc-low-plateau", (view.cite(curve, len(curve) - 1, detail),))]
+    if len(low) == 2:
+        train = curves[TRAIN_ACC]
+        assert train is not None
+        detail = f"training accuracy {low[TRAIN_ACC]:.4g} and validation {low[VAL_ACC]:.4g}"
+        found.append(Found("underfitting", (view.cite(train, len(train) - 1, detail),)))
+    return found
+
+
+def acc_jump(view: RunView, curves: dict[str, Curve | None], t: Thresholds) -> list[Found]:
+    """A flat start, then a rise of jump_min_rise within a few points."""
+    for name in (TRAIN_ACC, VAL_ACC):
+        curve = curves[name]
+        if curve is None or len(curve) < t.min_points:
+            continue
+        s = smooth(curve.values, t.smooth_frac)
+        level = float(np.median(s[:3]))
+        away = np.flatnonzero(np.abs(s - level) > t.jump_flat)
+        if not len(away) or away[0] < t.jump_min_flat_frac * len(s):
+            continue
+        i = int(away[0])
+        before = float(np.median(curve.values[max(0, i - 3) : i]))
+        after = float(np.median(curve.values[i : i + t.jump_max_points]))
+        total = _final(curve, t) - before
+        if after - before >= t.jump_min_rise and after - before >= t.jump_min_share * total:
+            detail = f"{name} flat at {level:.3g} for {i} of {len(s)} points, then {after:.3g}"
+            return [Found("acc-jump", (view.cite(curve, i, detail),))]
+    return []

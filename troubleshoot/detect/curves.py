@@ -1,0 +1,99 @@
+"""A metric series made ready for judging: resumes resolved, NaN split off, noise smoothed.
+
+Real logs restart from checkpoints, print NaN, and are noisy per batch; every detector
+needs the same clean view, so it is built once here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from troubleshoot.read.model import Series
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One series as arrays, in step order, with the source line of each point."""
+
+    name: str
+    steps: np.ndarray
+    values: np.ndarray
+    lines: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    @property
+    def finite(self) -> np.ndarray:
+        return np.isfinite(self.values)
+
+    def only_finite(self) -> Curve:
+        keep = self.finite
+        return Curve(self.name, self.steps[keep], self.values[keep], self.lines[keep])
+
+    def until(self, index: int) -> Curve:
+        return Curve(self.name, self.steps[:index], self.values[:index], self.lines[:index])
+
+
+def curve_of(series: Series, max_resumes: int) -> tuple[Curve, int]:
+    """The series as a Curve, and how many resumes (backward jumps in step) it had.
+
+    After a resume the later points replace the earlier ones from the same steps on. Many
+    backward jumps mean steps restart each epoch; then file order is the only order.
+    """
+    steps = np.asarray(series.steps, dtype=float)
+    values = np.asarray(series.values, dtype=float)
+    lines = np.asarray(series.lines, dtype=np.int64)
+    backward = np.flatnonzero(np.diff(steps) < 0) + 1
+    if len(backward) > max_resumes:
+        return Curve(series.name, np.arange(len(values), dtype=float), values, lines), 0
+    keep = np.ones(len(values), dtype=bool)
+    for start in backward:
+        earlier = np.arange(start)
+        keep[earlier[steps[:start] >= steps[start]]] = False
+    return Curve(series.name, steps[keep], values[keep], lines[keep]), len(backward)
+
+
+def smooth(values: np.ndarray, frac: float) -> np.ndarray:
+    """Centred rolling median; the window grows with the series so noise does not decide."""
+    n = len(values)
+    window = min(101, max(3, int(n * frac) | 1))
+    if n < window:
+        return values.copy()
+    half = window // 2
+    padded = np.pad(values, half, mode="edge")
+    return np.median(np.lib.stride_tricks.sliding_window_view(padded, window), axis=1)
+
+
+def head(values: np.ndarray, points: int) -> float:
+    return float(np.median(values[:points]))
+
+
+def tail(values: np.ndarray, frac: float) -> float:
+    return float(np.median(values[-max(3, int(len(values) * frac)) :]))
+
+
+def kendall_tau(values: np.ndarray, max_points: int = 200) -> float:
+    """Rank correlation of value against position: -1 falls steadily, 0 has no trend.
+
+    Long series are reduced to block medians first, which keeps it fast and robust.
+    """
+    if len(values) > max_points:
+        values = np.array([np.median(b) for b in np.array_split(values, max_points)])
+    n = len(values)
+    if n < 3:
+        return 0.0
+    later = np.triu(np.ones((n, n), dtype=bool), 1)
+    signs = np.sign(values[None, :] - values[:, None])[later]
+    return float(signs.sum() / later.sum())
+
+
+def includes_start(curve: Curve, max_frac: float) -> bool:
+    """Whether the series begins at the start of training (not an excerpt from later)."""
+    if len(curve) < 2:
+        return False
+    first, last = curve.steps[0], curve.steps[-1]
+    gap = float(np.median(np.diff(curve.steps)))
+    return first <= max_frac * last or first <= 2 * gap

@@ -1,0 +1,161 @@
+"""Symptoms that compare training, validation and test: the gaps between them.
+
+Validation is evaluated rarely (often once per epoch), so these checks work with a few
+points: they need ``val_min_points`` evaluations and compare medians of the last ones.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from troubleshoot.detect.curves import Curve, smooth, tail
+from troubleshoot.detect.thresholds import Thresholds
+from troubleshoot.detect.view import Found, RunView
+from troubleshoot.read.model import TEST_ACC, TEST_LOSS, TRAIN_ACC, TRAIN_LOSS, VAL_ACC, VAL_LOSS
+
+
+def detect_generalisation(view: RunView, t: Thresholds) -> list[Found]:
+    found: list[Found] = []
+    val = _finite(view, VAL_LOSS)
+    if val is not None and len(val) >= t.val_min_points:
+        found += overfitting(view, val, t)
+        found += val_loss_plateau(view, val, t)
+    found += val_far_below_train(view, t)
+    found += val_much_better_than_test(view, t)
+    return found
+
+
+def _finite(view: RunView, name: str) -> Curve | None:
+    curve = view.get(name)
+    return curve.only_finite() if curve is not None else None
+
+
+def _level_at(curve: Curve, step: float, t: Thresholds) -> float:
+    """The smoothed value of a curve at (the last point up to) a step."""
+    s = smooth(curve.values, t.smooth_frac)
+    i = max(0, int(np.searchsorted(curve.steps, step, side="right")) - 1)
+    return float(s[i])
+
+
+def _val_rise(val: Curve, t: Thresholds) -> tuple[int, float] | None:
+    """Where validation loss was lowest and its final level, if it then rose enough."""
+    s = smooth(val.values, t.smooth_frac) if len(val) >= 5 else val.values
+    low = int(np.argmin(s))
+    final = float(np.median(val.values[-max(2, int(len(val) * t.tail_frac)) :]))
+    if low >= len(val) - 2 or final < (1 + t.overfit_rise) * s[low]:
+        return None
+    return low, final
+
+
+def overfitting(view: RunView, val: Curve, t: Thresholds) -> list[Found]:
+    rise = _val_rise(val, t)
+    train = _finite(view, TRAIN_LOSS)
+    if rise is None or train is None or len(train) < t.val_min_points:
+        return []
+    low, final = rise
+    then = _level_at(train, val.steps[low], t)
+    now = _level_at(train, train.steps[-1], t)
+    if now > then:
+        return []
+    found = [
+        Found(
+            "overfitting",
+            (
+                view.cite(val, low, "lowest validation loss"),
+                view.cite(
+                    val,
+                    len(val) - 1,
+                    f"validation loss back up to {final:.4g} while "
+                    f"training loss fell {then:.4g} -> {now:.4g}",
+                ),
+            ),
+        )
+    ]
+    found += val_acc_up_val_loss_up(view, val, low, t)
+    return found
+
+
+def val_acc_up_val_loss_up(view: RunView, val: Curve, low: int, t: Thresholds) -> list[Found]:
+    acc = _finite(view, VAL_ACC)
+    if acc is None or len(acc) < t.val_min_points:
+        return []
+    then = _level_at(acc, val.steps[low], t)
+    now = float(np.median(acc.values[-max(2, int(len(acc) * t.tail_frac)) :]))
+    if now - then < t.val_acc_min_gain:
+        return []
+    detail = f"validation accuracy still rises {then:.4g} -> {now:.4g} as its loss rises"
+    return [Found("val-acc-up-val-loss-up", (view.cite(acc, len(acc) - 1, detail),))]
+
+
+def val_loss_plateau(view: RunView, val: Curve, t: Thresholds) -> list[Found]:
+    """No new best (by min_delta) for a long stretch, while not rising (that is overfitting)."""
+    if len(val) < t.val_plateau_min_points:
+        return []
+    best, last_best = np.inf, 0
+    for i, v in enumerate(val.values):
+        if v < best * (1 - t.val_plateau_min_delta):
+            best, last_best = v, i
+    stretch = len(val) - 1 - last_best
+    if stretch < max(t.val_plateau_min_evals, last_best):
+        return []
+    train = _finite(view, TRAIN_LOSS)
+    if _val_rise(val, t) is not None or train is None or len(train) < t.val_min_points:
+        return []
+    then = _level_at(train, val.steps[last_best], t)
+    now = _level_at(train, train.steps[-1], t)
+    if now > (1 - t.val_plateau_train_fall) * then:
+        return []
+    detail = (
+        f"no improvement over {best:.4g} in the last {stretch} evaluations, "
+        f"while training loss fell {then:.4g} -> {now:.4g}"
+    )
+    return [Found("val-loss-plateau", (view.cite(val, last_best, detail),))]
+
+
+def val_far_below_train(view: RunView, t: Thresholds) -> list[Found]:
+    chance = view.chance_acc or 0.0
+    val_acc = _finite(view, VAL_ACC)
+    if val_acc is None or len(val_acc) < 1:
+        return []
+    va = tail(val_acc.values, t.tail_frac) if len(val_acc) >= 3 else float(val_acc.values[-1])
+    train_acc = _finite(view, TRAIN_ACC)
+    if train_acc is not None and len(train_acc) >= t.val_min_points:
+        tr = tail(train_acc.values, t.tail_frac)
+        gain = tr - chance
+        if gain < t.far_train_gain or va - chance > t.far_val_share * gain:
+            return []
+        detail = f"validation accuracy {va:.4g} against training {tr:.4g} (chance {chance:.3g})"
+        return [Found("val-far-below-train", (view.cite(val_acc, len(val_acc) - 1, detail),))]
+    train, val = _finite(view, TRAIN_LOSS), _finite(view, VAL_LOSS)
+    if train is None or val is None or not len(train) or not len(val):
+        return []
+    tl = tail(train.values, t.tail_frac) if len(train) >= 3 else float(train.values[-1])
+    vl = float(val.values[-1])
+    if va - chance > t.far_val_acc_abs or tl > t.far_loss_ratio * vl:
+        return []
+    detail = f"validation accuracy {va:.4g} (loss {vl:.4g}) while training loss is {tl:.4g}"
+    return [Found("val-far-below-train", (view.cite(val_acc, len(val_acc) - 1, detail),))]
+
+
+def val_much_better_than_test(view: RunView, t: Thresholds) -> list[Found]:
+    """Needs both a validation and a separate test series (a final test row is enough)."""
+    train = _finite(view, TRAIN_LOSS)
+    scale = float(train.values[: t.head_points].max()) if train is not None and len(train) else 0
+    for val_name, test_name, worse in (
+        (VAL_ACC, TEST_ACC, lambda v, x: v - x >= t.val_test_acc_gap),
+        (
+            VAL_LOSS,
+            TEST_LOSS,
+            lambda v, x: x >= t.val_test_loss_ratio * v and x - v >= t.val_test_min_gap * scale,
+        ),
+    ):
+        val, test = _finite(view, val_name), _finite(view, test_name)
+        if val is None or test is None or not len(val) or not len(test):
+            continue
+        x = float(test.values[-1])
+        v = _level_at(val, test.steps[-1], t) if len(val) >= 3 else float(val.values[-1])
+        if worse(v, x):
+            detail = f"{val_name} {v:.4g} against {test_name} {x:.4g}"
+            return [Found("val-much-better-than-test", (view.cite(test, len(test) - 1, detail),))]
+        return []
+    return []

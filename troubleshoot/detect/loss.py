@@ -1,0 +1,382 @@
+"""Symptoms read from the training loss alone: NaN, signature values, and curve shapes.
+
+Shape judgements use the smoothed finite loss and need ``min_points`` points; those that
+are about the start of training (flat from the start, huge initial loss) also need the
+series to begin at the start, so an excerpt from late in a run is not misread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from troubleshoot.detect.curves import Curve, head, includes_start, kendall_tau, smooth, tail
+from troubleshoot.detect.thresholds import Thresholds
+from troubleshoot.detect.view import Found, RunView
+from troubleshoot.read.model import TRAIN_ACC, TRAIN_LOSS, VAL_ACC, VAL_LOSS
+
+NEG_LN_FLT_MIN = (87.3365, 87.3356)  # -ln(FLT_MIN) and the often-printed 87.3356
+NEG_LN_FLT_MIN_EXACT = 87.33654475
+
+
+@dataclass(frozen=True)
+class Shape:
+    """The finite training loss and the levels every shape detector compares."""
+
+    curve: Curve
+    smooth: np.ndarray
+    first: float  # initial level
+    final: float  # final level
+    ref: float  # what "high" is measured against: min(initial level, ln(num_classes))
+    from_start: bool
+
+    @property
+    def n(self) -> int:
+        return len(self.curve)
+
+
+def detect_loss(view: RunView, t: Thresholds) -> list[Found]:
+    found = list(loss_87(view, t))
+    curve = view.get(TRAIN_LOSS)
+    if curve is None:
+        return found
+    found += nan_symptoms(view, curve, t)
+    # In Caffe's GPU softmax a NaN probability becomes 87.3365: it is a NaN in disguise.
+    values = np.where(at_87(curve.values, t), np.nan, curve.values)
+    curve = Curve(curve.name, curve.steps, values, curve.lines)
+    finite = curve.only_finite()
+    if len(finite) and float(finite.values.min()) < 0:
+        view.warnings.append(
+            f"{view.source}: {curve.name} takes negative values; loss-shape checks skipped"
+        )
+        return found
+    if len(finite) >= 2 and includes_start(finite, t.start_max_frac):
+        found += huge_initial(view, finite, t)
+    if len(finite) < t.min_points:
+        if len(finite):
+            view.warnings.append(
+                f"{view.source}: {curve.name} has {len(finite)} finite points; "
+                f"loss-shape checks need {t.min_points}"
+            )
+        return found
+    shape = shape_of(view, finite, t)
+    for check in (diverging, oscillating, spikes):
+        found += check(view, shape, t)
+    if np.isfinite(curve.values[-1]):
+        # Progress judgements only for runs that did not end in NaN: a run cut short by
+        # NaN has not shown how far it would have got.
+        flat = flat_from_start(view, shape, t)
+        found += flat
+        for check in (plateau_then_drop, near_zero):
+            found += check(view, shape, t)
+        if not flat:
+            found += plateau(view, shape, t) + slow_decrease(view, shape, t)
+    found += constant_after_step(view, t)
+    return found
+
+
+def shape_of(view: RunView, finite: Curve, t: Thresholds) -> Shape:
+    values = finite.values
+    first = head(values, t.head_points)
+    chance = view.chance_loss
+    return Shape(
+        curve=finite,
+        smooth=smooth(values, t.smooth_frac),
+        first=first,
+        final=tail(values, t.tail_frac),
+        ref=min(first, chance) if chance else first,
+        from_start=includes_start(finite, t.start_max_frac),
+    )
+
+
+# ---------------------------------------------------------------- values
+
+
+def at_87(values: np.ndarray, t: Thresholds) -> np.ndarray:
+    """Which values are -ln(FLT_MIN), alone or times a small integer loss weight."""
+    with np.errstate(invalid="ignore"):
+        hit = np.zeros(len(values), dtype=bool)
+        for level in NEG_LN_FLT_MIN:
+            hit |= np.abs(values - level) <= t.loss_87_tolerance
+        k = np.round(values / NEG_LN_FLT_MIN_EXACT)
+        weighted = (k >= 2) & (k <= 1000)
+        hit |= weighted & (np.abs(values - k * NEG_LN_FLT_MIN_EXACT) <= 1e-5 * np.abs(values))
+    return hit & np.isfinite(values)
+
+
+def loss_87(view: RunView, t: Thresholds) -> Iterator[Found]:
+    """87.3365 = -ln(FLT_MIN), or a loss weight times it, in any loss series."""
+    for curve in view.loss_curves:
+        hits = np.flatnonzero(at_87(curve.values, t))
+        if len(hits) >= t.loss_87_min_count:
+            i = int(hits[0])
+            detail = f"{len(hits)} losses at 87.3365 (-ln FLT_MIN)"
+            if abs(curve.values[i] - NEG_LN_FLT_MIN[0]) > 1:
+                detail += f", times a loss weight ({curve.values[i]:.6g})"
+            yield Found("loss-87-3365", (view.cite(curve, i, detail),))
+            return
+
+
+def nan_symptoms(view: RunView, curve: Curve, t: Thresholds) -> list[Found]:
+    bad = np.flatnonzero(~curve.finite)
+    if not len(bad):
+        return list(periodic(view, curve, [], t))
+    i = int(bad[0])
+    found = [
+        Found(
+            "loss-nan",
+            (view.cite(curve, i, f"first non-finite loss ({len(bad)} of {len(curve)} points)"),),
+        )
+    ]
+    pre = curve.until(i).only_finite().values
+    if len(pre) >= t.nan_sudden_min_history:
+        base = float(smooth(pre, t.smooth_frac).min())
+        before = float(np.median(pre[-3:]))
+        if base > 0 and before <= t.nan_sudden_max_rise * base:
+            detail = (
+                f"NaN right after a normal loss ({before:.4g}, lowest {base:.4g}; "
+                "no growth before it)"
+            )
+            found.append(Found("loss-nan-sudden", (view.cite(curve, i, detail),)))
+    starts = [int(j) for j in bad if j == 0 or curve.finite[j - 1]]
+    found += periodic(view, curve, starts, t)
+    return found
+
+
+def periodic(view: RunView, curve: Curve, nan_starts: list[int], t: Thresholds) -> list[Found]:
+    """NaN episodes, or loss spikes, recurring at a regular step interval."""
+    for kind, episodes in (("NaN", nan_starts), ("spike", spike_indices(curve, t))):
+        if len(episodes) < t.periodic_min_episodes:
+            continue
+        steps = curve.steps[episodes]
+        intervals = np.diff(steps)
+        period = float(np.median(intervals))
+        gap = float(np.median(np.diff(curve.steps)))
+        if period > 0 and np.all(np.abs(intervals - period) <= t.periodic_tolerance * period + gap):
+            detail = f"{kind} every {period:g} steps ({len(episodes)} times)"
+            evidence = tuple(view.cite(curve, j, detail) for j in episodes[:3])
+            return [Found("loss-nan-periodic", evidence)]
+    return []
+
+
+def huge_initial(view: RunView, curve: Curve, t: Thresholds) -> list[Found]:
+    start = float(min(curve.values[:2]))
+    chance = view.chance_loss
+    limit = t.huge_initial_factor * chance if chance else t.huge_initial_abs
+    if start < limit:
+        return []
+    against = f"{t.huge_initial_factor:g} x ln({view.num_classes})" if chance else "absolute"
+    detail = f"first losses >= {start:.4g}, above {limit:.4g} ({against})"
+    return [Found("loss-huge-initial", (view.cite(curve, 0, detail),))]
+
+
+# ---------------------------------------------------------------- shapes
+
+
+def flat_from_start(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
+    """After the first transient the smoothed loss stays near its first level (or, with a
+    class count, near ln(num_classes)) and does not fall steadily."""
+    if not s.from_start or s.first <= 0:
+        return []
+    late = s.smooth[int(s.n * t.flat_transient) :]
+    q = max(1, len(late) // 4)
+    tau = kendall_tau(late)
+    drift = (float(np.median(late[:q])) - float(np.median(late[-q:]))) / s.first
+    if tau <= -t.slow_min_tau and drift >= t.flat_min_fall:
+        return []  # a steady fall, however small: slow, not flat
+    lowest = float(late.min())
+    fall = (s.first - lowest) / s.first
+    rise = (float(np.median(late)) - s.first) / s.first
+    chance = view.chance_loss
+    at_chance = chance is not None and bool(
+        np.all(np.abs(late - chance) <= t.flat_chance_margin * chance)
+    )
+    if not at_chance and (fall >= t.flat_max_fall or rise >= t.flat_max_fall):
+        return []
+    detail = f"loss stays near {lowest:.4g} from the start (first {s.first:.4g})"
+    if at_chance:
+        detail += f", at ln({view.num_classes}) = {chance:.4g}"
+    i = int(np.argmin(late)) + int(s.n * t.flat_transient)
+    return [Found("loss-flat-from-start", (view.cite(s.curve, i, detail),))]
+
+
+def diverging(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
+    low = int(np.argmin(s.smooth))
+    floor = float(s.smooth[low])
+    tail_len = max(3, int(s.n * t.tail_frac))
+    if low >= s.n - tail_len:
+        return []
+    if s.final < t.diverge_factor * floor or s.final - floor < t.diverge_min_rise * max(
+        s.first, s.final
+    ):
+        return []
+    return [
+        Found(
+            "loss-diverging",
+            (
+                view.cite(s.curve, low, "lowest smoothed loss"),
+                view.cite(
+                    s.curve,
+                    s.n - 1,
+                    f"final level {s.final:.4g} = {s.final / floor:.3g} x the lowest",
+                ),
+            ),
+        )
+    ]
+
+
+def slow_decrease(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
+    if not s.from_start or s.final >= s.first:
+        return []
+    tau = kendall_tau(s.curve.values)
+    high = t.high_loss_frac * max(s.ref, s.first)
+    if tau > -t.slow_min_tau or s.final < high:
+        return []
+    detail = (
+        f"loss falls steadily (tau {tau:.2f}) but ends at {s.final:.4g}, "
+        f"{s.final / s.ref:.0%} of {'ln(num_classes)' if view.chance_loss else 'the start'}"
+    )
+    return [Found("loss-slow-decrease", (view.cite(s.curve, s.n - 1, detail),))]
+
+
+def plateau(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
+    if view.chance_loss is None and not s.from_start:
+        return []
+    if s.first - s.final < t.plateau_min_drop * s.first or s.final < t.high_loss_frac * s.ref:
+        return []
+    start = int(s.n * (1 - t.plateau_window))
+    window = s.smooth[start:]
+    quarter = max(1, len(window) // 4)
+    begin = float(np.median(window[:quarter]))
+    end = float(np.median(window[-quarter:]))
+    if abs(begin - end) > t.plateau_flat * end:
+        return []
+    detail = (
+        f"loss fell from {s.first:.4g}, then stayed at {end:.4g} "
+        f"({s.final / s.ref:.0%} of {'ln(num_classes)' if view.chance_loss else 'the start'})"
+    )
+    return [Found("loss-plateau", (view.cite(s.curve, start, detail),))]
+
+
+def plateau_then_drop(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
+    if not s.from_start:
+        return []
+    level = head(s.smooth, t.head_points)
+    away = np.flatnonzero(np.abs(s.smooth - level) > t.ptd_flat * level)
+    flat_len = int(away[0]) if len(away) else s.n
+    if flat_len < max(3, t.ptd_min_flat_frac * s.n) or s.final > (1 - t.ptd_min_drop) * level:
+        return []
+    detail = f"flat at {level:.4g} for {flat_len} of {s.n} points, then falls to {s.final:.4g}"
+    return [Found("loss-plateau-then-drop", (view.cite(s.curve, flat_len, detail),))]
+
+
+def near_zero(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
+    if not s.from_start:
+        return []
+    limit = t.near_zero_frac * (view.chance_loss or float(s.curve.values[0]))
+    below = np.flatnonzero(s.smooth <= limit)
+    if not len(below):
+        return []
+    i = int(below[0])
+    steps = s.curve.steps
+    share = (steps[i] - steps[0]) / max(steps[-1] - steps[0], 1e-12)
+    if share > t.near_zero_within:
+        return []
+    detail = f"smoothed loss <= {limit:.3g} after {share:.0%} of the steps"
+    return [Found("loss-near-zero", (view.cite(s.curve, i, detail),))]
+
+
+def oscillating(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
+    v = s.curve.values[int(s.n * 0.1) :]
+    level = float(np.median(v))
+    d = np.diff(v)
+    if level <= 0 or len(d) < 3:
+        return []
+    swing = float(np.median(np.abs(d))) / level
+    turns = float(np.mean(np.sign(d[1:]) != np.sign(d[:-1])))
+    half = len(v) // 2
+    trend = float(np.median(v[half:])) / float(np.median(v[:half]))
+    if swing < t.osc_swing or turns < 0.3 or trend < t.osc_no_trend:
+        return []
+    detail = f"median swing {swing:.0%} of the level, direction changes {turns:.0%} of steps"
+    return [Found("loss-oscillating", (view.cite(s.curve, s.n - 1, detail),))]
+
+
+def spike_indices(curve: Curve, t: Thresholds) -> list[int]:
+    """Isolated points far above everything in the window before them (finite only).
+
+    A spike must also rise by spike_min_rise of the initial loss (per-batch noise late in
+    training is large relative to the loss but small against where it started) and fall
+    back within spike_window points (a jump to a new level is not a spike).
+    """
+    keep = np.flatnonzero(curve.finite)
+    v = curve.values[keep]
+    if len(v) < t.min_points:
+        return []
+    initial = float(v[: t.head_points].max())
+    out = []
+    for i in range(3, len(v)):
+        before = float(v[max(0, i - t.spike_window) : i].max())
+        after = v[i + 1 : i + 1 + t.spike_window]
+        if (
+            v[i] >= t.spike_factor * before
+            and v[i] - before >= t.spike_min_rise * initial
+            and len(after)
+            and after.min() < t.spike_factor * before
+        ):
+            out.append(int(keep[i]))
+    return out if len(out) <= max(1, t.spike_max_share * len(v)) else []
+
+
+def spikes(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
+    found = spike_indices(s.curve, t)
+    if not found:
+        return []
+    detail = (
+        f"loss jumps to {t.spike_factor:g}x or more of the previous {t.spike_window} points, "
+        "then falls back"
+    )
+    return [Found("loss-spikes", tuple(view.cite(s.curve, i, detail) for i in found[:3]))]
+
+
+def constant_after_step(view: RunView, t: Thresholds) -> list[Found]:
+    """Loss (and accuracy, when logged) identical from some step to the end."""
+    for loss_name, acc_name in ((TRAIN_LOSS, TRAIN_ACC), (VAL_LOSS, VAL_ACC)):
+        loss = view.get(loss_name)
+        if loss is None:
+            continue
+        loss = loss.only_finite()
+        start = _constant_from(loss.values, t)
+        if start is None:
+            continue
+        acc = view.get(acc_name)
+        if acc is not None:
+            after = acc.values[acc.steps >= loss.steps[start]]
+            if len(after) < 2 or not _all_equal(after, t):
+                continue
+        detail = f"{loss_name} stays at {loss.values[-1]:.6g} from here to the end" + (
+            f" ({acc_name} too)" if acc is not None else ""
+        )
+        return [Found("metrics-constant-after-step", (view.cite(loss, start, detail),))]
+    return []
+
+
+def _same_as_last(values: np.ndarray, t: Thresholds) -> np.ndarray:
+    last = values[-1]
+    return np.abs(values - last) <= t.const_rel_tol * max(abs(last), 1e-12)
+
+
+def _all_equal(values: np.ndarray, t: Thresholds) -> bool:
+    return bool(np.all(np.isfinite(values)) and np.all(_same_as_last(values, t)))
+
+
+def _constant_from(values: np.ndarray, t: Thresholds) -> int | None:
+    """Index from which every value equals the last one, after values that differed."""
+    if not len(values):
+        return None
+    differ = np.flatnonzero(~_same_as_last(values, t))
+    if not len(differ) or len(values) - (int(differ[-1]) + 1) < t.const_min_points:
+        return None
+    return int(differ[-1]) + 1

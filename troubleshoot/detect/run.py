@@ -1,0 +1,58 @@
+"""Run every detector over one run and turn what they found into facts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from troubleshoot.detect.accuracy import detect_accuracy
+from troubleshoot.detect.events import detect_events
+from troubleshoot.detect.generalisation import detect_generalisation
+from troubleshoot.detect.kl import detect_kl
+from troubleshoot.detect.loss import detect_loss
+from troubleshoot.detect.probes import detect_probes
+from troubleshoot.detect.thresholds import DEFAULT, Thresholds
+from troubleshoot.detect.view import Found, RunView, view_of
+from troubleshoot.facts import ContextFact, Evidence, Origin, Provenance, SymptomFact
+from troubleshoot.read.model import RunData
+
+Detector = Callable[[RunView, Thresholds], list[Found]]
+
+DETECTORS: tuple[Detector, ...] = (
+    detect_events,
+    detect_loss,
+    detect_generalisation,
+    detect_accuracy,
+    detect_probes,
+    detect_kl,
+)
+
+
+@dataclass
+class Detection:
+    """What one run shows: present symptoms and context, each with its evidence."""
+
+    facts: list[SymptomFact | ContextFact] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def symptoms(self) -> list[str]:
+        return [f.id for f in self.facts if isinstance(f, SymptomFact)]
+
+
+def detect(run: RunData, thresholds: Thresholds = DEFAULT) -> Detection:
+    view = view_of(run, thresholds)
+    evidence: dict[str, list[Evidence]] = {}
+    for detector in DETECTORS:
+        for found in detector(view, thresholds):
+            known = evidence.setdefault(found.symptom, [])
+            known += [e for e in found.evidence if e not in known]
+    facts: list[SymptomFact | ContextFact] = [
+        SymptomFact(symptom, True, Provenance(Origin.DETECTED, tuple(items)))
+        for symptom, items in evidence.items()
+    ]
+    read_from = Provenance(
+        Origin.DETECTED, (Evidence(run.source, f"read from the {run.format} input"),)
+    )
+    facts += [ContextFact(key, value, read_from) for key, value in run.context.items()]
+    return Detection(facts, view.warnings)

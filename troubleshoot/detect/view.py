@@ -1,0 +1,120 @@
+"""What detectors see of a run: its curves by role, the chance levels, and how to cite.
+
+Roles, not file names: a Caffe "Test net" is the validation series when there is no other,
+and a run with accuracy is a classification run even if nobody said so.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from troubleshoot.detect.curves import Curve, curve_of
+from troubleshoot.detect.thresholds import Thresholds
+from troubleshoot.facts import Evidence
+from troubleshoot.read.model import (
+    TEST_ACC,
+    TEST_LOSS,
+    TRAIN_ACC,
+    VAL_ACC,
+    VAL_LOSS,
+    LayerStats,
+    LogEvent,
+    RunData,
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A symptom a detector established, with the observations behind it."""
+
+    symptom: str
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass
+class RunView:
+    source: str
+    curves: dict[str, Curve]
+    loss_curves: list[Curve]  # every series whose name says loss, for value signatures
+    layers: LayerStats
+    events: list[LogEvent]
+    num_classes: int | None
+    classification: bool
+    warnings: list[str] = field(default_factory=list)
+
+    def get(self, name: str) -> Curve | None:
+        return self.curves.get(name)
+
+    @property
+    def chance_acc(self) -> float | None:
+        return 1.0 / self.num_classes if self.num_classes else None
+
+    @property
+    def chance_loss(self) -> float | None:
+        return math.log(self.num_classes) if self.num_classes and self.num_classes > 1 else None
+
+    def cite(self, curve: Curve, index: int, detail: str) -> Evidence:
+        """Evidence for one point of a curve: series, step, value and source line."""
+        step = float(curve.steps[index])
+        line = int(curve.lines[index])
+        return Evidence(
+            source=self.source,
+            detail=detail,
+            series=curve.name,
+            step=int(step) if step.is_integer() else step,
+            value=_value(curve.values[index]),
+            line=line or None,
+        )
+
+
+def _value(v: float) -> float | str:
+    return float(v) if np.isfinite(v) else str(v)
+
+
+def _num_classes(run: RunData) -> int | None:
+    raw = run.context.get("num_classes")
+    try:
+        n = int(raw) if raw is not None and not isinstance(raw, bool) else None
+    except ValueError:
+        return None
+    return n if n and n > 1 else None
+
+
+def view_of(run: RunData, t: Thresholds) -> RunView:
+    curves: dict[str, Curve] = {}
+    warnings: list[str] = []
+    for name, series in run.series.items():
+        if not len(series):
+            continue
+        curve, resumes = curve_of(series, t.max_resumes)
+        if resumes:
+            warnings.append(
+                f"{run.source}: {name} goes back in step {resumes} time(s); "
+                "treated as resumed runs, later points replace earlier ones"
+            )
+        curves[name] = curve
+    # With no separate validation series, the test series is the held-out one (Caffe's
+    # "Test net" is usually the validation set).
+    if not {VAL_LOSS, VAL_ACC} & curves.keys():
+        for val, test in ((VAL_LOSS, TEST_LOSS), (VAL_ACC, TEST_ACC)):
+            if test in curves:
+                curves[val] = curves.pop(test)
+    loss_curves = [c for n, c in curves.items() if "loss" in n.lower()]
+    task = str(run.context.get("task", "")).lower()
+    classification = task == "classification" or (
+        task in ("", "other")
+        and (_num_classes(run) is not None or bool({TRAIN_ACC, VAL_ACC} & curves.keys()))
+    )
+    return RunView(
+        source=run.source,
+        curves=curves,
+        loss_curves=loss_curves,
+        layers=run.layers,
+        events=list(run.events),
+        num_classes=_num_classes(run) if classification else None,
+        classification=classification,
+        warnings=warnings,
+    )
