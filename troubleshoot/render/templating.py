@@ -14,8 +14,9 @@ FRAMEWORK_NAMES = {
     "tensorflow": "TensorFlow",
     "keras": "Keras",
 }
+# Caffe snippets mix prototxt, pycaffe and shell, so they get no single highlighting language.
 CODE_LANGUAGE = {
-    "caffe": "protobuf",
+    "caffe": "",
     "pytorch": "python",
     "tensorflow": "python",
     "keras": "python",
