@@ -31,7 +31,9 @@ class Series:
     unit: str = "step"  # "step", "iteration" or "epoch"
     steps: array = field(default_factory=lambda: array("d"))
     values: array = field(default_factory=lambda: array("d"))
-    lines: array = field(default_factory=lambda: array("q"))  # source line per point, 0 if none
+    # Source line per point, 0 if none. Four bytes ("I") each: a 1 GB log holds millions of
+    # points, and no log has 4 billion lines.
+    lines: array = field(default_factory=lambda: array("I"))
 
     def append(self, step: float, value: float, line: int = 0) -> None:
         self.steps.append(step)

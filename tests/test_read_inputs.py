@@ -1,0 +1,87 @@
+"""The entry point: bad input is refused with a clear message; progress is reported."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from conftest import TESTS
+
+from troubleshoot.read import UnreadableInput, read_inputs
+from troubleshoot.read.names import canonical
+from troubleshoot.read.values import to_float
+
+REAL = TESTS / "fixtures" / "reallogs"
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"", "empty"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(64), "PNG image"),
+        (b"PK\x03\x04" + bytes(64), "zip archive"),
+        (bytes(range(256)) * 4, "binary data"),
+        (b"just some notes\nnothing to see here\n", "no training metrics"),
+        (b"\x1f\x8b\x08\x00garbage", "gzip"),
+    ],
+)
+def test_unreadable_files_say_what_they_look_like(tmp_path, content, words):
+    path = tmp_path / "input"
+    path.write_bytes(content)
+    with pytest.raises(UnreadableInput) as caught:
+        read_inputs([path])
+    message = str(caught.value)
+    assert words in message and str(path) in message
+    assert "accepted:" in message or "gzip" in words
+
+
+def test_missing_path_and_empty_folder(tmp_path):
+    with pytest.raises(UnreadableInput, match="no such file"):
+        read_inputs([tmp_path / "nope.log"])
+    with pytest.raises(UnreadableInput, match="no training logs"):
+        read_inputs([tmp_path])
+
+
+def test_several_inputs_at_once_and_progress():
+    calls: list[tuple[int, int]] = []
+    names = ("caffe-nan-01.log", "keras-nan-01.log", "lightning-healthy-01.csv")
+    paths = [REAL / name for name in names]
+    runs = read_inputs(paths, progress=lambda done, total: calls.append((done, total)))
+    assert [r.format for r in runs] == ["caffe-glog", "text", "lightning-csv"]
+    total = sum(p.stat().st_size for p in paths)
+    assert calls[-1] == (total, total)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+
+
+def test_absurd_values_are_kept_with_a_warning(tmp_path):
+    table = tmp_path / "m.csv"
+    table.write_text("step,loss\n0,1.0\n1,1e308\n-5,2.0\n")
+    (run,) = read_inputs([table])
+    assert list(run.series["train/loss"].values) == [1.0, 1e308]
+    assert any("1e300" in w for w in run.warnings)
+    assert any("negative or non-finite step" in w for w in run.warnings)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("nan", math.nan), ("-nan", math.nan), ("NaN", math.nan), ("1.#QNAN", math.nan),
+     ("1.#INF", math.inf), ("-1.#INF", -math.inf), ("inf", math.inf), ("-inf", -math.inf),
+     ("Infinity", math.inf), ("-nan(ind)", math.nan), ("0.5", 0.5), ("abc", None)],
+)  # fmt: skip
+def test_number_spellings(text, value):
+    parsed = to_float(text)
+    if value is None or math.isnan(value):
+        assert parsed is value or math.isnan(parsed)
+    else:
+        assert parsed == value
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("val_loss", "val/loss"), ("Loss/train", "train/loss"), ("accuracy", "train/acc"),
+     ("eval/loss", "val/loss"), ("epoch_learning_rate", "lr"), ("lr-Adam", "lr"),
+     ("train_loss_step", "train/loss"), ("train_loss_epoch", "train_loss_epoch"),
+     ("KL_Loss", "kl"), ("Dice", "dice"), ("validation/epoch_accuracy", "val/acc")],
+)  # fmt: skip
+def test_canonical_names(name, expected):
+    assert canonical(name) == expected

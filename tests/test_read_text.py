@@ -1,0 +1,130 @@
+"""Plain-text training output: Keras and PyTorch prints, tracebacks, encodings."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from conftest import TESTS
+
+from troubleshoot.read import read_inputs
+from troubleshoot.read.model import TRAIN_ACC, TRAIN_LOSS, VAL_ACC, VAL_LOSS
+from troubleshoot.read.text_line import parse
+
+REAL = TESTS / "fixtures" / "reallogs"
+GENERATED = TESTS / "fixtures" / "generated"
+
+
+def one(path):
+    runs = read_inputs([path])
+    assert len(runs) == 1, [r.source for r in runs]
+    return runs[0]
+
+
+def test_keras_epochs_with_nan():
+    run = one(REAL / "keras-nan-01.log")
+    assert run.format == "text" and run.context["framework"] == "keras"
+    loss, val = run.series[TRAIN_LOSS], run.series[VAL_LOSS]
+    assert loss.values[0] == 0.6242 and all(math.isnan(v) for v in loss.values[1:])
+    assert val.values[0] == 0.5265 and run.series[VAL_ACC].values[0] == 0.747
+    assert list(loss.lines) == [2, 4, 6, 8, 10, 12, 14]
+    assert list(loss.steps) == sorted(loss.steps)
+
+
+def test_keras_inf_and_terminate_on_nan():
+    run = one(REAL / "keras-inf-01.log")
+    assert list(run.series[TRAIN_LOSS].values) == [44.411, math.inf]
+    (event,) = run.events
+    assert event.kind == "loss-nan" and event.line == 3 and "Invalid loss" in event.text
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "line"),
+    [
+        ("pytorch-oom-01.log", "error-cuda-oom", 17),
+        ("pytorch-truncated-01.log", "error-image-truncated", 16),
+        ("pytorch-nclasses-01.log", "error-label-out-of-range", 1),
+    ],
+)
+def test_error_messages_in_real_output(name, kind, line):
+    run = one(REAL / name)
+    assert run.events[0].kind == kind and run.events[0].line == line
+    assert run.context["framework"] == "pytorch"
+
+
+def test_training_before_a_crash_is_kept():
+    run = one(REAL / "pytorch-oom-01.log")
+    assert list(run.series[TRAIN_LOSS].values) == [0.564, 0.417, 0.647, 0.66, 0.38]
+    assert list(run.series[TRAIN_LOSS].steps) == [367, 368, 369, 370, 371]
+    assert run.series["lr"].values[0] == 0.001 and "dice" in run.series
+
+
+def test_real_keras_3_progress_bars():
+    """Keras 3 writes colour codes, carriage returns and backspaces between updates."""
+    run = one(GENERATED / "keras-progress.log")
+    assert run.context["framework"] == "keras"
+    assert len(run.series[TRAIN_LOSS]) == 6 and len(run.series[VAL_LOSS]) == 3
+    assert list(run.series[VAL_LOSS].steps) == [6, 12, 18]  # epoch ends, 6 batches each
+
+
+def test_keras_verbose_2_and_a_utf16_copy_read_the_same():
+    plain = one(GENERATED / "keras-verbose2.log")
+    wide = one(GENERATED / "keras-verbose2-utf16.log")
+    for name in (TRAIN_LOSS, TRAIN_ACC, VAL_LOSS, VAL_ACC):
+        assert list(plain.series[name].values) == list(wide.series[name].values)
+    assert plain.series[TRAIN_LOSS].values[0] == 0.9336
+
+
+def test_pytorch_tutorial_styles_and_real_torch_errors():
+    cifar = one(GENERATED / "pytorch-prints.log")
+    steps = cifar.series[TRAIN_LOSS].steps
+    assert len(steps) == 60 and list(steps) == sorted(steps)  # epoch restarts its counter
+    assert [e.kind for e in cifar.events] == ["error-bn-single-sample"]
+    tutorial = one(GENERATED / "pytorch-steps.log")
+    assert list(tutorial.series[TRAIN_LOSS].steps) == list(range(1, 61))
+    assert tutorial.events[0].kind == "error-label-out-of-range"
+    assert "Target 5 is out of bounds" in tutorial.events[0].text
+
+
+def test_gbk_and_mixed_encodings():
+    gbk = one(GENERATED / "text-gbk.log")
+    assert len(gbk.series[TRAIN_LOSS]) == 30 and len(gbk.series[TRAIN_ACC]) == 30
+    mixed = one(GENERATED / "text-mixed-encoding.log")
+    assert len(mixed.series[TRAIN_LOSS]) == 30
+    assert list(mixed.series[TRAIN_LOSS].steps) == [*range(1, 21), *range(31, 41)]
+
+
+def test_restarted_keras_fit_is_a_second_run(tmp_path):
+    text = (REAL / "keras-nan-01.log").read_text()
+    log = tmp_path / "twice.log"
+    log.write_text(text + text)
+    runs = read_inputs([log])
+    assert [r.source.rsplit("#", 1)[1] for r in runs] == ["run-1", "run-2"]
+
+
+@pytest.mark.parametrize(
+    ("line", "step", "metrics"),
+    [
+        ("[1,  2000] loss: 2.303", (1, 2000), {"loss": 2.303}),
+        ("Epoch [1/5], Step [100/600], Loss: 0.2237", (1, 100), {"Loss": 0.2237}),
+        ("Train Epoch: 1 [0/60000 (0%)]\tLoss: 2.305", (1, 0), {"Loss": 2.305}),
+        ("epoch 3 step 100 loss 0.123", (3, None), {"loss": 0.123}),
+        ("Epoch 0:  45%|####5 | 423/938 [00:05<00:06, 80.1it/s, loss=0.234, v_num=0]",
+         (0, 423), {"loss": 0.234}),
+        ("{'loss': 0.5, 'learning_rate': 5e-05, 'epoch': 0.1}", (0.1, None),
+         {"loss": 0.5, "learning_rate": 5e-05}),
+        ("Iteration 100, loss = 0.5", (None, None), {"loss": 0.5}),
+        ("Test set: Average loss: 0.0340, Accuracy: 9894/10000 (99%)", (None, None),
+         {"loss": 0.034}),
+    ],
+)  # fmt: skip
+def test_line_styles(line, step, metrics):
+    parsed = parse(line)
+    assert parsed is not None
+    assert (parsed.epoch, parsed.batch) == step
+    assert dict(parsed.metrics) == metrics
+
+
+def test_lines_without_metrics_are_not_points():
+    assert parse("Epoch 00001: val_loss improved from inf to 0.52, saving model") is None
+    assert parse("Using 4 workers for the data loader") is None

@@ -1,0 +1,172 @@
+"""The one entry point: files and run folders in, RunData out.
+
+Every file is recognised by its content (``sniff``), never by its name, and read by the
+reader for its format. A folder is searched for what can be read: MLflow runs, TensorBoard
+event files (grouped into one run per folder, with ``train/``, ``validation/`` sub-folders
+as splits) and every other file; files in a folder that no reader takes are skipped with a
+warning, while a file named directly must be readable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from troubleshoot.read import mlflow, sniff
+from troubleshoot.read.caffe import read_caffe
+from troubleshoot.read.jsonl import read_json, read_jsonl
+from troubleshoot.read.model import RunData, UnreadableInput
+from troubleshoot.read.names import split_of
+from troubleshoot.read.source import Meter, Progress, Source
+from troubleshoot.read.table import read_table
+from troubleshoot.read.tensorboard import read_tensorboard
+from troubleshoot.read.text import read_text
+
+READERS: dict[str, Callable[[Source, Meter], list[RunData]]] = {
+    sniff.CAFFE: read_caffe,
+    sniff.TEXT: read_text,
+    sniff.TABLE: read_table,
+    sniff.JSONL: read_jsonl,
+    sniff.JSON: read_json,
+    sniff.MLFLOW_DB: mlflow.read_database,
+}
+
+
+@dataclass
+class _Plan:
+    """What one given path turned into, read only once everything is known (for progress)."""
+
+    files: list[tuple[Source, str]] = field(default_factory=list)  # (source, format)
+    event_runs: dict[Path, list[tuple[Source, str | None]]] = field(default_factory=dict)
+    mlflow_runs: list[Path] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    folder: Path | None = None  # set when the path given was a folder
+
+    @property
+    def in_folder(self) -> bool:
+        return self.folder is not None
+
+    @property
+    def size(self) -> int:
+        sizes = [s.size for s, _ in self.files]
+        sizes += [s.size for files in self.event_runs.values() for s, _ in files]
+        sizes += [_tree_size(run / "metrics") for run in self.mlflow_runs]
+        return sum(sizes)
+
+
+def read_inputs(paths: Iterable[Path | str], progress: Progress | None = None) -> list[RunData]:
+    """Read logs, metric files and run folders into runs.
+
+    ``progress(bytes_read, total_bytes)`` is called as the inputs are read. Raises
+    UnreadableInput, with a message meant for the user, for anything that cannot be read.
+    """
+    plans = [_plan(Path(p)) for p in paths]
+    meter = Meter(sum(plan.size for plan in plans), progress)
+    runs: list[RunData] = []
+    for plan in plans:
+        runs += _read(plan, meter)
+    meter.report(meter.total)
+    return runs
+
+
+def _plan(path: Path) -> _Plan:
+    if path.is_dir():
+        return _plan_folder(path)
+    if not path.exists():
+        raise UnreadableInput(f"{path}: no such file or folder")
+    plan = _Plan()
+    source = Source(path)
+    kind = sniff.sniff(source)
+    if kind == sniff.TENSORBOARD:
+        plan.event_runs[path] = [(source, split_of(path.parent.name))]
+    else:
+        plan.files.append((source, kind))
+    return plan
+
+
+def _plan_folder(folder: Path) -> _Plan:
+    plan = _Plan(folder=folder)
+    every_run = list(mlflow.run_dirs(folder))
+    plan.mlflow_runs = [run for run in every_run if not mlflow.is_deleted(run)]
+    # Runs, and the experiments' own meta.yaml beside them, are not read as files.
+    exclude = {*every_run, *(run.parent / "meta.yaml" for run in every_run)}
+    for path in _files(folder, exclude):
+        try:
+            source = Source(path)
+            kind = sniff.sniff(source)
+        except UnreadableInput:
+            plan.skipped.append(str(path))
+            continue
+        if kind == sniff.TENSORBOARD:
+            split = split_of(path.parent.name)
+            run = path.parent.parent if split and path.parent != folder else path.parent
+            plan.event_runs.setdefault(run, []).append((source, split))
+        else:
+            plan.files.append((source, kind))
+    if not (plan.files or plan.event_runs or plan.mlflow_runs):
+        raise UnreadableInput(
+            f"{folder}: no training logs or metric files found in this folder; {sniff.ACCEPTED}"
+        )
+    return plan
+
+
+def _files(folder: Path, exclude: set[Path]) -> Iterable[Path]:
+    """Regular files under ``folder``, sorted, outside hidden folders and MLflow runs."""
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).parts
+        if any(part.startswith(".") for part in relative):
+            continue
+        if path in exclude or any(parent in exclude for parent in path.parents):
+            continue
+        if not path.is_file():
+            continue
+        yield path
+
+
+def _read(plan: _Plan, meter: Meter) -> list[RunData]:
+    jobs: list[tuple[str, str, Callable[[], list[RunData]]]] = [
+        (source.label, kind, partial(READERS[kind], source, meter)) for source, kind in plan.files
+    ]
+    jobs += [
+        (str(run), sniff.TENSORBOARD, partial(read_tensorboard, str(run), files, meter))
+        for run, files in plan.event_runs.items()
+    ]
+    jobs += [
+        (str(run), mlflow.FORMAT, partial(mlflow.read_run_dir, run, meter))
+        for run in plan.mlflow_runs
+    ]
+    runs: list[RunData] = []
+    for label, kind, read in jobs:
+        try:
+            found = read()
+            if not found:
+                raise UnreadableInput(
+                    f"{label}: read as {kind}, but it holds no metric values, error messages "
+                    "or settings"
+                )
+            runs += found
+        except UnreadableInput:
+            if not plan.in_folder:
+                raise
+            plan.skipped.append(label)
+    if plan.in_folder and not runs:
+        raise UnreadableInput(
+            f"{plan.folder}: nothing in this folder could be read ({_list(plan.skipped)}); "
+            f"{sniff.ACCEPTED}"
+        )
+    if plan.skipped:
+        runs[0].warnings.append(
+            f"skipped {len(plan.skipped)} file(s) that are not training logs or metric files: "
+            f"{_list(plan.skipped)}"
+        )
+    return runs
+
+
+def _list(names: list[str]) -> str:
+    return ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
+
+
+def _tree_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())

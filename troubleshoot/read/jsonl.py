@@ -1,0 +1,127 @@
+"""JSON metric files: JSON Lines, arrays of row objects, and Hugging Face trainer_state.json.
+
+JSON Lines (one object per line: W&B ``scan_history`` dumps, most loggers' ``.jsonl``) is
+read line by line. A JSON document is read element by element: the rows of a top-level
+array, or of the ``log_history`` array in a Hugging Face ``trainer_state.json``. Python
+writes NaN and infinity as the bare words ``NaN`` and ``Infinity``, which strict streaming
+JSON parsers refuse; the standard library's decoder accepts them, so elements are cut
+from a bounded buffer with ``json.JSONDecoder.raw_decode``. Nested objects are flattened
+(``{"train": {"loss": 1}}`` is ``train/loss``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+
+from troubleshoot.read.model import RunData, UnreadableInput
+from troubleshoot.read.rows import RowSink
+from troubleshoot.read.runs import RunBuilder
+from troubleshoot.read.source import Meter, Source
+
+MAX_ELEMENT = 16 << 20  # a single row larger than this is not a metric row
+_ROWS_KEY = re.compile(r'"log_history"\s*:\s*\[')
+_DECODER = json.JSONDecoder()
+
+
+def read_jsonl(source: Source, meter: Meter | None = None) -> list[RunData]:
+    runs = RunBuilder(source.label, "jsonl")
+    sink = RowSink(runs)
+    bad = 0
+    for number, line in source.lines(meter):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError:
+            bad += 1
+            continue
+        if isinstance(row, dict):
+            sink.row(flatten(row), number)
+    if bad:
+        runs.warn(f"{source.label}: {bad} line(s) that are not JSON were skipped")
+    return runs.finish(source)
+
+
+def read_json(source: Source, meter: Meter | None = None) -> list[RunData]:
+    text = source.head_text.lstrip()
+    if text.startswith("{") and not _ROWS_KEY.search(source.head_text):
+        raise UnreadableInput(
+            f"{source.label}: a JSON object without metric rows; troubleshoot reads JSON "
+            "Lines, a JSON array of row objects, or a Hugging Face trainer_state.json"
+        )
+    runs = RunBuilder(source.label, "json")
+    sink = RowSink(runs)
+    for row, line in elements(_chunks(source, meter), text.startswith("{"), runs.warn):
+        if isinstance(row, dict):
+            sink.row(flatten(row), line)
+    source.tail = None  # read above: a document's last line needs no line break
+    return runs.finish(source)
+
+
+def elements(
+    chunks: Iterator[str], nested: bool, warn: Callable[[str], None]
+) -> Iterator[tuple[object, int]]:
+    """The elements of a JSON array (at top level, or under ``log_history``) with the line
+    each starts on; stops with a warning at the first element that does not parse."""
+    buffer, pos, line = "", 0, 1
+    exhausted = False
+
+    def more() -> bool:
+        nonlocal buffer, pos, exhausted
+        chunk = next(chunks, None)
+        if chunk is None:
+            exhausted = True
+            return False
+        buffer, pos = buffer[pos:] + chunk, 0
+        return True
+
+    opening = _ROWS_KEY if nested else re.compile(r"\s*\[")
+    while (found := opening.search(buffer)) is None:
+        if len(buffer) > MAX_ELEMENT or not more():
+            warn("no array of rows found in the JSON document")
+            return
+    line += buffer.count("\n", 0, found.end())
+    pos = found.end()
+    while True:
+        while pos < len(buffer) and buffer[pos] in " \t\r\n,":
+            line += buffer[pos] == "\n"
+            pos += 1
+        if pos >= len(buffer):
+            if not more():
+                warn("the JSON document ends before its array is closed (still being written?)")
+                return
+            continue
+        if buffer[pos] == "]":
+            return
+        try:
+            value, end = _DECODER.raw_decode(buffer, pos)
+        except ValueError:
+            if not exhausted and len(buffer) - pos < MAX_ELEMENT and more():
+                continue
+            warn(f"the JSON document stops parsing at line {line}; rows after it were skipped")
+            return
+        yield value, line
+        line += buffer.count("\n", pos, end)
+        pos = end
+
+
+def _chunks(source: Source, meter: Meter | None) -> Iterator[str]:
+    """The document's text; its last line needs no line break (json.dump writes none)."""
+    for block in source.blocks(meter):
+        yield source.decode(block)
+    if source.tail is not None:
+        yield source.tail
+
+
+def flatten(row: Mapping[str, object], prefix: str = "") -> dict[str, object]:
+    """Nested objects as ``a/b`` keys; lists are not metrics and are dropped."""
+    flat: dict[str, object] = {}
+    for key, value in row.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, f"{name}/"))
+        elif not isinstance(value, list):
+            flat[name] = value
+    return flat

@@ -1,0 +1,127 @@
+"""Collecting one file's points into runs: a new run where the step counter goes back.
+
+A log that holds a restarted job (or several jobs appended to one file) would otherwise
+look like one run whose loss jumps back to its starting value. Readers of formats whose
+steps may legitimately repeat across files (TensorBoard, MLflow) turn splitting off.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from troubleshoot.read.errors import error_kind
+from troubleshoot.read.model import LogEvent, RunData
+from troubleshoot.read.source import Source
+from troubleshoot.read.values import is_finite_step
+
+MAX_EVENTS_PER_KIND = 20  # a log that repeats one error a million times needs only a few
+HUGE = 1e300
+
+
+class RunBuilder:
+    """The runs of one input, built point by point."""
+
+    def __init__(self, source: str, fmt: str, split_on_regress: bool = True) -> None:
+        self.source = source
+        self.format = fmt
+        self.split_on_regress = split_on_regress
+        self.runs: list[RunData] = [RunData(source=source, format=fmt)]
+        self._last: dict[str, float] = {}
+        self._events: dict[str, int] = {}
+        self._bad_steps: set[str] = set()
+
+    @property
+    def run(self) -> RunData:
+        return self.runs[-1]
+
+    def new_run(self, inherit_context: bool = False) -> RunData:
+        """Start the next run, unless the current one is still empty."""
+        current = self.run
+        if is_empty(current):
+            if not inherit_context:
+                current.context.clear()
+            return current
+        self._close_events()
+        fresh = RunData(source=self.source, format=self.format)
+        if inherit_context:
+            fresh.context.update(current.context)
+        self.runs.append(fresh)
+        self._last.clear()
+        return fresh
+
+    def point(
+        self, name: str, step: float, value: float, line: int = 0, unit: str = "step"
+    ) -> None:
+        """Add one point; a step below the series' last one starts a new run."""
+        if not is_finite_step(step):
+            if name not in self._bad_steps:
+                self._bad_steps.add(name)
+                self.warn(f"{name}: points with a negative or non-finite step were dropped")
+            return
+        last = self._last.get(name)
+        if last is not None and step < last and self.split_on_regress:
+            self.new_run(inherit_context=True)
+        self._last[name] = step
+        self.run.get(name, unit).append(step, value, line)
+
+    def event(self, kind: str, line: int, text: str) -> None:
+        seen = self._events.get(kind, 0)
+        self._events[kind] = seen + 1
+        if seen < MAX_EVENTS_PER_KIND:
+            self.run.events.append(LogEvent(kind=kind, line=line, text=text.strip()))
+
+    def warn(self, message: str) -> None:
+        if message not in self.run.warnings:
+            self.run.warnings.append(message)
+
+    def finish(self, source: Source | None = None) -> list[RunData]:
+        """The non-empty runs, named ``path#run-N`` when there are several, checked."""
+        if source is not None:
+            self._take_tail(source)
+        self._close_events()
+        runs = [run for run in self.runs if not is_empty(run)]
+        if source is not None and runs:
+            runs[0].warnings[:0] = source.warnings
+        for number, run in enumerate(runs, 1):
+            if len(runs) > 1:
+                run.source = f"{self.source}#run-{number}"
+            _check_values(run)
+        return runs
+
+    def _close_events(self) -> None:
+        for kind, count in self._events.items():
+            if count > MAX_EVENTS_PER_KIND:
+                self.warn(f"{kind}: {count - MAX_EVENTS_PER_KIND} more such lines not listed")
+        self._events.clear()
+
+    def _take_tail(self, source: Source) -> None:
+        """A last line without a line break may be half-written: errors count, values don't."""
+        if source.tail is None or not source.tail.strip():
+            return
+        kind = error_kind(source.tail)
+        if kind:
+            self.event(kind, source.tail_line, source.tail)
+        self.warn(
+            f"{source.label}: the last line has no line break (still being written?); "
+            "its values were ignored"
+        )
+
+
+def is_empty(run: RunData) -> bool:
+    return not (
+        any(len(s) for s in run.series.values())
+        or run.events
+        or run.layers.norms
+        or run.layers.zero_fraction
+        or run.context
+    )
+
+
+def _check_values(run: RunData) -> None:
+    for name, series in run.series.items():
+        if not len(series):
+            continue
+        values = np.frombuffer(series.values, dtype=np.float64)
+        finite = values[np.isfinite(values)]
+        if len(finite) and float(np.abs(finite).max()) >= HUGE:
+            run.warnings.append(f"{run.source}: {name} has values of 1e300 or more (kept)")

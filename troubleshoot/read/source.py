@@ -1,0 +1,201 @@
+"""One input file, opened for streaming: gzip by magic bytes, encoding, blocks and lines.
+
+Nothing here holds more than one block (``BLOCK`` bytes) of a file at a time. Blocks
+always end at a line break; a last line without one (a file still being written) is kept
+aside as ``tail`` so readers can ignore its values and say so.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import io
+import shutil
+import tempfile
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from charset_normalizer import from_bytes
+
+from troubleshoot.read.model import UnreadableInput
+
+BLOCK = 1 << 20
+HEAD = 64 * 1024
+MAX_LINE = 16 << 20  # longer lines are not log lines; they are skipped
+GZIP_MAGIC = b"\x1f\x8b"
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_WIDE = ("utf_16", "utf_32", "utf-16", "utf-32")
+_DAMAGED = (EOFError, zlib.error, gzip.BadGzipFile)
+
+Progress = Callable[[int, int], None]
+
+
+class Meter:
+    """Bytes read so far across every input, reported to the caller's progress callback."""
+
+    def __init__(self, total: int, callback: Progress | None) -> None:
+        self.total = total
+        self.done = 0
+        self._callback = callback
+
+    def report(self, done: int) -> None:
+        self.done = done
+        if self._callback is not None:
+            self._callback(min(done, self.total), self.total)
+
+
+class Source:
+    """A file to read: its decompressed head for sniffing, and streaming access to the rest."""
+
+    def __init__(self, path: Path, label: str | None = None) -> None:
+        self.path = path
+        self.label = label or str(path)
+        try:
+            self.size = path.stat().st_size
+            with path.open("rb") as raw:
+                self.gzip = raw.read(2) == GZIP_MAGIC
+            self.head = self._read_head()
+        except OSError as exc:
+            raise UnreadableInput(f"{self.label}: cannot be read ({exc.strerror or exc})") from None
+        self.encoding = detect_encoding(self.head)
+        self.wide = self.encoding.replace("-", "_").startswith(_WIDE)
+        self.tail: str | None = None  # a last line without a line break
+        self.tail_line = 0
+        self.warnings: list[str] = []
+
+    def _read_head(self) -> bytes:
+        with self.open() as stream:
+            try:
+                return stream.read(HEAD)
+            except _DAMAGED as exc:
+                raise UnreadableInput(
+                    f"{self.label}: starts like a gzip file but does not decompress ({exc})"
+                ) from None
+
+    def open(self) -> BinaryIO:
+        """The file's content as a binary stream, decompressed if it is gzip."""
+        raw = self.path.open("rb")
+        return gzip.GzipFile(fileobj=raw, mode="rb") if self.gzip else raw  # type: ignore[return-value]
+
+    @contextmanager
+    def plain_path(self) -> Iterator[Path]:
+        """A path to the uncompressed content, for libraries that only take paths (a
+        gzip-compressed file is unpacked into a temporary file, up to any damage)."""
+        if not self.gzip:
+            yield self.path
+            return
+        with tempfile.NamedTemporaryFile(prefix="troubleshoot-") as plain:
+            try:
+                with gzip.open(self.path, "rb") as packed:
+                    shutil.copyfileobj(packed, plain)
+            except _DAMAGED as exc:
+                self.warnings.append(f"{self.label}: compressed data is damaged ({exc})")
+            plain.flush()
+            yield Path(plain.name)
+
+    @property
+    def head_text(self) -> str:
+        """The head decoded for sniffing (a cut multi-byte character at its end is dropped)."""
+        return self.head.decode(self.encoding, errors="ignore")
+
+    def decode(self, raw: bytes) -> str:
+        """One line of ``blocks()`` as text: UTF-8 if it is, else the file's own encoding."""
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            fallback = "utf-8" if self.wide else self.encoding
+            return raw.decode(fallback, errors="replace")
+
+    def blocks(self, meter: Meter | None = None) -> Iterator[bytes]:
+        """The content in blocks that each end with a line break, ASCII-compatible.
+
+        Files in UTF-16/32 are re-encoded as UTF-8 on the way, so readers can work on bytes.
+        The last unterminated line, if any, goes to ``tail``.
+        """
+        try:
+            yield from self._blocks(meter)
+        except OSError as exc:  # the file vanished or the disk failed while reading
+            raise UnreadableInput(f"{self.label}: reading failed ({exc.strerror or exc})") from None
+
+    def _blocks(self, meter: Meter | None) -> Iterator[bytes]:
+        base = meter.done if meter else 0
+        with self.path.open("rb") as raw:
+            stream: BinaryIO = gzip.GzipFile(fileobj=raw, mode="rb") if self.gzip else raw  # type: ignore[assignment]
+            reader = _reader(stream, self.encoding if self.wide else None)
+            rest = b""
+            skipping = False  # inside a line too long to keep
+            while True:
+                try:
+                    chunk = reader()
+                except _DAMAGED as exc:
+                    self.warnings.append(
+                        f"{self.label}: compressed data is damaged after byte {raw.tell()} "
+                        f"({exc}); read what came before"
+                    )
+                    chunk = b""
+                if meter:
+                    meter.report(base + raw.tell())
+                if not chunk:
+                    break
+                cut = chunk.rfind(b"\n") + 1
+                if not cut:
+                    if not skipping:
+                        rest += chunk
+                        if len(rest) > MAX_LINE:
+                            self.warnings.append(
+                                f"{self.label}: a line longer than {MAX_LINE >> 20} MB was skipped"
+                            )
+                            rest, skipping = b"", True
+                    continue
+                if skipping:  # the long line ends here: keep its place as an empty line
+                    rest, skipping = b"", False
+                    chunk = b"\n" + chunk[chunk.find(b"\n") + 1 :]
+                    cut = chunk.rfind(b"\n") + 1
+                yield rest + chunk[:cut]
+                rest = chunk[cut:]
+        if rest and not skipping:
+            self.tail = self.decode(rest.rstrip(b"\r"))
+
+    def lines(self, meter: Meter | None = None) -> Iterator[tuple[int, str]]:
+        """Numbered text lines (1-based, without line breaks); the unterminated last goes to
+        ``tail`` with its number in ``tail_line``."""
+        number = 0
+        decode = self.decode
+        for block in self.blocks(meter):
+            for raw in block.split(b"\n")[:-1]:
+                number += 1
+                yield number, decode(raw.removesuffix(b"\r"))
+        self.tail_line = number + 1
+
+
+def _reader(stream: BinaryIO, wide: str | None) -> Callable[[], bytes]:
+    if wide is None:
+        return lambda: stream.read(BLOCK)
+    text = io.TextIOWrapper(stream, encoding=wide, errors="replace", newline="")
+    return lambda: text.read(BLOCK).encode("utf-8")
+
+
+def detect_encoding(head: bytes) -> str:
+    """The encoding of a file from its first bytes: a byte-order mark, else charset-normalizer."""
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    if not head or head.isascii():
+        return "utf-8"
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3:  # only a character cut at the end of the head
+            return "utf-8"
+    best = from_bytes(head).best()
+    return best.encoding if best is not None else "utf-8"

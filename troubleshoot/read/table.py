@@ -1,0 +1,120 @@
+"""CSV and TSV metric files: Keras CSVLogger, Lightning metrics.csv, W&B exports, others.
+
+The delimiter is whatever ``csv.Sniffer`` finds in the first lines. The header tells the
+kinds apart:
+
+- W&B chart/run exports have columns ``<run name> - <metric>`` (plus ``__MIN``/``__MAX``
+  band columns, skipped) next to ``Step``; every run named becomes its own RunData.
+- Keras ``CSVLogger`` starts with ``epoch`` (0-based) and has no step column.
+- Lightning's ``CSVLogger`` has ``step`` (and ``epoch`` when the Trainer logs) and sparse
+  rows: training and validation values on different rows, other cells empty.
+- A ``layer`` column means per-layer statistics (see ``rows.LAYER_COLUMNS``).
+- Anything else with a header is a generic table, read the same way.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+
+from troubleshoot.read.model import RunData, UnreadableInput
+from troubleshoot.read.rows import RowSink
+from troubleshoot.read.runs import RunBuilder
+from troubleshoot.read.source import Meter, Source
+
+_DELIMITERS = ",\t;|"
+_WANDB_COLUMN = re.compile(r"^(.+?) - (.+?)(__MIN|__MAX)?$")
+_WANDB_STEP = {"step", "_step"}
+
+
+def read_table(source: Source, meter: Meter | None = None) -> list[RunData]:
+    lines = source.lines(meter)
+    numbers: list[int] = [0]
+
+    def texts() -> Iterator[str]:
+        for number, text in lines:
+            numbers[0] = number
+            yield text.replace("\r", " ").replace("\x00", "")  # the csv module refuses both
+
+    try:
+        dialect = csv.Sniffer().sniff(_sample(source), delimiters=_DELIMITERS)
+    except csv.Error:
+        dialect = csv.excel
+    reader = _rows(csv.reader(texts(), dialect), source, numbers)
+    header = next(reader, None)
+    if not header:
+        raise UnreadableInput(f"{source.label}: a table without a header row")
+    header = [h.strip() for h in header]
+    lowered = {h.lower() for h in header}
+    if _is_wandb(header):
+        return _read_wandb(source, header, reader, numbers)
+    if "layer" in lowered:
+        fmt = "layers-csv"
+    elif header[0].lower() == "epoch" and not lowered & {"step", "global_step", "_step"}:
+        fmt = "keras-csv"
+    elif "step" in lowered:
+        fmt = "lightning-csv"
+    else:
+        fmt = "csv"
+    runs = RunBuilder(source.label, fmt)
+    sink = RowSink(runs)
+    ragged = 0
+    for row in reader:
+        if len(row) != len(header):
+            ragged += 1
+        sink.row(dict(zip(header, row, strict=False)), numbers[0])
+    if ragged:
+        runs.warn(
+            f"{source.label}: {ragged} row(s) with a different number of cells than the header"
+        )
+    found = runs.finish(source)
+    framework = {"keras-csv": "keras", "lightning-csv": "pytorch"}.get(fmt)
+    for run in found:
+        if framework:
+            run.context.setdefault("framework", framework)
+    return found
+
+
+def _rows(reader: Iterator[list[str]], source: Source, numbers: list[int]) -> Iterator[list[str]]:
+    """The rows, up to the first one the csv module cannot parse (a huge field, say)."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        source.warnings.append(f"{source.label}: stops at line {numbers[0]} ({exc})")
+
+
+def _sample(source: Source) -> str:
+    lines = source.head_text.splitlines()
+    return "\n".join(lines[:-1] if len(lines) > 2 else lines)
+
+
+def _is_wandb(header: list[str]) -> bool:
+    return bool({h.lower() for h in header} & _WANDB_STEP) and any(
+        _WANDB_COLUMN.match(h) for h in header
+    )
+
+
+def _read_wandb(
+    source: Source, header: list[str], reader: Iterator[list[str]], numbers: list[int]
+) -> list[RunData]:
+    """One RunData per run named in ``<run> - <metric>`` columns, all sharing the step."""
+    step_index = next(i for i, h in enumerate(header) if h.lower() in _WANDB_STEP)
+    columns: dict[str, list[tuple[int, str]]] = {}
+    for i, h in enumerate(header):
+        m = _WANDB_COLUMN.match(h)
+        if m and not m.group(3):
+            columns.setdefault(m.group(1), []).append((i, m.group(2)))
+    sinks = {
+        run: RowSink(RunBuilder(f"{source.label}#{run}", "wandb-csv", split_on_regress=False))
+        for run in columns
+    }
+    for row in reader:
+        step = row[step_index] if step_index < len(row) else ""
+        for run, cells in columns.items():
+            values = {metric: row[i] for i, metric in cells if i < len(row)}
+            sinks[run].row({"step": step, **values}, numbers[0])
+    found: list[RunData] = []
+    for i, sink in enumerate(sinks.values()):
+        found += sink.runs.finish(source if i == 0 else None)
+    return found

@@ -1,0 +1,130 @@
+"""Plain-text training output: progress lines, printed metrics, tracebacks and errors.
+
+Each line (or each progress-bar update within a line) is parsed by ``text_line``; this
+module turns positions into steps. A global step or iteration counter is used as it is;
+an epoch plus a position within it (Keras bars, ``[1,  2000]``, ``Step [100/600]``)
+becomes a running batch count; an epoch alone is an epoch. A line without any counter
+takes the position of the line before it (a validation summary printed after an epoch),
+or, in a file that never prints one, its order among metric lines.
+"""
+
+from __future__ import annotations
+
+from troubleshoot.read.errors import error_kind, lines_with_words
+from troubleshoot.read.model import RunData, UnreadableInput
+from troubleshoot.read.names import canonical
+from troubleshoot.read.runs import RunBuilder
+from troubleshoot.read.sniff import ACCEPTED
+from troubleshoot.read.source import Meter, Source
+from troubleshoot.read.text_line import Parsed, keras_epoch, parse, segments
+
+FORMAT = "text"
+# Words in a log that name the framework that wrote it, most specific first.
+FRAMEWORKS = ((b"keras", "keras"), (b"torch", "pytorch"), (b"tensorflow", "tensorflow"))
+
+
+class EpochClock:
+    """A running step from (epoch, position within the epoch), for logs whose batch
+    counter starts again every epoch."""
+
+    def __init__(self) -> None:
+        self.epoch: float | None = None
+        self.offset = 0.0
+        self.size: float | None = None  # positions per epoch, if the log prints it
+        self.longest = 0.0  # the furthest position seen in the current epoch
+
+    def step(self, epoch: float, batch: float, batches: float | None) -> float:
+        if self.epoch is None or epoch < self.epoch:
+            self.epoch, self.offset, self.longest = epoch, 0.0, 0.0
+        elif epoch > self.epoch:
+            self.offset += (self.size or self.longest) * (epoch - self.epoch)
+            self.epoch, self.longest = epoch, 0.0
+        self.size = batches or self.size
+        self.longest = max(self.longest, batch)
+        return self.offset + batch
+
+
+class TextReader:
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.runs = RunBuilder(source.label, FORMAT)
+        self.clock = EpochClock()
+        self.epoch: float | None = None  # the epoch a Keras "Epoch 3/10" line announced
+        self.position: tuple[float, str] | None = None
+        self.counted = 0  # metric lines so far, the step of last resort
+        self.keras = False
+        self.mentions: set[str] = set()
+
+    def read(self, meter: Meter | None = None) -> list[RunData]:
+        number = 0
+        for block in self.source.blocks(meter):
+            flagged = {number + block.count(b"\n", 0, at) + 1 for at, _ in lines_with_words(block)}
+            for word, framework in FRAMEWORKS:
+                if word in block:
+                    self.mentions.add(framework)
+            for raw in block.split(b"\n")[:-1]:
+                number += 1
+                line = self.source.decode(raw.removesuffix(b"\r"))
+                if number in flagged:
+                    kind = error_kind(line)
+                    if kind:
+                        self.runs.event(kind, number, line)
+                self._line(number, line)
+        self.source.tail_line = number + 1
+        runs = self.runs.finish(self.source)
+        if not runs:
+            raise UnreadableInput(
+                f"{self.source.label}: no training metrics or known error messages found in "
+                f"this text (it starts: {_first_words(self.source)}); {ACCEPTED}"
+            )
+        framework = self._framework()
+        for run in runs:
+            if framework:
+                run.context.setdefault("framework", framework)
+        return runs
+
+    def _line(self, number: int, line: str) -> None:
+        announced = keras_epoch(line)
+        if announced:
+            self.epoch = float(announced[0])
+            return
+        for segment in segments(line):
+            parsed = parse(segment)
+            if parsed is not None:
+                self._record(number, parsed)
+
+    def _record(self, number: int, parsed: Parsed) -> None:
+        self.keras = self.keras or parsed.keras
+        step, unit = self._where(parsed)
+        for key, value in parsed.metrics:
+            self.runs.point(canonical(key, parsed.split or "train"), step, value, number, unit)
+
+    def _where(self, parsed: Parsed) -> tuple[float, str]:
+        epoch = parsed.epoch if parsed.epoch is not None else self.epoch
+        if parsed.step is not None:
+            self.position = (parsed.step, parsed.step_unit)
+        elif epoch is not None and parsed.batch is not None:
+            self.position = (self.clock.step(epoch, parsed.batch, parsed.batches), "step")
+        elif parsed.epoch is not None:
+            self.position = (parsed.epoch, "epoch")
+        elif self.position is None:
+            self.counted += 1
+            return float(self.counted), "step"
+        return self.position
+
+    def _framework(self) -> str | None:
+        if self.keras:
+            return "keras"
+        for _, framework in FRAMEWORKS:
+            if framework in self.mentions:
+                return framework
+        return None
+
+
+def _first_words(source: Source) -> str:
+    text = " ".join(source.head_text.split())[:60]
+    return f"'{text}...'" if text else "with blank lines"
+
+
+def read_text(source: Source, meter: Meter | None = None) -> list[RunData]:
+    return TextReader(source).read(meter)

@@ -1,0 +1,127 @@
+"""What one line of free-form training output says: its counters and its metrics.
+
+Training scripts print in endless styles, but nearly all of them are ``name: value``,
+``name=value`` or ``name value`` pairs plus a position: Keras
+(``Epoch 3/10`` then ``469/469 [====] - 3s - loss: 0.12 - val_loss: 0.2``), the PyTorch
+tutorials (``[1,  2000] loss: 2.303``, ``Epoch [1/5], Step [100/600], Loss: 0.22``,
+``Train Epoch: 1 [0/60000 (0%)]  Loss: 2.30``), tqdm/Lightning bars
+(``Epoch 0:  45%|####| 423/938 [00:05<00:06, loss=0.234]``), Hugging Face dicts
+(``{'loss': 0.5, 'learning_rate': 5e-05, 'epoch': 0.1}``) and plain
+``epoch 3 step 100 loss 0.123``. Parenthesised asides (``(Avg 0.55)``) are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from troubleshoot.read.names import SPLITS
+from troubleshoot.read.values import to_float
+
+_VALUE = (
+    r"[-+]?(?:\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?"
+    r"|1\.#[A-Za-z]+\d*|nan(?:\(ind\))?|NaN|NAN|inf(?:inity)?|Inf(?:inity)?|INF)"
+)
+_PAIR = re.compile(
+    r"(?<![\w.])['\"]?([A-Za-z][\w./@-]*?)['\"]?\s*(?:[:=]\s*|\s+)("
+    + _VALUE
+    + r")(?![\d.]|\s*/\s*\d)"
+)
+_COUNTER = re.compile(
+    r"(?i)(?<![\w.])(epoch|global[_ ]step|step|iteration|iter|it|batch)s?\b['\"]?\s*[:=#]?\s*"
+    r"\[?\s*(\d+(?:\.\d+)?)(?:\s*/\s*(\d+))?\]?"
+)
+_BRACKET_PAIR = re.compile(r"\[\s*(\d+)\s*,\s*(\d+)\s*\]")  # [epoch, batch]
+_BRACKET_EPOCH_BATCH = re.compile(r"\[(\d+)\]\s*\[(\d+)\s*/\s*(\d+)\]")  # [epoch][batch/total]
+_FRACTION = re.compile(r"(?<![\w./:])(\d+)\s*/\s*(\d+)(?![\w./:])")
+_KERAS_PROGRESS = re.compile(r"^\s*(\d+)/(\d+) (?:\[|━|-)")
+_KERAS_EPOCH = re.compile(r"^\s*Epoch (\d+)/(\d+)\s*$")
+_ASIDE = re.compile(r"\([^()]*\)")
+_SEGMENTS = re.compile(r"[\r\b]+")
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # terminal colours (Keras 3 bars use them)
+_FIRST_WORD = re.compile(r"\W*([A-Za-z]+)")
+
+COUNTERS = {"epoch", "step", "iteration", "iter", "it", "batch", "global_step", "global step"}
+# Keys that are bookkeeping, not metrics.
+_NOT_METRICS = re.compile(
+    r"(?i)^(?:epochs?|steps?|iterations?|iters?|it|batch(?:es)?|global[_ ]step|eta|v_num"
+    r"|total|samples?|examples?|seed|workers?|gpus?|rank|version|s|ms|sec|secs|h|m|it/s|s/it"
+    r"|speed|throughput|(?:max_)?mem(?:ory)?(?:_\w+)?)$|(?:^|_)(?:time|runtime)$|per_second$"
+)
+_METRIC_HINT = re.compile(r"(?i)loss|acc|kl|perplexity|ppl|dice|iou|error|err\b")
+
+
+@dataclass
+class Parsed:
+    """One progress update: where it is (any counter found) and the metrics it reports."""
+
+    epoch: float | None = None
+    batch: float | None = None
+    batches: float | None = None  # batches (or samples) per epoch, if printed
+    step: float | None = None  # a global step or iteration counter
+    step_unit: str = "step"
+    split: str | None = None  # train/val/test, when the line names one up front
+    metrics: list[tuple[str, float]] = field(default_factory=list)
+    keras: bool = False  # a Keras progress bar
+
+
+def segments(line: str) -> list[str]:
+    """A line may hold several progress-bar updates separated by \\r or backspaces."""
+    return [s for s in _SEGMENTS.split(_ANSI.sub("", line)) if s.strip()]
+
+
+def keras_epoch(text: str) -> tuple[int, int] | None:
+    """``Epoch 3/10`` on its own line: Keras announcing an epoch."""
+    m = _KERAS_EPOCH.match(text)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def parse(text: str) -> Parsed | None:
+    """The counters and metrics of one segment; None if it reports no metric."""
+    if not _METRIC_HINT.search(text):
+        return None
+    parsed = Parsed(split=_leading_split(text))
+    body = _ASIDE.sub(" ", text)
+    progress = _KERAS_PROGRESS.match(body)
+    if progress:
+        parsed.keras = True
+        parsed.batch, parsed.batches = float(progress.group(1)), float(progress.group(2))
+        body = body[progress.end() :]
+    _counters(body, parsed)
+    for key, raw in _PAIR.findall(body):
+        low = key.lower()
+        value = to_float(raw)
+        if value is None or low in COUNTERS or _NOT_METRICS.search(low):
+            continue
+        parsed.metrics.append((key, value))
+    return parsed if any(_METRIC_HINT.search(k) for k, _ in parsed.metrics) else None
+
+
+def _counters(body: str, parsed: Parsed) -> None:
+    both = _BRACKET_EPOCH_BATCH.search(body) or _BRACKET_PAIR.search(body)
+    if both:
+        parsed.epoch, parsed.batch = float(both.group(1)), float(both.group(2))
+        if both.re is _BRACKET_EPOCH_BATCH:
+            parsed.batches = float(both.group(3))
+    taken: list[tuple[int, int]] = []
+    for m in _COUNTER.finditer(body):
+        taken.append(m.span())
+        word, value, total = m.group(1).lower(), float(m.group(2)), m.group(3)
+        if word == "epoch":
+            parsed.epoch = value if parsed.epoch is None else parsed.epoch
+        elif total is not None or word == "batch":  # a position within the epoch
+            if parsed.batch is None:
+                parsed.batch, parsed.batches = value, float(total) if total else None
+        elif parsed.step is None:
+            parsed.step = value
+            parsed.step_unit = "iteration" if word.startswith("iter") else "step"
+    if parsed.epoch is not None and parsed.batch is None:
+        for fraction in _FRACTION.finditer(body):
+            if not any(a <= fraction.start() < b for a, b in taken):
+                parsed.batch, parsed.batches = float(fraction.group(1)), float(fraction.group(2))
+                break
+
+
+def _leading_split(text: str) -> str | None:
+    first = _FIRST_WORD.match(text)
+    return SPLITS.get(first.group(1).lower()) if first else None
