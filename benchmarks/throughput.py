@@ -1,0 +1,200 @@
+"""How fast troubleshoot reads a big Caffe log, next to awk pulling out only the loss.
+
+Builds a log of about ``--size-mb`` megabytes by repeating the real Caffe logs in
+``shared/fixtures/caffenet-benchmark`` (whole files, so it holds many runs one after
+another, as a long-lived log file does), in a temporary folder that is deleted after. Then
+measures, each in its own child process, wall time and peak memory (``ru_maxrss`` from
+``os.wait4``) of:
+
+(a) ``awk`` printing the loss of every "Iteration N, loss = X" line (the floor: no parsing
+    beyond one pattern),
+(b) ``read_inputs`` on the log (every series, context, errors),
+(c) the whole diagnosis, ``python -m troubleshoot diagnose BIG.log --format json``, when
+    the command exists.
+
+The file is read once before timing so that every contender finds it in the page cache.
+Results go to ``docs/benchmarks/throughput.md``.
+
+    python benchmarks/throughput.py                # about 1 GB
+    python benchmarks/throughput.py --size-mb 50   # a quick run
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib.util
+import os
+import platform
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "fixtures" / "caffenet-benchmark"
+OUT = REPO / "docs" / "benchmarks" / "throughput.md"
+AWK = ["awk", "/Iteration .*, loss = /{print $NF}"]
+READ = "import sys; from troubleshoot.read import read_inputs; read_inputs([sys.argv[1]])"
+TARGET_RATIO, TARGET_MB = 0.5, 300
+
+
+@dataclass
+class Measured:
+    name: str
+    command: str
+    seconds: float
+    peak_mb: float
+
+    def rate(self, size_mb: float) -> float:
+        return size_mb / self.seconds
+
+
+def build_log(folder: Path, size_mb: int) -> Path:
+    """Whole real logs, repeated in order until the file reaches the size."""
+    logs = sorted(CORPUS.glob("*.log"))
+    if not logs:
+        raise SystemExit(f"no Caffe logs in {CORPUS}")
+    target = size_mb * 1024 * 1024
+    path = folder / "BIG.log"
+    written = 0
+    with path.open("wb") as out:
+        while written < target:
+            for log in logs:
+                data = log.read_bytes()
+                out.write(data)
+                written += len(data)
+                if written >= target:
+                    break
+    return path
+
+
+def measure(name: str, argv: list[str]) -> Measured:
+    """Run ``argv`` with output discarded; its wall time and peak resident memory."""
+    start = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    errors = child.stderr.read().decode(errors="replace") if child.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{name} failed:\n{errors}")
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
+    return Measured(name, shlex.join(argv), seconds, usage.ru_maxrss / scale)
+
+
+def has_diagnose() -> bool:
+    if importlib.util.find_spec("troubleshoot.frontends.cli") is None:
+        return False
+    from troubleshoot.frontends import cli
+
+    return hasattr(cli, "diagnose")
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        names = [
+            line.split(":", 1)[1].strip()
+            for line in cpuinfo.read_text().splitlines()
+            if line.startswith("model name")
+        ]
+        cpu = names[0] if names else cpu
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        total_kb = int(meminfo.read_text().split()[1])
+        memory = f", {total_kb / 1024 / 1024:.0f} GiB RAM"
+    return (
+        f"{cpu}, {os.cpu_count()} cores{memory}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}"
+    )
+
+
+def report(size_mb: float, runs: list[Measured], command: str) -> str:
+    awk = runs[0]
+    lines = [
+        "# Throughput on a big Caffe log",
+        "",
+        "Written by `benchmarks/throughput.py`; rerun it to refresh these numbers.",
+        "",
+        f"- Date: {datetime.date.today().isoformat()}",
+        f"- Machine: {machine()}",
+        f"- Command: `{command}`",
+        f"- Input: {size_mb:.0f} MB, the real logs of `shared/fixtures/caffenet-benchmark` "
+        "repeated whole (so many runs, one after another), read from the page cache.",
+        "",
+        "| what | MB/s | share of awk's speed | peak memory (MB) | seconds |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for run in runs:
+        share = run.rate(size_mb) / awk.rate(size_mb)
+        lines.append(
+            f"| {run.name} | {run.rate(size_mb):.1f} | {share:.2f} | {run.peak_mb:.0f} "
+            f"| {run.seconds:.1f} |"
+        )
+    lines += ["", "Commands:", ""]
+    lines += [f"- {run.name}: `{run.command}`" for run in runs]
+    whole = runs[-1]
+    ratio = whole.rate(size_mb) / awk.rate(size_mb)
+    lines += [
+        "",
+        f"Targets: at least {TARGET_RATIO:g} of awk's throughput for the whole diagnosis "
+        f"(reached: {'yes' if ratio >= TARGET_RATIO else 'no'}, {ratio:.2f}); "
+        f"peak memory under {TARGET_MB} MB "
+        f"(reached: {'yes' if whole.peak_mb < TARGET_MB else 'no'}, {whole.peak_mb:.0f} MB).",
+        "",
+        "Reading the numbers: awk tests one pattern per line and prints a field. troubleshoot",
+        "turns every series line (loss, lr, net outputs, test outputs) into three numbers",
+        "(step, value, line) and reads the printed definitions of every run for context; in",
+        "CPython that costs about a microsecond per point even with one regular expression",
+        "per block and the common lines handled inline, which bounds reading at a few tens of",
+        "MB/s on this machine. The diagnosis then runs the detectors on each run (this log",
+        "holds one run per repeated file) and the rule engine. Memory grows with the points",
+        "kept (20 bytes each), not with the file.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size-mb", type=int, default=1024, help="size of the log to build")
+    parser.add_argument("--out", type=Path, default=OUT, help="where to write the results")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="troubleshoot-bench-") as folder:
+        log = build_log(Path(folder), args.size_mb)
+        size_mb = log.stat().st_size / 1024 / 1024
+        subprocess.run(["cat", str(log)], stdout=subprocess.DEVNULL, check=True)  # warm cache
+        runs = [
+            measure("awk: the loss series only", [*AWK, str(log)]),
+            measure("troubleshoot: read_inputs", [sys.executable, "-c", READ, str(log)]),
+        ]
+        if has_diagnose():
+            runs.append(
+                measure(
+                    "troubleshoot diagnose (whole diagnosis)",
+                    [
+                        sys.executable,
+                        "-m",
+                        "troubleshoot",
+                        "diagnose",
+                        str(log),
+                        "--format",
+                        "json",
+                        "--quiet",
+                    ],
+                )
+            )
+    command = shlex.join(["python", "benchmarks/throughput.py", *sys.argv[1:]])
+    text = report(size_mb, runs, command).replace(folder, "$TMP")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
