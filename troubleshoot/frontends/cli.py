@@ -106,6 +106,74 @@ def diagnose(
             err.print(f"wrote {written}")
 
 
+@app.command()
+def interview(
+    paths: Annotated[
+        list[Path],
+        typer.Option("--from", help="A log or metrics file to read first (repeatable)."),
+    ] = [],  # noqa: B006
+    symptom: Annotated[
+        list[str], typer.Option("--symptom", "-s", help="A symptom id that is present.")
+    ] = [],  # noqa: B006
+    context: Annotated[
+        list[str], typer.Option("--context", "-c", help="A context fact, key=value.")
+    ] = [],  # noqa: B006
+    absent: Annotated[
+        list[str], typer.Option("--absent", help="A symptom id known NOT to be present.")
+    ] = [],  # noqa: B006
+    facts: Annotated[
+        Path | None, typer.Option("--facts", help="YAML file with symptoms/absent/context.")
+    ] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option("--answers", help="YAML file of answers (symptom id or context key: answer)."),
+    ] = None,
+    skip_missing: Annotated[
+        bool, typer.Option(help="With --answers: treat unanswered questions as 'not sure'.")
+    ] = False,
+    state: Annotated[
+        Path | None,
+        typer.Option(help="Where to keep the answers (default ~/.local/state/troubleshoot)."),
+    ] = None,
+    resume: Annotated[bool, typer.Option(help="Continue the saved interview.")] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Save the guide (.md, .html, .json).")
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language of the interview: en or zh.")
+    ] = None,
+    kb_path: KbOption = None,
+) -> None:
+    """Ask only the questions that tell the likely causes apart, then print the guide.
+
+    Type why, how, back, 0 (not sure) or quit at any question.
+    """
+    from troubleshoot.frontends.interview.terminal import InterviewArgs, InterviewError, main
+    from troubleshoot.render.i18n import check_lang
+
+    try:
+        args = InterviewArgs(
+            kb_path=kb_path,
+            paths=paths,
+            facts_file=facts,
+            symptoms=symptom,
+            context=context,
+            absent=absent,
+            answers=answers,
+            skip_missing=skip_missing,
+            state=state,
+            resume=resume,
+            output=output,
+            lang=check_lang(lang) if lang else None,
+        )
+        code = main(args, err)
+    except KnowledgeBaseError as exc:
+        raise fail(f"the knowledge base does not load:\n{exc}") from None
+    except (InterviewError, UnreadableInput, UnknownTerm, ValueError) as exc:
+        raise fail(str(exc)) from None
+    raise typer.Exit(code)
+
+
 @kb_app.command("lint")
 def kb_lint(
     kb_path: KbOption = None,

@@ -1,0 +1,157 @@
+"""The real ``troubleshoot interview`` in a pseudo-terminal, driven as a person would."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import MINI_KB
+
+pexpect = pytest.importorskip("pexpect")
+
+TIMEOUT = 60  # generous: a slow machine must not fail the test (nothing here is timed)
+
+
+def spawn(tmp_path: Path, *args: str):
+    env = {
+        **os.environ,
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "PYTHONIOENCODING": "utf-8",
+        "TERM": "xterm",
+    }
+    env.pop("NO_COLOR", None)
+    command = [sys.executable, "-m", "troubleshoot", "interview", "--kb", str(MINI_KB), *args]
+    return pexpect.spawn(
+        command[0],
+        command[1:],
+        env=env,
+        cwd=str(tmp_path),
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        dimensions=(40, 200),
+    )
+
+
+def number_of(child, label: str) -> str:
+    """The number shown before an option, read off the screen as a person would."""
+    child.expect(rf"(\d+)  {label}")
+    number = child.match.group(1)
+    child.expect("> ")
+    return number
+
+
+def state_file(tmp_path: Path) -> Path:
+    return tmp_path / "state" / "troubleshoot" / "interview.json"
+
+
+def test_a_person_answers_asks_why_goes_back_interrupts_and_resumes(tmp_path):
+    child = spawn(tmp_path, "--output", "guide.md")
+    child.expect("What do you see")
+    child.sendline(number_of(child, "Loss is NaN"))
+
+    child.expect("Sudden NaN")
+    child.expect("> ")
+    child.sendline("why")
+    child.expect("Why I ask this")
+    child.expect(r"small-bn/tiny-batch \(weight 0\.70\)")
+    child.expect("> ")
+    child.sendline("maybe")
+    child.expect("Please answer 1 \\(yes\\), 2 \\(no\\) or 0 \\(not sure\\)")
+    child.sendline("1")
+
+    seen_batchnorm = False
+    while True:
+        index = child.expect(["loss function", "use BatchNorm", "batch size per device"])
+        child.expect("> ")
+        if index == 0:
+            child.sendline("0")  # not sure
+        elif index == 1:
+            child.sendline("yes")
+            seen_batchnorm = True
+        else:
+            break
+    assert seen_batchnorm
+
+    # Change the previous answer: the BatchNorm question comes back.
+    child.sendline("back")
+    child.expect("Going back to: Does the network use BatchNorm layers")
+    child.expect("> ")
+    child.sendline("y")
+    child.expect("batch size per device")
+    child.expect("> ")
+    child.sendline("eight")
+    child.expect("could not read a number in 'eight'")
+    child.expect("> ")
+
+    child.sendintr()  # Ctrl-C
+    child.expect("Interrupted")
+    child.expect("saved in")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    saved = json.loads(state_file(tmp_path).read_text(encoding="utf-8"))
+    assert [a["name"] for a in saved["answers"]][-1] == "uses_batchnorm"
+
+    child = spawn(tmp_path, "--resume", "--output", "guide.md")
+    child.expect("Resuming the interview")
+    child.expect("batch size per device")
+    child.expect("> ")
+    child.sendline("8 per GPU")
+    child.expect("Conclusion after")
+    child.expect(r"1\. BatchNorm with a tiny batch \(small-bn\): confidence 0\.70")
+    child.expect("press Enter for the guide")
+    child.expect("> ")
+    child.sendline("how")
+    child.expect("How the ranking is reached")
+    child.expect(r"rule small-bn/tiny-batch, weight 0\.70")
+    child.expect(r"batch_size = 8 \[answered\]")
+    child.expect("> ")
+    child.sendline("")
+    child.expect("Wrote guide.md")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    guide = (tmp_path / "guide.md").read_text(encoding="utf-8")
+    assert "### 1. BatchNorm with a tiny batch" in guide
+    assert json.loads(state_file(tmp_path).read_text(encoding="utf-8"))["finished"] is True
+
+
+def test_a_closed_terminal_keeps_the_answers(tmp_path):
+    child = spawn(tmp_path)
+    child.expect("What do you see")
+    child.sendline(number_of(child, "Loss is NaN"))
+    child.expect("Sudden NaN")
+    child.expect("> ")
+    child.kill(signal.SIGHUP)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 129
+    saved = json.loads(state_file(tmp_path).read_text(encoding="utf-8"))
+    assert saved["answers"][0]["value"] == ["loss-nan"]
+
+
+def test_the_whole_interview_speaks_chinese(tmp_path):
+    child = spawn(tmp_path, "--lang", "zh")
+    child.expect("你观察到了哪些现象")
+    choice = number_of(child, "loss 为 NaN")
+    assert "都没有/不确定" in child.before  # the options shown before the prompt
+    child.sendline(choice)
+    child.expect("第 2 题")
+    child.expect("突然出现 NaN")
+    child.expect("> ")
+    child.sendline("为什么")
+    child.expect("为什么问这个问题")
+    child.expect("规则 small-bn/tiny-batch")
+    child.expect("> ")
+    child.sendline("帮助")
+    child.expect("修改上一个回答")
+    child.expect("> ")
+    child.sendline("退出")
+    child.expect("目前的回答已保存")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

@@ -1,0 +1,162 @@
+"""Read what a person types at a question: a command, an answer, or something to re-ask.
+
+People answer the way they talk: "1e-3", "0.001", "8 per GPU", "10k", "5万", a choice's
+number, its name or a synonym, "y", "是". Anything that cannot be read becomes
+:class:`Invalid` with a message that says what to type instead; nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from troubleshoot.frontends.interview.i18n import WORDS, t
+from troubleshoot.frontends.interview.questions import Kind, Question
+from troubleshoot.frontends.interview.session import Value
+from troubleshoot.knowledge.load import KnowledgeBase
+from troubleshoot.knowledge.schema import ContextKey
+from troubleshoot.knowledge.vocab import UnknownTerm, context_value
+
+
+class Command(StrEnum):
+    WHY = "why"
+    HOW = "how"
+    BACK = "back"
+    QUIT = "quit"
+    HELP = "help"
+
+
+@dataclass(frozen=True)
+class Reply:
+    value: Value  # None: not sure
+
+
+@dataclass(frozen=True)
+class Invalid:
+    message: str
+
+
+Parsed = Command | Reply | Invalid
+
+_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?", re.ASCII)
+_SCALE = re.compile(r"\s*(k|m|千|万)(?![a-z])", re.IGNORECASE)
+_SCALES = {"k": 1000, "m": 1_000_000, "千": 1000, "万": 10_000}
+_THOUSANDS = re.compile(r"(?<=\d)[,_](?=\d{3}(?!\d))", re.ASCII)
+_INDEX = re.compile(r"\d{1,4}", re.ASCII)
+_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+
+def _words(text: str) -> str:
+    return " ".join(text.strip().lower().split())
+
+
+def _is(word: str, kind: str) -> bool:
+    return word in WORDS[kind]
+
+
+def command(text: str) -> Command | None:
+    word = _words(text)
+    return next((c for c in Command if _is(word, c.value)), None)
+
+
+def parse(kb: KnowledgeBase, question: Question, text: str, lang: str) -> Parsed:
+    """What ``text`` means as a reply to ``question``."""
+    word = _words(text)
+    found = command(word)
+    if found is not None:
+        return found
+    if question.kind is Kind.OPENING:
+        return _opening(question, word, lang)
+    if _is(word, "skip"):
+        return Reply(None)
+    if question.kind is Kind.SYMPTOM:
+        return _yes_no(word, lang)
+    key = kb.context[question.name]
+    if key.type == "boolean":
+        return _yes_no(word, lang)
+    if key.type == "choice":
+        return _choice(key, word, lang)
+    example = "1e-3" if key.type == "number" else "32"
+    number = parse_number(text, key.type == "integer", lang, example)
+    return number if isinstance(number, Invalid) else Reply(number)
+
+
+def _yes_no(word: str, lang: str) -> Parsed:
+    if _is(word, "yes"):
+        return Reply(True)
+    if _is(word, "no"):
+        return Reply(False)
+    return Invalid(t(lang, "bad_yes_no"))
+
+
+def _choice(key: ContextKey, word: str, lang: str) -> Parsed:
+    if _INDEX.fullmatch(word):
+        index = int(word)
+        if 1 <= index <= len(key.choices):
+            return Reply(key.choices[index - 1].value)
+        return Invalid(t(lang, "bad_choice", n=len(key.choices)))
+    for choice in key.choices:
+        if word in (_words(choice.label.en), _words(choice.label.zh)):
+            return Reply(choice.value)
+    try:
+        return Reply(context_value(key, word))
+    except UnknownTerm:
+        return Invalid(t(lang, "bad_choice", n=len(key.choices)))
+
+
+def _opening(question: Question, word: str, lang: str) -> Parsed:
+    picked: list[str] = []
+    for token in _SEPARATORS.split(word):
+        if not token or _is(token, "skip"):
+            continue
+        if token in question.options:
+            picked.append(token)
+        elif _INDEX.fullmatch(token) and 1 <= int(token) <= len(question.options):
+            picked.append(question.options[int(token) - 1])
+        else:
+            return Invalid(t(lang, "bad_option", token=token, n=len(question.options)))
+    if not picked and not _is(word, "skip"):
+        return Invalid(t(lang, "bad_option", token=word, n=len(question.options)))
+    return Reply(tuple(dict.fromkeys(picked)))  # "0": none of these
+
+
+def parse_number(text: str, integer: bool, lang: str, example: str = "32") -> float | Invalid:
+    """The one number in ``text`` ("1e-3", "0.001", "8 per GPU", "10k", "1,000", "5万")."""
+    plain = _THOUSANDS.sub("", text.strip())
+    matches = list(_NUMBER.finditer(plain))
+    if not matches:
+        return Invalid(t(lang, "bad_number", text=text.strip(), example=example))
+    if len(matches) > 1:
+        numbers = ", ".join(m.group() for m in matches)
+        return Invalid(t(lang, "several_numbers", text=text.strip(), numbers=numbers))
+    match = matches[0]
+    exact = Decimal(match.group())  # exact, so that "1.1k" is the whole number 1100
+    scale = _SCALE.match(plain, match.end())
+    if scale:
+        exact *= _SCALES[scale.group(1).lower()]
+    value = float(exact)
+    if value <= 0:
+        return Invalid(t(lang, "not_positive", text=text.strip()))
+    if integer:
+        if exact != exact.to_integral_value():
+            return Invalid(t(lang, "not_whole", text=text.strip()))
+        return int(exact)
+    return value
+
+
+def from_file(kb: KnowledgeBase, question: Question, raw: object, lang: str) -> Reply | Invalid:
+    """An answers-file value for ``question`` (YAML has already made yes/no booleans)."""
+    if raw is None:
+        return Reply(None)
+    if isinstance(raw, bool):
+        text = "yes" if raw else "no"
+    elif isinstance(raw, int | float):
+        text = repr(raw)
+    else:
+        text = str(raw)
+    parsed = parse(kb, question, text, lang)
+    if isinstance(parsed, Command):
+        return Invalid(t(lang, "bad_yes_no"))
+    return parsed

@@ -1,0 +1,201 @@
+"""Every word the interview says or understands, in English and Chinese.
+
+Questions, choices and ``why`` texts come from the knowledge base; this holds the rest:
+prompts, commands, help, errors and the headings of the ``why``/``how`` answers.
+"""
+
+from __future__ import annotations
+
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "troubleshoot interview",
+        "intro": (
+            "I will ask a few questions to find out why your training goes wrong. Answer "
+            "with a number or a word; '0' means not sure. Type 'help' for the commands."
+        ),
+        "help": (
+            "Commands, at any question:\n"
+            "  why   why I ask this question, and which rules need it\n"
+            "  how   how the current ranking is reached (rules, weights, facts)\n"
+            "  back  change the previous answer\n"
+            "  0     not sure / skip (also: skip)\n"
+            "  quit  stop now; your answers are kept and --resume continues\n"
+            "  help  this list"
+        ),
+        "known": "Already known:",
+        "question": "Question {n}",
+        "opening": "What do you see? Type the numbers of everything that applies, "
+        "separated by spaces (for example: 1 4).",
+        "opening_more": "Besides what is already known, do you see any of these? Type the "
+        "numbers of everything that applies, separated by spaces.",
+        "opening_note": "Anything you do not pick counts as not seen.",
+        "group_metrics": "Loss and accuracy",
+        "group_log": "Error messages",
+        "group_probes": "Inside the network (gradients, activations, logits)",
+        "group_question": "Other observations",
+        "yes": "Yes",
+        "no": "No",
+        "not_sure": "Not sure / skip",
+        "none_of_these": "None of these / not sure",
+        "number_hint": "Type a number{unit}.",
+        "unit": " ({unit})",
+        "bad_choice": "Please type a number from 1 to {n}, or 0 if you are not sure.",
+        "bad_yes_no": "Please answer 1 (yes), 2 (no) or 0 (not sure).",
+        "bad_number": "I could not read a number in '{text}'. Type just the number, "
+        "for example {example}, or 0 if you are not sure.",
+        "several_numbers": "I found more than one number in '{text}' ({numbers}). "
+        "Type just one number.",
+        "not_whole": "'{text}' is not a whole number; type a whole number.",
+        "not_positive": "'{text}' must be above zero.",
+        "bad_option": "'{token}' is not one of the numbers 1 to {n}.",
+        "answered": "→ {answer}",
+        "picked_none": "none",
+        "back_none": "There is no earlier answer to change.",
+        "back_done": "Going back to: {question}",
+        "saved": "Your answers so far are saved in {path}.",
+        "resume_hint": "Continue later with: {command}",
+        "interrupted": "Interrupted.",
+        "hangup": "The terminal closed.",
+        "input_ended": "Input ended.",
+        "resuming": "Resuming the interview saved in {path} ({n} answer(s) so far).",
+        "finished": "This interview was already finished; here is its conclusion again.",
+        "moved": "An unfinished interview in {path} was moved to {backup}.",
+        "conclusion": "Conclusion after {n} question(s)",
+        "reason_clear": "The leading diagnosis is clear: what is still open is unlikely "
+        "to overtake it.",
+        "reason_settled": "Nothing left to ask could change the leading diagnosis.",
+        "reason_no-fit": "No rule of the knowledge base fits these answers.",
+        "rank": "{rank}. {title} ({id}): confidence {score:.2f}",
+        "end_prompt": "Type 'how' to see the reasoning or 'back' to change your last "
+        "answer; press Enter for the guide.",
+        "wrote": "Wrote {path}",
+        "why_title": "Why I ask this",
+        "why_separates": "The answer tells these candidate causes apart (current belief):",
+        "why_rule": "rule {ref} (weight {weight:.2f}) needs {condition}",
+        "why_matters": "Why it matters: {text}",
+        "why_check": "How to check: {text}",
+        "why_opening": "Knowing what you see narrows the {n} candidate causes still possible "
+        "down to those that explain it; each option is a symptom some rule needs.",
+        "why_gain": "Expected information gain: {gain:.2f} bits.",
+        "how_title": "How the ranking is reached",
+        "how_none": "No rule has fired yet: nothing known so far points at a cause.",
+        "how_score": "confidence = 1 − Π(1 − weight) over the fired rules",
+        "how_rule": "rule {ref}, weight {weight:.2f}: {because}",
+        "how_facts": "facts: {facts}",
+        "missing_answer": "no answer for question {ref} ({text}) in {file}. Add a line "
+        "such as '{name}: skip', or pass --skip-missing.",
+        "missing_input": "the input ended before question {ref} ({text}) was answered.",
+        "bad_answer": "{file}: {name}: {problem}",
+        "no_state": "no saved interview at {path}; start one with 'troubleshoot interview'.",
+        "bad_state": "{path} is not a saved interview: {problem}",
+        "resume_conflict": "--resume continues a saved interview; it takes no new facts "
+        "(--from, --facts, --symptom, --context, --absent).",
+    },
+    "zh": {
+        "title": "troubleshoot 问答诊断",
+        "intro": "我会问几个问题,找出训练出问题的原因。请输入编号或文字回答;"
+        "'0' 表示不确定。输入 '帮助'(或 help)查看可用命令。",
+        "help": (
+            "在任何问题处都可以输入:\n"
+            "  为什么 (why)   为什么问这个问题,哪些规则需要它\n"
+            "  怎么 (how)     当前排名是怎么得出的(规则、权重、事实)\n"
+            "  返回 (back)    修改上一个回答\n"
+            "  0              不确定/跳过(也可输入 跳过)\n"
+            "  退出 (quit)    现在停止;回答会保存,用 --resume 继续\n"
+            "  帮助 (help)    显示本列表"
+        ),
+        "known": "已知信息:",
+        "question": "第 {n} 题",
+        "opening": "你观察到了哪些现象?输入所有符合项的编号,用空格分隔(例如:1 4)。",
+        "opening_more": "除了已知信息,你还观察到下面哪些现象?输入所有符合项的编号,用空格分隔。",
+        "opening_note": "没有选的项按未观察到处理。",
+        "group_metrics": "loss 与准确率",
+        "group_log": "报错信息",
+        "group_probes": "网络内部(梯度、激活值、logits)",
+        "group_question": "其他现象",
+        "yes": "是",
+        "no": "否",
+        "not_sure": "不确定/跳过",
+        "none_of_these": "都没有/不确定",
+        "number_hint": "请输入一个数字{unit}。",
+        "unit": "({unit})",
+        "bad_choice": "请输入 1 到 {n} 之间的编号;不确定请输入 0。",
+        "bad_yes_no": "请回答 1(是)、2(否)或 0(不确定)。",
+        "bad_number": "无法从“{text}”中读出数字。请只输入数字,例如 {example};不确定请输入 0。",
+        "several_numbers": "“{text}”中有不止一个数字({numbers})。请只输入一个数字。",
+        "not_whole": "“{text}”不是整数;请输入整数。",
+        "not_positive": "“{text}”必须大于零。",
+        "bad_option": "“{token}”不是 1 到 {n} 之间的编号。",
+        "answered": "→ {answer}",
+        "picked_none": "无",
+        "back_none": "没有可以修改的上一个回答。",
+        "back_done": "回到问题:{question}",
+        "saved": "目前的回答已保存在 {path}。",
+        "resume_hint": "之后可以这样继续:{command}",
+        "interrupted": "已中断。",
+        "hangup": "终端已关闭。",
+        "input_ended": "输入已结束。",
+        "resuming": "继续保存在 {path} 中的问答(已有 {n} 个回答)。",
+        "finished": "这次问答已经结束;下面再次给出结论。",
+        "moved": "{path} 中未完成的问答已移到 {backup}。",
+        "conclusion": "{n} 个问题之后的结论",
+        "reason_clear": "首要诊断已经明确:尚未确定的因素不太可能改变它。",
+        "reason_settled": "剩下的问题都无法改变首要诊断。",
+        "reason_no-fit": "知识库中没有规则与这些回答相符。",
+        "rank": "{rank}. {title}({id}):置信度 {score:.2f}",
+        "end_prompt": "输入 '怎么' 查看推理过程,输入 '返回' 修改上一个回答;直接回车查看指南。",
+        "wrote": "已写入 {path}",
+        "why_title": "为什么问这个问题",
+        "why_separates": "这个回答能区分以下候选原因(括号内为当前可能性):",
+        "why_rule": "规则 {ref}(权重 {weight:.2f})需要 {condition}",
+        "why_matters": "为什么重要:{text}",
+        "why_check": "如何自查:{text}",
+        "why_opening": "了解你观察到的现象,可以把目前仍可能的 {n} 个候选原因"
+        "缩小到能解释这些现象的几个;每个选项都是某条规则需要的症状。",
+        "why_gain": "预期信息增益:{gain:.2f} 比特。",
+        "how_title": "排名是怎么得出的",
+        "how_none": "还没有规则被触发:目前已知的事实还不指向任何原因。",
+        "how_score": "置信度 = 1 − Π(1 − 权重),对所有触发的规则求积",
+        "how_rule": "规则 {ref},权重 {weight:.2f}:{because}",
+        "how_facts": "依据的事实:{facts}",
+        "missing_answer": "{file} 中没有问题 {ref}({text})的答案。请加一行,例如 "
+        "'{name}: skip',或使用 --skip-missing。",
+        "missing_input": "输入在问题 {ref}({text})得到回答之前就结束了。",
+        "bad_answer": "{file}: {name}: {problem}",
+        "no_state": "{path} 中没有保存的问答;用 'troubleshoot interview' 开始一次新的问答。",
+        "bad_state": "{path} 不是保存的问答:{problem}",
+        "resume_conflict": "--resume 继续已保存的问答,不接受新的事实"
+        "(--from、--facts、--symptom、--context、--absent)。",
+    },
+}
+
+# What people type for each command and reply, in either language (matched lower-cased).
+WORDS: dict[str, set[str]] = {
+    "why": {"why", "w", "为什么", "为啥"},
+    "how": {"how", "怎么", "如何", "怎么得出的"},
+    "back": {"back", "b", "undo", "返回", "上一步", "后退"},
+    "quit": {"quit", "q", "exit", "退出"},
+    "help": {"help", "h", "帮助"},
+    "skip": {
+        "0",
+        "skip",
+        "s",
+        "not sure",
+        "unsure",
+        "don't know",
+        "dont know",
+        "idk",
+        "?",
+        "跳过",
+        "不确定",
+        "不知道",
+        "none",
+    },
+    "yes": {"1", "yes", "y", "true", "是", "有", "对", "是的"},
+    "no": {"2", "no", "n", "false", "否", "没有", "无", "不是", "不"},
+}
+
+
+def t(lang: str, key: str, **values: object) -> str:
+    text = TEXT["zh" if lang == "zh" else "en"][key]
+    return text.format(**values) if values else text

@@ -1,0 +1,176 @@
+"""Choose the next question, or decide that the conclusion is clear.
+
+The first question, once, is the opening "what do you see?" over the general symptoms
+that rules still possible need. After it, the question asked is the one with the highest
+expected information gain about the variable that matters: which diagnosis ends up
+first. Diagnoses that cannot overtake the current leader whatever the answers are lumped
+together, so questions only about them gain nothing. The interview stops when
+
+- the leader is clear: the hypotheses that could still overtake it hold at most
+  ``DOUBT`` of the belief that some rule applies;
+- nothing left to ask can change the leader (no open rule, or no question gains
+  anything);
+- nothing at all is left to ask (then the conclusion may be that no rule fits).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from enum import StrEnum
+
+from troubleshoot.engine.diagnose import Result, combine
+from troubleshoot.engine.open_world import Atom, atoms
+from troubleshoot.facts import FactSet
+from troubleshoot.frontends.interview.belief import Hypothesis, Model
+from troubleshoot.frontends.interview.implication import roots
+from troubleshoot.frontends.interview.questions import Question, answer_space, opening
+from troubleshoot.frontends.interview.session import Session
+
+DOUBT = 0.05  # stop once another diagnosis is this unlikely to end up first
+NOTHING = "-"  # the bucket of hypotheses that cannot change who leads
+
+
+class Reason(StrEnum):
+    CLEAR = "clear"  # the leading diagnosis is clear
+    SETTLED = "settled"  # nothing left to ask can change the leader
+    NO_FIT = "no-fit"  # nothing left to ask, and no rule fired
+
+
+@dataclass(frozen=True)
+class Ask:
+    question: Question
+    gain: float
+
+
+@dataclass(frozen=True)
+class Conclude:
+    reason: Reason
+
+
+@dataclass(frozen=True)
+class Situation:
+    """Everything the selection looked at, kept for the ``why`` answer."""
+
+    result: Result
+    hypotheses: list[Hypothesis]
+    doubt: float
+    step: Ask | Conclude
+
+
+def buckets(result: Result, hyps: list[Hypothesis]) -> list[str]:
+    """The outcome each hypothesis stands for: the leader, a diagnosis that could overtake
+    it, or ``NOTHING`` (cannot change the leader). With no leader yet, every lesson."""
+    top = result.top()
+    if top is None:
+        return [h.lesson_id or NOTHING for h in hyps]
+    fired = {d.id: {f.rule.id: f.rule.weight for f in d.fired} for d in result.diagnoses}
+    out = []
+    for hyp in hyps:
+        if hyp.lesson_id is None or hyp.rule is None:
+            out.append(NOTHING)
+        elif hyp.lesson_id == top.id:
+            out.append(top.id)
+        else:
+            weights = {**fired.get(hyp.lesson_id, {}), hyp.rule.id: hyp.rule.weight}
+            reach = combine(list(weights.values()))
+            out.append(hyp.lesson_id if reach >= top.score - 1e-9 else NOTHING)
+    return out
+
+
+def doubt(result: Result, hyps: list[Hypothesis], labels: list[str]) -> float:
+    """How likely another diagnosis ends up first, if some rule explains the run at all
+    (1 with no leader). "None applies" is left out: that the knowledge base may not know
+    the cause is no reason to trust its leader more."""
+    top = result.top()
+    if top is None:
+        return 1.0
+    threat = math.fsum(
+        h.weight for h, label in zip(hyps, labels, strict=True) if label not in (NOTHING, top.id)
+    )
+    some = math.fsum(h.weight for h in hyps if h.lesson_id is not None)
+    return threat / some if some else 0.0
+
+
+def information_gain(
+    model: Model,
+    facts: FactSet,
+    skipped: frozenset[str],
+    hyps: list[Hypothesis],
+    labels: list[str],
+    atom: Atom,
+) -> float:
+    """Mutual information (bits) between the answer to ``atom`` and the outcome bucket."""
+    space = answer_space(model.kb, atom)
+    after = model.variants(facts, skipped, space)
+    joint: dict[str, list[float]] = defaultdict(lambda: [0.0] * len(space))
+    for hyp, label in zip(hyps, labels, strict=True):
+        row = joint[label]
+        for j, p in enumerate(model.answer_probs(hyp, atom, space, after)):
+            row[j] += hyp.weight * p
+    p_answer = [math.fsum(row[j] for row in joint.values()) for j in range(len(space))]
+    gain = 0.0
+    for row in joint.values():
+        p_label = math.fsum(row)
+        for j, p in enumerate(row):
+            if p > 0:
+                gain += p * math.log2(p / (p_label * p_answer[j]))
+    return max(gain, 0.0)
+
+
+def candidates(known: FactSet, hyps: list[Hypothesis]) -> list[Atom]:
+    """Facts not known (nor skipped) that a rule still possible depends on."""
+    found = [
+        atom
+        for hyp in hyps
+        if hyp.rule is not None
+        for atom in atoms(hyp.rule.as_condition())
+        if not known.knows(atom.name)
+    ]
+    return list(dict.fromkeys(found))
+
+
+def _opening(session: Session, hyps: list[Hypothesis], open_atoms: list[Atom]) -> Question | None:
+    """ "What do you see?", once: the general symptoms that rules still possible need."""
+    if session.asked_opening():
+        return None
+    known = session.known()
+    open_names = {a.name for a in open_atoms if a.kind == "symptom"}
+    needed_by: dict[str, set[str]] = defaultdict(set)
+    for hyp in hyps:
+        if hyp.rule is None or hyp.lesson_id is None:
+            continue
+        for atom in atoms(hyp.rule.as_condition()):
+            if atom.name in open_names:
+                for root in roots(session.kb, atom.name) - set(known.symptoms):
+                    needed_by[root].add(hyp.lesson_id)
+    uses = {root: len(lessons) for root, lessons in needed_by.items()}
+    return opening(session.kb, uses) if uses else None
+
+
+def situation(model: Model, session: Session) -> Situation:
+    """Where the interview stands and what to do next."""
+    facts, skipped = session.facts(), session.skipped()
+    result = session.result()
+    hyps = model.believe(facts, skipped)
+    labels = buckets(result, hyps)
+    top = result.top()
+    unsure = doubt(result, hyps, labels)
+
+    def done(step: Ask | Conclude) -> Situation:
+        return Situation(result, hyps, unsure, step)
+
+    if top is not None and unsure <= DOUBT:
+        return done(Conclude(Reason.CLEAR))
+    open_atoms = candidates(model.closed(facts, skipped), hyps)
+    first = _opening(session, hyps, open_atoms)
+    if first is not None:
+        return done(Ask(first, math.inf))
+    if not open_atoms:
+        return done(Conclude(Reason.SETTLED if top else Reason.NO_FIT))
+    gains = [information_gain(model, facts, skipped, hyps, labels, a) for a in open_atoms]
+    best = max(range(len(gains)), key=lambda i: (gains[i], -i))
+    if top is not None and gains[best] < 1e-6:
+        return done(Conclude(Reason.SETTLED))
+    return done(Ask(Question.about(open_atoms[best]), gains[best]))

@@ -1,0 +1,116 @@
+"""Save an interview after every answer, so that Ctrl-C or a closed terminal loses nothing.
+
+The file is JSON: the starting facts (with provenance, so detected evidence survives) and
+the answers in order. It is replaced atomically, so a crash mid-write leaves the previous
+version. ``--resume`` reads it back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from troubleshoot.facts import ContextFact, Evidence, Fact, FactSet, Origin, Provenance, SymptomFact
+from troubleshoot.frontends.interview.questions import Kind, Question
+from troubleshoot.frontends.interview.session import Answer, Value
+
+VERSION = 1
+
+
+class StateError(ValueError):
+    """The state file is missing or is not a saved interview."""
+
+
+@dataclass
+class Saved:
+    kb: Path
+    lang: str
+    given: FactSet
+    history: list[Answer]
+    finished: bool = False
+
+
+def default_path() -> Path:
+    """``$XDG_STATE_HOME/troubleshoot/interview.json`` (default ``~/.local/state``)."""
+    base = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
+    return Path(base) / "troubleshoot" / "interview.json"
+
+
+def save(path: Path, saved: Saved) -> None:
+    payload = {
+        "version": VERSION,
+        "kb": str(saved.kb),
+        "lang": saved.lang,
+        "finished": saved.finished,
+        "given": [_fact_json(f) for f in saved.given],
+        "answers": [_answer_json(a) for a in saved.history],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(payload, out, ensure_ascii=False, indent=1)
+    os.replace(tmp, path)
+
+
+def load(path: Path) -> Saved:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StateError("missing") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StateError(str(exc)) from None
+    try:
+        if data["version"] != VERSION:
+            raise StateError(f"version {data['version']}, expected {VERSION}")
+        return Saved(
+            kb=Path(data["kb"]),
+            lang=data["lang"],
+            given=FactSet().extend(_fact(f) for f in data["given"]),
+            history=[_answer(a) for a in data["answers"]],
+            finished=bool(data.get("finished")),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise StateError(f"unexpected content ({exc!r})") from None
+
+
+def _fact_json(fact: Fact) -> dict[str, object]:
+    out: dict[str, object]
+    if isinstance(fact, SymptomFact):
+        out = {"symptom": fact.id, "present": fact.present}
+    else:
+        out = {"context": fact.key, "value": fact.value}
+    return {**out, "provenance": fact.provenance.to_dict()}
+
+
+def _fact(data: dict) -> Fact:
+    raw = data["provenance"]
+    provenance = Provenance(
+        Origin(raw["origin"]),
+        tuple(Evidence(**e) for e in raw.get("evidence", ())),
+        raw.get("note", ""),
+    )
+    if "symptom" in data:
+        return SymptomFact(data["symptom"], bool(data["present"]), provenance)
+    return ContextFact(data["context"], data["value"], provenance)
+
+
+def _answer_json(answer: Answer) -> dict[str, object]:
+    value = list(answer.value) if isinstance(answer.value, tuple) else answer.value
+    question = answer.question
+    return {
+        "kind": question.kind.value,
+        "name": question.name,
+        "options": list(question.options),
+        "value": value,
+    }
+
+
+def _answer(data: dict) -> Answer:
+    kind = Kind(data["kind"])
+    value: Value = data["value"]
+    if kind is Kind.OPENING and value is not None:
+        value = tuple(value)
+    return Answer(Question(kind, data["name"], tuple(data.get("options", ()))), value)
