@@ -49,6 +49,16 @@ def test_garbage_and_empty_files_get_a_clear_error(tmp_path):
         assert "error:" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_garbage_beside_a_real_log_loses_nothing(tmp_path):
+    garbage = tmp_path / "weights.bin"
+    garbage.write_bytes(os.urandom(4096))
+    done = run_cli("diagnose", str(garbage), str(REPO / "examples" / "caffe-87.log"), "-f", "json")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["diagnoses"][0]["id"] == "softmax-overflow-87"
+    assert any("weights.bin" in w and "binary" in w for w in out["warnings"])
+
+
 def test_gbk_encoded_log_is_read(tmp_path):
     text = (REAL / "caffe-nan-01.log").read_text(encoding="utf-8")
     gbk = tmp_path / "训练日志.log"

@@ -53,6 +53,17 @@ def test_several_inputs_at_once_and_progress():
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
 
 
+def test_one_unreadable_input_of_several_is_a_warning_not_a_loss(tmp_path):
+    garbage = tmp_path / "weights.bin"
+    garbage.write_bytes(bytes(range(256)) * 8)
+    runs = read_inputs([garbage, REAL / "caffe-nan-01.log", tmp_path / "nope.log"])
+    assert [r.format for r in runs] == ["caffe-glog"]
+    notes = [w for w in runs[0].warnings if w.startswith("not read: ")]
+    assert len(notes) == 2 and "binary" in notes[0] and "no such file" in notes[1]
+    with pytest.raises(UnreadableInput, match="none of the inputs could be read"):
+        read_inputs([garbage, tmp_path / "nope.log"])
+
+
 def test_absurd_values_are_kept_with_a_warning(tmp_path):
     table = tmp_path / "m.csv"
     table.write_text("step,loss\n0,1.0\n1,1e308\n-5,2.0\n")

@@ -4,7 +4,8 @@ Every file is recognised by its content (``sniff``), never by its name, and read
 reader for its format. A folder is searched for what can be read: MLflow runs, TensorBoard
 event files (grouped into one run per folder, with ``train/``, ``validation/`` sub-folders
 as splits) and every other file; files in a folder that no reader takes are skipped with a
-warning, while a file named directly must be readable.
+warning. Likewise, of several paths given, one that cannot be read becomes a warning; a
+single path given must be readable.
 """
 
 from __future__ import annotations
@@ -60,14 +61,39 @@ def read_inputs(paths: Iterable[Path | str], progress: Progress | None = None) -
     """Read logs, metric files and run folders into runs.
 
     ``progress(bytes_read, total_bytes)`` is called as the inputs are read. Raises
-    UnreadableInput, with a message meant for the user, for anything that cannot be read.
+    UnreadableInput, with a message meant for the user, when the one path given (or every
+    one of several) cannot be read.
     """
-    plans = [_plan(Path(p)) for p in paths]
+    paths = [Path(p) for p in paths]
+    if len(paths) == 1:
+        plans = [_plan(paths[0])]
+        meter = Meter(plans[0].size, progress)
+        runs = _read(plans[0], meter)
+        meter.report(meter.total)
+        return runs
+    return _read_several(paths, progress)
+
+
+def _read_several(paths: list[Path], progress: Progress | None) -> list[RunData]:
+    """Read each path; one that cannot be read becomes a warning, so the others still count."""
+    problems: list[str] = []
+    plans: list[_Plan] = []
+    for path in paths:
+        try:
+            plans.append(_plan(path))
+        except UnreadableInput as exc:
+            problems.append(str(exc))
     meter = Meter(sum(plan.size for plan in plans), progress)
     runs: list[RunData] = []
     for plan in plans:
-        runs += _read(plan, meter)
+        try:
+            runs += _read(plan, meter)
+        except UnreadableInput as exc:
+            problems.append(str(exc))
     meter.report(meter.total)
+    if not runs:
+        raise UnreadableInput("none of the inputs could be read:\n" + "\n".join(problems))
+    runs[0].warnings.extend(f"not read: {problem}" for problem in problems)
     return runs
 
 
