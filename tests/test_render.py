@@ -68,7 +68,7 @@ def test_html_escapes_and_renders(mini_kb):
 
 def test_reference_pages(mini_kb):
     page = lesson_page(mini_kb, mini_kb.lessons["small-bn"], "en")
-    assert "`uses_batchnorm = True` and `batch_size < 16`" in page
+    assert "`uses_batchnorm = true` and `batch_size < 16`" in page
     assert "not `loss-diverging`" in page
     assert "Group Normalization" in page  # outside reference in the source list
     symptom = symptom_page(mini_kb, mini_kb.symptoms["loss-nan"], "zh")

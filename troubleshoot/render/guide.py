@@ -9,6 +9,7 @@ from troubleshoot.facts import ContextFact, Evidence, Fact, SymptomFact
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import Citation, Lesson
 from troubleshoot.render.i18n import STRINGS, check_lang
+from troubleshoot.render.rules_text import typed
 from troubleshoot.render.templating import environment, framework_snippets
 
 
@@ -69,7 +70,7 @@ def fact_label(kb: KnowledgeBase, fact: Fact, lang: str) -> str:
         absent = "" if fact.present else f" ({STRINGS[lang]['absent']})"
         return f"{title}{absent} (`{fact.id}`)"
     assert isinstance(fact, ContextFact)
-    return f"`{fact.key}` = `{fact.value}`"
+    return f"`{fact.key}` = `{typed(fact.value)}`"
 
 
 def _related(kb: KnowledgeBase, lesson: Lesson) -> list[Lesson]:

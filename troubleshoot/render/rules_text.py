@@ -18,12 +18,17 @@ _WORDS = {
 }
 
 
+def typed(value: object) -> str:
+    """A value as a user types it in a facts file (``true``, not Python's ``True``)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def _value(expected: object) -> str:
     if isinstance(expected, Compare):
         return expected.describe()
     if isinstance(expected, list):
-        return "= " + " | ".join(str(v) for v in expected)
-    return f"= {expected}"
+        return "= " + " | ".join(typed(v) for v in expected)
+    return f"= {typed(expected)}"
 
 
 def condition_text(cond: Condition, lang: str) -> str:
