@@ -1,4 +1,4 @@
-"""Shared test helpers: the small test knowledge base and running the real CLI."""
+"""Shared test helpers: the small test knowledge base, reading one run, running the real CLI."""
 
 from __future__ import annotations
 
@@ -11,11 +11,19 @@ from pathlib import Path
 import pytest
 
 from troubleshoot.knowledge.load import KnowledgeBase, load_kb
+from troubleshoot.read import RunData, read_inputs
 
 TESTS = Path(__file__).parent
 MINI_KB = TESTS / "fixtures" / "kb-mini"
 REPO = TESTS.parent
 SHARED = REPO.parent / "shared"
+
+
+def read_one(path: Path) -> RunData:
+    """Read a file that must hold exactly one run."""
+    runs = read_inputs([path])
+    assert len(runs) == 1, [r.source for r in runs]
+    return runs[0]
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from conftest import TESTS
+from conftest import TESTS, read_one
 
 from troubleshoot.read import read_inputs
 from troubleshoot.read.layers import FORWARD_DATA, PARAM_DIFF
@@ -14,14 +14,8 @@ REAL = TESTS / "fixtures" / "reallogs"
 GENERATED = TESTS / "fixtures" / "generated"
 
 
-def one(path):
-    runs = read_inputs([path])
-    assert len(runs) == 1, [r.source for r in runs]
-    return runs[0]
-
-
 def test_real_lightning_metrics_with_sparse_rows():
-    run = one(REAL / "lightning-healthy-01.csv")
+    run = read_one(REAL / "lightning-healthy-01.csv")
     assert run.format == "lightning-csv" and run.context["framework"] == "pytorch"
     assert run.series[TRAIN_LOSS].steps[0] == 49
     assert run.series[TRAIN_LOSS].values[0] == 0.634955883026123
@@ -39,7 +33,7 @@ def test_lightning_trainer_csv_logger():
 
 
 def test_keras_csv_logger():
-    run = one(GENERATED / "keras-csvlogger.csv")
+    run = read_one(GENERATED / "keras-csvlogger.csv")
     assert run.format == "keras-csv" and run.context["framework"] == "keras"
     loss = run.series[TRAIN_LOSS]
     assert loss.unit == "epoch" and list(loss.steps) == [0, 1, 2, 3, 4, 5]
@@ -65,7 +59,7 @@ def test_wandb_export_one_run_per_name():
 
 
 def test_per_layer_csv_and_jsonl_agree():
-    csv_run, jsonl_run = one(GENERATED / "layers.csv"), one(GENERATED / "layers.jsonl")
+    csv_run, jsonl_run = read_one(GENERATED / "layers.csv"), read_one(GENERATED / "layers.jsonl")
     for run in (csv_run, jsonl_run):
         assert run.layers.order == ["fc1", "relu1", "fc2", "relu2", "fc3"]
         assert run.layers.zero_fraction["relu2"].values[-1] == 1.0  # dead for real
@@ -76,15 +70,15 @@ def test_per_layer_csv_and_jsonl_agree():
 
 
 def test_jsonl_nested_keys_and_nan():
-    run = one(GENERATED / "metrics.jsonl")
+    run = read_one(GENERATED / "metrics.jsonl")
     loss = run.series[TRAIN_LOSS]  # {"train": {"loss": ...}}
     assert len(loss) == 60 and math.isnan(loss.values[-1])
 
 
 def test_json_array_and_trainer_state():
-    history = one(GENERATED / "history.json")
+    history = read_one(GENERATED / "history.json")
     assert len(history.series[TRAIN_LOSS]) == 60 and not history.warnings
-    state = one(GENERATED / "trainer_state.json")
+    state = read_one(GENERATED / "trainer_state.json")
     assert len(state.series[TRAIN_LOSS]) == 60 and state.series[TRAIN_LOSS].unit == "step"
     assert len(state.series[VAL_LOSS]) == 1
 
@@ -93,7 +87,7 @@ def test_truncated_json_array_keeps_the_rows_before_the_cut(tmp_path):
     text = (GENERATED / "history.json").read_text()
     cut = tmp_path / "cut.json"
     cut.write_text(text[: len(text) // 2])
-    run = one(cut)
+    run = read_one(cut)
     assert 10 < len(run.series[TRAIN_LOSS]) < 60
     assert any("before its array is closed" in w or "stops parsing" in w for w in run.warnings)
 
@@ -101,7 +95,7 @@ def test_truncated_json_array_keeps_the_rows_before_the_cut(tmp_path):
 def test_semicolon_table_with_its_own_columns(tmp_path):
     table = tmp_path / "export.txt"
     table.write_text("iteration;Loss/Train;kl_div;note\n1;0.9;0.1;a\n2;0.8;-0.01;b\n")
-    run = one(table)
+    run = read_one(table)
     assert run.format == "csv"
     assert run.series[TRAIN_LOSS].unit == "iteration"
     assert list(run.series["kl"].values) == [0.1, -0.01]

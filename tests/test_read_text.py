@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from conftest import TESTS
+from conftest import TESTS, read_one
 
 from troubleshoot.read import read_inputs
 from troubleshoot.read.model import TRAIN_ACC, TRAIN_LOSS, VAL_ACC, VAL_LOSS
@@ -15,14 +15,8 @@ REAL = TESTS / "fixtures" / "reallogs"
 GENERATED = TESTS / "fixtures" / "generated"
 
 
-def one(path):
-    runs = read_inputs([path])
-    assert len(runs) == 1, [r.source for r in runs]
-    return runs[0]
-
-
 def test_keras_epochs_with_nan():
-    run = one(REAL / "keras-nan-01.log")
+    run = read_one(REAL / "keras-nan-01.log")
     assert run.format == "text" and run.context["framework"] == "keras"
     loss, val = run.series[TRAIN_LOSS], run.series[VAL_LOSS]
     assert loss.values[0] == 0.6242 and all(math.isnan(v) for v in loss.values[1:])
@@ -32,7 +26,7 @@ def test_keras_epochs_with_nan():
 
 
 def test_keras_inf_and_terminate_on_nan():
-    run = one(REAL / "keras-inf-01.log")
+    run = read_one(REAL / "keras-inf-01.log")
     assert list(run.series[TRAIN_LOSS].values) == [44.411, math.inf]
     (event,) = run.events
     assert event.kind == "loss-nan" and event.line == 3 and "Invalid loss" in event.text
@@ -47,13 +41,13 @@ def test_keras_inf_and_terminate_on_nan():
     ],
 )
 def test_error_messages_in_real_output(name, kind, line):
-    run = one(REAL / name)
+    run = read_one(REAL / name)
     assert run.events[0].kind == kind and run.events[0].line == line
     assert run.context["framework"] == "pytorch"
 
 
 def test_training_before_a_crash_is_kept():
-    run = one(REAL / "pytorch-oom-01.log")
+    run = read_one(REAL / "pytorch-oom-01.log")
     assert list(run.series[TRAIN_LOSS].values) == [0.564, 0.417, 0.647, 0.66, 0.38]
     assert list(run.series[TRAIN_LOSS].steps) == [367, 368, 369, 370, 371]
     assert run.series["lr"].values[0] == 0.001 and "dice" in run.series
@@ -61,35 +55,35 @@ def test_training_before_a_crash_is_kept():
 
 def test_real_keras_3_progress_bars():
     """Keras 3 writes colour codes, carriage returns and backspaces between updates."""
-    run = one(GENERATED / "keras-progress.log")
+    run = read_one(GENERATED / "keras-progress.log")
     assert run.context["framework"] == "keras"
     assert len(run.series[TRAIN_LOSS]) == 6 and len(run.series[VAL_LOSS]) == 3
     assert list(run.series[VAL_LOSS].steps) == [6, 12, 18]  # epoch ends, 6 batches each
 
 
 def test_keras_verbose_2_and_a_utf16_copy_read_the_same():
-    plain = one(GENERATED / "keras-verbose2.log")
-    wide = one(GENERATED / "keras-verbose2-utf16.log")
+    plain = read_one(GENERATED / "keras-verbose2.log")
+    wide = read_one(GENERATED / "keras-verbose2-utf16.log")
     for name in (TRAIN_LOSS, TRAIN_ACC, VAL_LOSS, VAL_ACC):
         assert list(plain.series[name].values) == list(wide.series[name].values)
     assert plain.series[TRAIN_LOSS].values[0] == 0.9336
 
 
 def test_pytorch_tutorial_styles_and_real_torch_errors():
-    cifar = one(GENERATED / "pytorch-prints.log")
+    cifar = read_one(GENERATED / "pytorch-prints.log")
     steps = cifar.series[TRAIN_LOSS].steps
     assert len(steps) == 60 and list(steps) == sorted(steps)  # epoch restarts its counter
     assert [e.kind for e in cifar.events] == ["error-bn-single-sample"]
-    tutorial = one(GENERATED / "pytorch-steps.log")
+    tutorial = read_one(GENERATED / "pytorch-steps.log")
     assert list(tutorial.series[TRAIN_LOSS].steps) == list(range(1, 61))
     assert tutorial.events[0].kind == "error-label-out-of-range"
     assert "Target 5 is out of bounds" in tutorial.events[0].text
 
 
 def test_gbk_and_mixed_encodings():
-    gbk = one(GENERATED / "text-gbk.log")
+    gbk = read_one(GENERATED / "text-gbk.log")
     assert len(gbk.series[TRAIN_LOSS]) == 30 and len(gbk.series[TRAIN_ACC]) == 30
-    mixed = one(GENERATED / "text-mixed-encoding.log")
+    mixed = read_one(GENERATED / "text-mixed-encoding.log")
     assert len(mixed.series[TRAIN_LOSS]) == 30
     assert list(mixed.series[TRAIN_LOSS].steps) == [*range(1, 21), *range(31, 41)]
 

@@ -35,6 +35,19 @@ KbOption = Annotated[
     Path | None, typer.Option("--kb", help="Knowledge-base folder (default: the bundled kb/).")
 ]
 LangOption = Annotated[str, typer.Option("--lang", help="Language of the output: en or zh.")]
+# The facts a user can state directly; diagnose and interview take them alike.
+SymptomOption = Annotated[
+    list[str], typer.Option("--symptom", "-s", help="A symptom id that is present.")
+]
+ContextOption = Annotated[
+    list[str], typer.Option("--context", "-c", help="A context fact, key=value.")
+]
+AbsentOption = Annotated[
+    list[str], typer.Option("--absent", help="A symptom id known NOT to be present.")
+]
+FactsOption = Annotated[
+    Path | None, typer.Option("--facts", help="YAML file with symptoms/absent/context.")
+]
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -63,18 +76,10 @@ def diagnose(
         list[Path] | None,
         typer.Argument(help="Training logs, metric files or run folders.", show_default=False),
     ] = None,
-    symptom: Annotated[
-        list[str], typer.Option("--symptom", "-s", help="A symptom id that is present.")
-    ] = [],  # noqa: B006 - typer reads the default
-    context: Annotated[
-        list[str], typer.Option("--context", "-c", help="A context fact, key=value.")
-    ] = [],  # noqa: B006
-    absent: Annotated[
-        list[str], typer.Option("--absent", help="A symptom id known NOT to be present.")
-    ] = [],  # noqa: B006
-    facts: Annotated[
-        Path | None, typer.Option("--facts", help="YAML file with symptoms/absent/context.")
-    ] = None,
+    symptom: SymptomOption = [],  # noqa: B006 - typer reads the default
+    context: ContextOption = [],  # noqa: B006
+    absent: AbsentOption = [],  # noqa: B006
+    facts: FactsOption = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.MD,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
     report: Annotated[
@@ -112,18 +117,10 @@ def interview(
         list[Path],
         typer.Option("--from", help="A log or metrics file to read first (repeatable)."),
     ] = [],  # noqa: B006
-    symptom: Annotated[
-        list[str], typer.Option("--symptom", "-s", help="A symptom id that is present.")
-    ] = [],  # noqa: B006
-    context: Annotated[
-        list[str], typer.Option("--context", "-c", help="A context fact, key=value.")
-    ] = [],  # noqa: B006
-    absent: Annotated[
-        list[str], typer.Option("--absent", help="A symptom id known NOT to be present.")
-    ] = [],  # noqa: B006
-    facts: Annotated[
-        Path | None, typer.Option("--facts", help="YAML file with symptoms/absent/context.")
-    ] = None,
+    symptom: SymptomOption = [],  # noqa: B006
+    context: ContextOption = [],  # noqa: B006
+    absent: AbsentOption = [],  # noqa: B006
+    facts: FactsOption = None,
     answers: Annotated[
         Path | None,
         typer.Option("--answers", help="YAML file of answers (symptom id or context key: answer)."),
