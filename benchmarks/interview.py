@@ -147,7 +147,8 @@ def report(
         f"- Machine: {platform.machine()}, Python {platform.python_version()}",
         f"- Knowledge base: {len(kb.lessons)} lessons, {total} diagnoses, "
         f"{len(kb.symptoms)} symptoms, {len(kb.context)} context keys",
-        f"- Command: `python benchmarks/interview.py --out docs/benchmarks/interview.md` ({seconds:.1f} s for all runs)",
+        "- Command: `python benchmarks/interview.py --out docs/benchmarks/interview.md` "
+        f"({seconds:.1f} s for all runs)",
         "",
         "A simulated person answers each diagnosis' first `rank_first` example: its symptoms "
         "(and what they imply) yes, its `absent` symptoms no, its context values, everything "
