@@ -6,9 +6,11 @@ by hand. Runs are written in the formats users have (PyTorch-style prints, a Ker
 CSVLogger file, a Lightning ``metrics.csv``, JSONL, a per-layer probe CSV) together with
 ``series.json.gz`` (every logged point under canonical names, for unit tests that must not
 depend on the readers) and ``manifest.json`` (the fault injected, the expected symptoms,
-whether the run is healthy).
+whether the run is healthy). A run whose fault makes PyTorch raise (BatchNorm on a batch
+of one) stops there, and its text log ends with the traceback the script died with.
 
-PyTorch is needed only here: ``pip install torch`` then
+PyTorch is needed only here: ``pip install torch==2.13.0`` (the CPU build these files were
+made with) then
 ``python benchmarks/make_corpus.py [--out tests/fixtures/corpus] [--only NAME ...]``.
 """
 
@@ -22,6 +24,7 @@ import itertools
 import json
 import math
 import random
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,6 +114,32 @@ def wave_x100(seed: int) -> Data:
     return data
 
 
+def loud_and_quiet(seed: int, n_train: int = 300, quiet: float = 0.05) -> Data:
+    """Unnormalised features: half carry a weak class signal at unit scale (loud), half a
+    strong one at 1/20 of that scale (quiet). A network fits the few training samples
+    through the loud half within a few epochs and grows overconfident, while the quiet
+    half, whose gradients are 20x smaller, is learned slowly and keeps helping."""
+    g = torch.Generator().manual_seed(seed)
+    half = DIM // 2
+    loud_centres = torch.randn(N_CLASSES, half, generator=g) * 0.8
+    quiet_centres = torch.randn(N_CLASSES, half, generator=g)
+
+    def sample(n: int) -> tuple[torch.Tensor, torch.Tensor]:
+        y = torch.randint(0, N_CLASSES, (n,), generator=g)
+        loud = loud_centres[y] + torch.randn(n, half, generator=g)
+        faint = quiet * (quiet_centres[y] + 0.4 * torch.randn(n, half, generator=g))
+        return torch.cat([loud, faint], 1), y
+
+    x, y = sample(n_train)
+    vx, vy = sample(1000)
+    return Data(x, y, vx, vy)
+
+
+def one_left_over(seed: int) -> Data:
+    """2945 training samples: with batches of 64 the last batch of an epoch holds one."""
+    return blobs(seed, n_train=64 * 46 + 1)
+
+
 def tiny(seed: int) -> Data:
     return blobs(seed, n_train=150, spread=1.2)
 
@@ -131,6 +160,7 @@ def mlp(
     act: Callable[[], nn.Module] = nn.ReLU,
     init: str = "default",
     init_std: float = 0.05,
+    batchnorm: bool = False,
 ) -> nn.Sequential:
     layers: list[nn.Module] = []
     for i, (a, b) in enumerate(itertools.pairwise(widths)):
@@ -145,6 +175,8 @@ def mlp(
             nn.init.constant_(lin.bias, -8.0)
         layers.append(lin)
         if i < len(widths) - 2:
+            if batchnorm:
+                layers.append(nn.BatchNorm1d(b))
             layers.append(act())
     return nn.Sequential(*layers)
 
@@ -158,6 +190,7 @@ class Recorder:
 
     series: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
     probes: list[dict] = field(default_factory=list)
+    crash: str | None = None  # the traceback the training script died with, as printed
 
     def log(self, name: str, step: float, value: float) -> None:
         self.series.setdefault(name, []).append((step, float(value)))
@@ -217,6 +250,7 @@ class Spec:
     restart_at_epoch: int | None = None  # log a resume from an earlier checkpoint
     weight_decay: float = 0.0
     vae: bool = False
+    batchnorm: bool = False  # BatchNorm1d after each hidden linear layer
 
 
 def make_loss(spec: Spec) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
@@ -270,14 +304,31 @@ def train(spec: Spec) -> Recorder:
     data = prepare(spec)
     widths = list(spec.widths)
     widths[0] = data.x.shape[1]
-    model = mlp(widths, spec.act, spec.init, spec.init_std)
+    model = mlp(widths, spec.act, spec.init, spec.init_std, spec.batchnorm)
     if spec.optimizer == "sgd":
         opt = torch.optim.SGD(model.parameters(), lr=spec.lr, momentum=spec.momentum)
     else:
         opt = torch.optim.Adam(model.parameters(), lr=spec.lr, weight_decay=spec.weight_decay)
     loss_fn = make_loss(spec)
-    spikes = torch.Generator().manual_seed(spec.seed + 100)
     rec = Recorder()
+    try:
+        _train_loop(spec, data, model, opt, loss_fn, rec)
+    except Exception as exc:  # any error the script would die with
+        # The script dies here, as a user's would; its log ends with the traceback.
+        # main() stops if the run was not meant to fail.
+        rec.crash = "".join(traceback.format_exception(exc))
+    return rec
+
+
+def _train_loop(
+    spec: Spec,
+    data: Data,
+    model: nn.Sequential,
+    opt: torch.optim.Optimizer,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    rec: Recorder,
+) -> None:
+    spikes = torch.Generator().manual_seed(spec.seed + 100)
     n = len(data.x)
     step = 0
     window: list[float] = []
@@ -336,7 +387,6 @@ def train(spec: Spec) -> Recorder:
                 rec.log("test/loss", step, tl)
                 rec.log("test/acc", step, ta)
         epoch += 1
-    return rec
 
 
 def train_vae(spec: Spec) -> Recorder:
@@ -645,6 +695,24 @@ RUNS: list[Run] = [
         "Caffe's GPU softmax loss, -log(fmaxf(p, FLT_MIN)), after a NaN sample: NaN p -> 87.3365",
         also=["metrics-constant-after-step", "acc-at-chance"],
     ),
+    Run(
+        "overfit-val-acc-up-jsonl",
+        Spec(seed=43, data=loud_and_quiet, widths=wide(), epochs=150, batch=32, log_every=10),
+        "jsonl",
+        ["overfitting", "val-acc-up-val-loss-up"],
+        "300 training samples, 2x512 MLP, 150 epochs; half the features 20x smaller than the "
+        "rest: overconfident on the training set early, still learning the small features",
+        # validation loss 0.79 (epoch 4) -> 1.30 while its accuracy goes 0.72 -> 0.76
+        also=["loss-near-zero"],  # smoothed training loss 0.022 after 19% of the steps
+    ),
+    Run(
+        "bn-last-batch-of-one-text",
+        Spec(seed=44, data=one_left_over, batchnorm=True),
+        "text",
+        ["error-bn-single-sample"],
+        "BatchNorm1d after each hidden layer, 2945 training samples in batches of 64: the "
+        "last batch of the first epoch holds one sample and PyTorch raises",
+    ),
 ]
 
 
@@ -676,6 +744,8 @@ def write_text(rec: Recorder, path: Path, steps_per_epoch: int) -> None:
         if step in val_steps:
             acc = f" val_acc: {fmt_value(val_acc[step])}" if step in val_acc else ""
             lines.append(f"Epoch {epoch} validation: val_loss: {fmt_value(val_steps[step])}{acc}")
+    if rec.crash:  # what the script printed to stderr as it died, after its progress lines
+        lines += rec.crash.rstrip("\n").split("\n")
     path.write_text("\n".join(lines) + "\n")
 
 
@@ -774,6 +844,10 @@ def main() -> None:
         if args.only and run.name not in args.only:
             continue
         rec = train_vae(run.spec) if run.spec.vae else train(run.spec)
+        if rec.crash and not any(s.startswith("error-") for s in run.expected):
+            raise SystemExit(f"{run.name} crashed unexpectedly:\n{rec.crash}")
+        if rec.crash and run.fmt != "text":
+            raise SystemExit(f"{run.name}: only the text format keeps a traceback")
         data = run.spec.data(run.spec.seed)
         steps_per_epoch = math.ceil(len(data.x) / run.spec.batch)
         files = write_run(run, rec, args.out, steps_per_epoch)

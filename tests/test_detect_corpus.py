@@ -2,7 +2,9 @@
 
 The runs are read from ``series.json.gz``, the exact points each run logged, so these
 tests do not depend on the readers; benchmarks/make_corpus.py writes both it and the
-user-format files next to it.
+user-format files next to it. A run that crashed has only its printed traceback to show:
+its error events are the lines of its log that the readers' error recogniser
+(``troubleshoot.read.errors.error_kind``) names.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from pathlib import Path
 import pytest
 
 from troubleshoot.detect import detect
-from troubleshoot.read.model import RunData, Series
+from troubleshoot.read import read_inputs
+from troubleshoot.read.errors import error_kind
+from troubleshoot.read.model import LogEvent, RunData, Series
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 PROBE_FIELDS = {
@@ -52,7 +56,19 @@ def corpus_run(name: str) -> RunData:
                 row["layer"], Series(f"{row['layer']}/zero_fraction")
             )
             share.append(row["step"], row["zero_fraction"])
+    run.events += _error_events(name)
     return run
+
+
+def _error_events(name: str) -> list[LogEvent]:
+    events = []
+    for file in manifest()[name]["files"]:
+        if file.endswith(".log"):
+            with (CORPUS / file).open(encoding="utf-8") as f:
+                for n, line in enumerate(f, 1):
+                    if kind := error_kind(line):
+                        events.append(LogEvent(kind, n, line.strip()))
+    return events
 
 
 def test_the_corpus_is_small_and_labelled():
@@ -72,3 +88,18 @@ def test_corpus_run_shows_its_labels_and_nothing_unexplained(name):
     found = set(detect(corpus_run(name)).symptoms)
     assert set(label["expected"]) <= found
     assert found - set(label["expected"]) <= set(label["also"])
+
+
+def _crashed() -> list[str]:
+    return [n for n, m in manifest().items() if any(s.startswith("error-") for s in m["expected"])]
+
+
+def test_the_corpus_has_a_run_that_crashed():
+    assert "bn-last-batch-of-one-text" in _crashed()
+
+
+@pytest.mark.parametrize("name", _crashed())
+def test_a_crashed_run_read_from_its_log_shows_its_error(name):
+    (log,) = [f for f in manifest()[name]["files"] if f.endswith(".log")]
+    (run,) = read_inputs([CORPUS / log])
+    assert set(manifest()[name]["expected"]) <= set(detect(run).symptoms)

@@ -145,6 +145,28 @@ def test_reallog_shows_what_its_manifest_says(name):
     assert found - expected <= REALLOG_ALSO.get(name, set())
 
 
+# Caffe ImageNet runs whose label the curve does not bear out: the detector misses them
+# and says what the numbers show instead. Reported in docs/benchmarks/detection.md (with
+# these reasons), not tuned away.
+DEBATABLE_LABELS = {
+    "solvers__bad__caffenet128_lsuv_adadelta1e-8.log": {
+        "loss-slow-decrease": "the loss does not fall slowly: it falls fast to 4.77 by "
+        "iteration 32000, rises to 5.28 by 80000 and stays there to 198000 (Kendall tau "
+        "+0.40 over the run; test loss 4.36 -> 4.69): a plateau at 76% of the start, which "
+        "is reported (loss-plateau)",
+    },
+    "solvers__bad__caffenet_lsuv_rmsprop_098_lr001.prototxt_2016-01-24-13-47_"
+    "1453636060899466752.log": {
+        "loss-diverging": "the loss does not trend upward: after a burst at the start "
+        "(37.1 at iteration 20) it sits at ln(1000) (median 6.99 from iteration 180 to "
+        "1000) with 8 displays jumping to 8.1-37.5; the final level 6.98 is 1.01x the "
+        "lowest (6.92). "
+        "It is stuck at chance with spikes, which the detector does not report either "
+        "(the burst sets the initial level and the spike bar)",
+    },
+}
+
+
 def caffenet_labels() -> list[dict]:
     return json.loads((CAFFENET / "manifest.json").read_text())
 
@@ -153,11 +175,7 @@ def caffenet_labels() -> list[dict]:
 def test_caffenet_benchmark_run(entry):
     found = set(detect(real_run(CAFFENET / entry["fixture"])).symptoms)
     expected = set(entry["label"]) - {"healthy"}
-    missed_on_purpose = {  # reported in docs/benchmarks/detection.md, not tuned away
-        "solvers__bad__caffenet128_lsuv_adadelta1e-8.log": {"loss-slow-decrease"},
-        "solvers__bad__caffenet_lsuv_rmsprop_098_lr001.prototxt_2016-01-24-13-47_"
-        "1453636060899466752.log": {"loss-diverging"},
-    }.get(entry["file"], set())
+    missed_on_purpose = set(DEBATABLE_LABELS.get(entry["file"], {}))
     assert expected - missed_on_purpose <= found
     assert found - expected <= set(entry["also"])
 

@@ -37,6 +37,7 @@ BOUNDARIES = [
     ("overfit-tiny-data-keras", "overfitting", "overfit_rise", 0.39432, True),
     ("noisy-labels-val-plateau-jsonl", "val-loss-plateau", "val_plateau_train_fall", 0.4479, True),
     ("val-shift-text", "val-acc-up-val-loss-up", "val_acc_min_gain", 0.128, True),
+    ("overfit-val-acc-up-jsonl", "val-acc-up-val-loss-up", "val_acc_min_gain", 0.043, True),
     ("shuffled-labels-lightning", "val-far-below-train", "far_val_share", 0.023333, False),
     ("test-shift-jsonl", "val-much-better-than-test", "val_test_acc_gap", 0.215, True),
     ("linear-underfit-jsonl", "underfitting", "low_acc_gain", 0.298735, False),

@@ -63,8 +63,12 @@ def smooth(values: np.ndarray, frac: float) -> np.ndarray:
     if n < window:
         return values.copy()
     half = window // 2
-    padded = np.pad(values, half, mode="edge")
-    return np.median(np.lib.stride_tricks.sliding_window_view(padded, window), axis=1)
+    windows = np.lib.stride_tricks.sliding_window_view(np.pad(values, half, mode="edge"), window)
+    if np.isnan(values).any():
+        return np.median(windows, axis=1)  # NaN in a window makes its median NaN
+    # The window is odd, so the median is the middle element: one partition, 3x faster
+    # than np.median, and the same numbers; .copy() lets the n x window buffer go.
+    return np.partition(windows, half, axis=1)[:, half].copy()
 
 
 def head(values: np.ndarray, points: int) -> float:
@@ -75,19 +79,30 @@ def tail(values: np.ndarray, frac: float) -> float:
     return float(np.median(values[-max(3, int(len(values) * frac)) :]))
 
 
+def block_medians(values: np.ndarray, blocks: int) -> np.ndarray:
+    """Medians of ``np.array_split(values, blocks)``, computed blockwise in two reshapes:
+    array_split makes the first ``len % blocks`` blocks one longer than the rest."""
+    size, longer = divmod(len(values), blocks)
+    cut = longer * (size + 1)
+    parts = [np.median(values[cut:].reshape(blocks - longer, size), axis=1)]
+    if longer:
+        parts.insert(0, np.median(values[:cut].reshape(longer, size + 1), axis=1))
+    return np.concatenate(parts)
+
+
 def kendall_tau(values: np.ndarray, max_points: int = 200) -> float:
     """Rank correlation of value against position: -1 falls steadily, 0 has no trend.
 
     Long series are reduced to block medians first, which keeps it fast and robust.
     """
     if len(values) > max_points:
-        values = np.array([np.median(b) for b in np.array_split(values, max_points)])
+        values = block_medians(values, max_points)
     n = len(values)
     if n < 3:
         return 0.0
-    later = np.triu(np.ones((n, n), dtype=bool), 1)
-    signs = np.sign(values[None, :] - values[:, None])[later]
-    return float(signs.sum() / later.sum())
+    # sign(later - earlier) over every pair: the upper triangle of the difference matrix
+    signs = np.sign(values[None, :] - values[:, None])
+    return float(np.triu(signs, 1).sum()) / (n * (n - 1) // 2)
 
 
 def includes_start(curve: Curve, max_frac: float) -> bool:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from troubleshoot.detect.curves import Curve, head, includes_start, kendall_tau, smooth, tail
 from troubleshoot.detect.thresholds import Thresholds
@@ -313,21 +314,20 @@ def spike_indices(curve: Curve, t: Thresholds) -> list[int]:
     """
     keep = np.flatnonzero(curve.finite)
     v = curve.values[keep]
-    if len(v) < t.min_points:
+    n, w = len(v), t.spike_window
+    if n < t.min_points:
         return []
     initial = float(v[: t.head_points].max())
-    out = []
-    for i in range(3, len(v)):
-        before = float(v[max(0, i - t.spike_window) : i].max())
-        after = v[i + 1 : i + 1 + t.spike_window]
-        if (
-            v[i] >= t.spike_factor * before
-            and v[i] - before >= t.spike_min_rise * initial
-            and len(after)
-            and after.min() < t.spike_factor * before
-        ):
-            out.append(int(keep[i]))
-    return out if len(out) <= max(1, t.spike_max_share * len(v)) else []
+    # before[i]: the largest of the w points before i; after[i]: the smallest of the w
+    # points after i (+inf past the end, where nothing follows).
+    before = sliding_window_view(np.concatenate([np.full(w, -np.inf), v]), w)[:n].max(axis=1)
+    after = sliding_window_view(np.concatenate([v, np.full(w, np.inf)]), w)[1:].min(axis=1)
+    bar = t.spike_factor * before
+    hit = (v >= bar) & (v - before >= t.spike_min_rise * initial) & (after < bar)
+    hit[: min(3, n)] = False  # a spike needs points before it
+    hit[-1] = False  # ... and after it
+    out = keep[hit].tolist()
+    return out if len(out) <= max(1, t.spike_max_share * n) else []
 
 
 def spikes(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
