@@ -96,6 +96,29 @@ def test_restarted_keras_fit_is_a_second_run(tmp_path):
     assert [r.source.rsplit("#", 1)[1] for r in runs] == ["run-1", "run-2"]
 
 
+def test_epoch_and_batch_counter_that_never_restarts_is_a_global_step(tmp_path):
+    """``[epoch, batch]`` whose batch goes on counting across epochs, with a validation
+    summary per epoch: all points on one step axis, the summary at its epoch's last step."""
+    log = tmp_path / "train.log"
+    log.write_text(
+        "[1,    10] loss: 2.2 acc: 0.2\n[1,    20] loss: 1.9 acc: 0.4\n"
+        "Epoch 1 validation: val_loss: 1.8 val_acc: 0.45\n"
+        "[2,    30] loss: 1.5 acc: 0.5\n[2,    40] loss: 1.2 acc: 0.6\n"
+        "Epoch 2 validation: val_loss: 1.3 val_acc: 0.55\n"
+    )
+    run = read_one(log)
+    assert list(run.series[TRAIN_LOSS].steps) == [10, 20, 30, 40]
+    assert list(run.series[VAL_LOSS].steps) == [20, 40]
+    assert run.series[VAL_LOSS].unit == run.series[TRAIN_LOSS].unit == "step"
+
+
+def test_a_summary_naming_another_epoch_keeps_its_epoch(tmp_path):
+    log = tmp_path / "train.log"
+    log.write_text("[1,  100] loss: 2.2\n[1,  200] loss: 1.9\nepoch 5 val_loss 1.7\n")
+    run = read_one(log)
+    assert list(run.series[VAL_LOSS].steps) == [5] and run.series[VAL_LOSS].unit == "epoch"
+
+
 @pytest.mark.parametrize(
     ("line", "step", "metrics"),
     [

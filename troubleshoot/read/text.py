@@ -3,9 +3,13 @@
 Each line (or each progress-bar update within a line) is parsed by ``text_line``; this
 module turns positions into steps. A global step or iteration counter is used as it is;
 an epoch plus a position within it (Keras bars, ``[1,  2000]``, ``Step [100/600]``)
-becomes a running batch count; an epoch alone is an epoch. A line without any counter
-takes the position of the line before it (a validation summary printed after an epoch),
-or, in a file that never prints one, its order among metric lines.
+becomes a running batch count, unless the position carries on from one epoch to the next
+(``[1, 40]`` then ``[2, 50]``: a global counter already, used as it is); an epoch alone is
+an epoch. A line without any counter, or one naming only the epoch the lines before it
+were stepping through (``Epoch 3 validation: val_loss ...`` after ``[3, 140]``), takes the
+position of the line before it: a validation summary printed after an epoch belongs at that
+epoch's last step, on the same axis as the training points. A file that never prints a
+counter uses the order of its metric lines.
 """
 
 from __future__ import annotations
@@ -25,19 +29,25 @@ FRAMEWORKS = ((b"keras", "keras"), (b"torch", "pytorch"), (b"tensorflow", "tenso
 
 class EpochClock:
     """A running step from (epoch, position within the epoch), for logs whose batch
-    counter starts again every epoch."""
+    counter starts again every epoch. A counter that goes on past the previous epoch's
+    furthest position in the next epoch (and is printed without a per-epoch total) never
+    restarted: it is a global count, and is used as it is."""
 
     def __init__(self) -> None:
         self.epoch: float | None = None
         self.offset = 0.0
         self.size: float | None = None  # positions per epoch, if the log prints it
         self.longest = 0.0  # the furthest position seen in the current epoch
+        self.running = False  # the position counts on across epochs
 
     def step(self, epoch: float, batch: float, batches: float | None) -> float:
         if self.epoch is None or epoch < self.epoch:
             self.epoch, self.offset, self.longest = epoch, 0.0, 0.0
         elif epoch > self.epoch:
-            self.offset += (self.size or self.longest) * (epoch - self.epoch)
+            if not (batches or self.size) and batch > self.longest > 0:
+                self.running = True
+            if not self.running:
+                self.offset += (self.size or self.longest) * (epoch - self.epoch)
             self.epoch, self.longest = epoch, 0.0
         self.size = batches or self.size
         self.longest = max(self.longest, batch)
@@ -51,6 +61,7 @@ class TextReader:
         self.clock = EpochClock()
         self.epoch: float | None = None  # the epoch a Keras "Epoch 3/10" line announced
         self.position: tuple[float, str] | None = None
+        self.stepping: float | None = None  # the epoch the last stepped line was in
         self.counted = 0  # metric lines so far, the step of last resort
         self.keras = False
         self.mentions: set[str] = set()
@@ -103,10 +114,14 @@ class TextReader:
         epoch = parsed.epoch if parsed.epoch is not None else self.epoch
         if parsed.step is not None:
             self.position = (parsed.step, parsed.step_unit)
+            self.stepping = epoch
         elif epoch is not None and parsed.batch is not None:
             self.position = (self.clock.step(epoch, parsed.batch, parsed.batches), "step")
+            self.stepping = epoch
         elif parsed.epoch is not None:
-            self.position = (parsed.epoch, "epoch")
+            if self.position is None or parsed.epoch != self.stepping:
+                self.position = (parsed.epoch, "epoch")
+                self.stepping = None
         elif self.position is None:
             self.counted += 1
             return float(self.counted), "step"
