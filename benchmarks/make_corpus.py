@@ -4,10 +4,11 @@ Each run really trains (CPU PyTorch, a few seconds) on synthetic data, so its cu
 real optimiser noise, real NaN propagation and real gradient statistics, not shapes drawn
 by hand. Runs are written in the formats users have (PyTorch-style prints, a Keras
 CSVLogger file, a Lightning ``metrics.csv``, JSONL, a per-layer probe CSV) together with
-``series.json.gz`` (every logged point under canonical names, for unit tests that must not
-depend on the readers) and ``manifest.json`` (the fault injected, the expected symptoms,
-whether the run is healthy). A run whose fault makes PyTorch raise (BatchNorm on a batch
-of one) stops there, and its text log ends with the traceback the script died with.
+``manifest.json`` (the files of each run, the fault injected, the expected symptoms,
+whether the run is healthy, and the context a user would state, such as the class count).
+The tests and benchmarks/detection.py read these files with the product's readers. A run
+whose fault makes PyTorch raise (BatchNorm on a batch of one) stops there, and its text
+log ends with the traceback the script died with.
 
 PyTorch is needed only here: ``pip install torch==2.13.0`` (the CPU build these files were
 made with) then
@@ -19,7 +20,6 @@ from __future__ import annotations
 import argparse
 import copy
 import csv
-import gzip
 import itertools
 import json
 import math
@@ -191,9 +191,11 @@ class Recorder:
     series: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
     probes: list[dict] = field(default_factory=list)
     crash: str | None = None  # the traceback the training script died with, as printed
+    order: list[tuple[str, float, float]] = field(default_factory=list)  # as logged
 
     def log(self, name: str, step: float, value: float) -> None:
         self.series.setdefault(name, []).append((step, float(value)))
+        self.order.append((name, step, float(value)))
 
 
 def layer_probes(model: nn.Sequential, x: torch.Tensor, step: int, rec: Recorder) -> None:
@@ -727,23 +729,32 @@ def rows_by_step(rec: Recorder, names: list[str]) -> list[tuple[float, dict[str,
     return sorted(table.items())
 
 
+def rows_in_order(rec: Recorder) -> list[tuple[float, dict[str, float]]]:
+    """What was logged, in logging order, one row per run of points at the same step."""
+    rows: list[tuple[float, dict[str, float]]] = []
+    for name, step, value in rec.order:
+        if not rows or rows[-1][0] != step or name in rows[-1][1]:
+            rows.append((step, {}))
+        rows[-1][1][name] = value
+    return rows
+
+
 def fmt_value(v: float) -> str:
     return "nan" if math.isnan(v) else ("inf" if math.isinf(v) else f"{v:.6g}")
 
 
 def write_text(rec: Recorder, path: Path, steps_per_epoch: int) -> None:
-    """PyTorch-tutorial prints: '[epoch, step] loss: x' and a per-epoch validation line."""
+    """PyTorch-tutorial prints: '[epoch, step] loss: x' and a per-epoch validation line,
+    in the order they were logged (a run resumed from a checkpoint prints its steps again)."""
     lines = []
-    val_steps = dict(rec.series.get("val/loss", []))
-    val_acc = dict(rec.series.get("val/acc", []))
-    for step, row in rows_by_step(rec, ["train/loss", "train/acc", "val/loss"]):
+    for step, row in rows_in_order(rec):
         epoch = int((step - 1) // steps_per_epoch) + 1
         if "train/loss" in row:
             acc = f" acc: {row['train/acc']:.4f}" if "train/acc" in row else ""
             lines.append(f"[{epoch}, {int(step):5d}] loss: {fmt_value(row['train/loss'])}{acc}")
-        if step in val_steps:
-            acc = f" val_acc: {fmt_value(val_acc[step])}" if step in val_acc else ""
-            lines.append(f"Epoch {epoch} validation: val_loss: {fmt_value(val_steps[step])}{acc}")
+        if "val/loss" in row:
+            acc = f" val_acc: {fmt_value(row['val/acc'])}" if "val/acc" in row else ""
+            lines.append(f"Epoch {epoch} validation: val_loss: {fmt_value(row['val/loss'])}{acc}")
     if rec.crash:  # what the script printed to stderr as it died, after its progress lines
         lines += rec.crash.rstrip("\n").split("\n")
     path.write_text("\n".join(lines) + "\n")
@@ -837,9 +848,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(1)
     manifest_path = args.out / "manifest.json"
-    series_path = args.out / "series.json.gz"
     manifest = json.loads(manifest_path.read_text()) if args.only else []
-    all_series = json.loads(gzip.decompress(series_path.read_bytes())) if args.only else {}
     for run in RUNS:
         if args.only and run.name not in args.only:
             continue
@@ -851,7 +860,6 @@ def main() -> None:
         data = run.spec.data(run.spec.seed)
         steps_per_epoch = math.ceil(len(data.x) / run.spec.batch)
         files = write_run(run, rec, args.out, steps_per_epoch)
-        all_series[run.name] = {"series": rec.series, "probes": rec.probes}
         entry = {
             "run": run.name,
             "files": files,
@@ -866,7 +874,6 @@ def main() -> None:
         print(run.name, {k: len(v) for k, v in rec.series.items()})
     manifest.sort(key=lambda m: m["run"])
     manifest_path.write_text(json.dumps(manifest, indent=1) + "\n")
-    series_path.write_bytes(gzip.compress(json.dumps(all_series).encode(), mtime=0))
 
 
 def write_run(run: Run, rec: Recorder, out: Path, steps_per_epoch: int) -> list[str]:

@@ -67,3 +67,34 @@ def test_gbk_encoded_log_is_read(tmp_path):
     assert done.returncode == 0, done.stderr
     ids = [s["id"] for s in json.loads(done.stdout)["symptoms"]]
     assert "loss-nan" in ids
+
+
+CORPUS = TESTS / "fixtures" / "corpus"
+
+
+def _symptoms(out: dict) -> dict[str, dict]:
+    return {s["id"]: s for s in out["symptoms"]}
+
+
+def test_a_stated_class_count_lets_accuracy_be_judged_against_chance(tmp_path):
+    """A Lightning metrics.csv does not say how many classes there are: 0.1 validation
+    accuracy is at chance for 10 classes, and only the user can say there are 10."""
+    csv = str(CORPUS / "shuffled-labels-lightning.csv")
+    done = run_cli("diagnose", csv, "-f", "json", "-q")
+    assert done.returncode == 0, done.stderr
+    assert "acc-at-chance" not in _symptoms(json.loads(done.stdout))
+
+    done = run_cli("diagnose", csv, "-c", "num_classes=10", "-f", "json", "-q")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    fact = _symptoms(out)["acc-at-chance"]
+    assert fact["provenance"]["origin"] == "detected"
+    assert "chance 1/10" in fact["provenance"]["evidence"][0]["detail"]
+    (given,) = [c for c in out["context"] if c["key"] == "num_classes"]
+    assert given["value"] == 10 and given["provenance"]["origin"] == "given"
+
+    facts = tmp_path / "facts.yaml"
+    facts.write_text("context:\n  num_classes: 10\n", encoding="utf-8")
+    done = run_cli("diagnose", csv, "--facts", str(facts), "-f", "json", "-q")
+    assert done.returncode == 0, done.stderr
+    assert "acc-at-chance" in _symptoms(json.loads(done.stdout))

@@ -1,32 +1,28 @@
 """Every corpus run (real CPU training with injected faults) shows what its label says.
 
-The runs are read from ``series.json.gz``, the exact points each run logged, so these
-tests do not depend on the readers; benchmarks/make_corpus.py writes both it and the
-user-format files next to it. A run that crashed has only its printed traceback to show:
-its error events are the lines of its log that the readers' error recogniser
-(``troubleshoot.read.errors.error_kind``) names.
+Each run is read from its files (the manifest's ``files``: a training log or metrics file,
+and a per-layer statistics file where the run recorded one) through ``read_inputs`` and
+judged by ``detect``, exactly as ``troubleshoot diagnose FILE...`` does: the symptoms of a
+case are the union over the runs its files hold. The manifest's context (the class count)
+is what the user would state with ``-c num_classes=10``, so it is passed as given context;
+the files themselves do not carry it. benchmarks/make_corpus.py writes the files.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
 import pytest
 
-from troubleshoot.detect import detect
+from troubleshoot.detect import DEFAULT, Thresholds, detect
+from troubleshoot.frontends.gather import facts_from_paths
 from troubleshoot.read import read_inputs
-from troubleshoot.read.errors import error_kind
-from troubleshoot.read.model import LogEvent, RunData, Series
+from troubleshoot.read.model import RunData
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
-PROBE_FIELDS = {
-    "grad_norm": ("weight", "param-diff"),
-    "weight_norm": ("weight", "param-data"),
-    "act_mean_abs": ("out", "forward-data"),
-}
 
 
 @cache
@@ -34,41 +30,41 @@ def manifest() -> dict[str, dict]:
     return {m["run"]: m for m in json.loads((CORPUS / "manifest.json").read_text())}
 
 
-@cache
-def _logged() -> dict[str, dict]:
-    return json.loads(gzip.decompress((CORPUS / "series.json.gz").read_bytes()))
+def corpus_paths(name: str) -> list[Path]:
+    return [CORPUS / file for file in manifest()[name]["files"]]
+
+
+def given(name: str) -> dict[str, object]:
+    """What a user would state about the run: the manifest's context."""
+    return dict(manifest()[name]["context"])
+
+
+def corpus_runs(name: str) -> list[RunData]:
+    """The runs ``read_inputs`` finds in a corpus case's files."""
+    return read_inputs(corpus_paths(name))
 
 
 def corpus_run(name: str) -> RunData:
-    """One corpus run as RunData, with its per-layer probes and its context."""
-    logged = _logged()[name]
-    run = RunData(f"corpus/{name}", "corpus", context=dict(manifest()[name]["context"]))
-    for series, points in logged["series"].items():
-        target = run.get(series)
-        for step, value in points:
-            target.append(step, value)
-    for row in logged["probes"]:
-        for key, (blob, phase) in PROBE_FIELDS.items():
-            if key in row:
-                run.layers.series(row["layer"], blob, phase).append(row["step"], row[key])
-        if "zero_fraction" in row:
-            share = run.layers.zero_fraction.setdefault(
-                row["layer"], Series(f"{row['layer']}/zero_fraction")
-            )
-            share.append(row["step"], row["zero_fraction"])
-    run.events += _error_events(name)
-    return run
+    """The run read from the case's first file (its training log or metrics file)."""
+    return read_inputs([corpus_paths(name)[0]])[0]
 
 
-def _error_events(name: str) -> list[LogEvent]:
-    events = []
-    for file in manifest()[name]["files"]:
-        if file.endswith(".log"):
-            with (CORPUS / file).open(encoding="utf-8") as f:
-                for n, line in enumerate(f, 1):
-                    if kind := error_kind(line):
-                        events.append(LogEvent(kind, n, line.strip()))
-    return events
+def found_in(
+    runs: list[RunData],
+    stated: Mapping[str, object] | None = None,
+    thresholds: Thresholds = DEFAULT,
+) -> set[str]:
+    """Symptoms detected in any of the runs, as ``facts_from_paths`` unites them."""
+    return {s for run in runs for s in detect(run, stated, thresholds=thresholds).symptoms}
+
+
+def diagnosed(paths: list[Path], stated: Mapping[str, object] | None = None) -> set[str]:
+    """What the product finds in the files: ``facts_from_paths``, the path of ``diagnose``."""
+    return set(facts_from_paths(paths, given=stated).facts.present_symptoms())
+
+
+def corpus_symptoms(name: str, thresholds: Thresholds = DEFAULT) -> set[str]:
+    return found_in(corpus_runs(name), given(name), thresholds)
 
 
 def test_the_corpus_is_small_and_labelled():
@@ -77,16 +73,26 @@ def test_the_corpus_is_small_and_labelled():
     runs = manifest()
     assert sum(m["healthy"] for m in runs.values()) >= 8
     assert all(m["healthy"] == (not m["expected"]) for m in runs.values())
-    assert set(runs) == set(_logged())
     for m in runs.values():
         assert all((CORPUS / f).exists() for f in m["files"])
+    named = {f for m in runs.values() for f in m["files"]}
+    assert {p.name for p in CORPUS.iterdir()} - named == {"manifest.json"}
 
 
 @pytest.mark.parametrize("name", sorted(manifest()))
 def test_corpus_run_shows_its_labels_and_nothing_unexplained(name):
     label = manifest()[name]
-    found = set(detect(corpus_run(name)).symptoms)
+    found = diagnosed(corpus_paths(name), given(name))
     assert set(label["expected"]) <= found
+    assert found - set(label["expected"]) <= set(label["also"])
+
+
+@pytest.mark.parametrize("name", sorted(manifest()))
+def test_a_healthy_or_faulty_run_raises_no_alarm_outside_its_labels_without_context(name):
+    """Without the class count nothing may be found that the label does not allow either;
+    chance-level judgements just go quiet."""
+    label = manifest()[name]
+    found = diagnosed(corpus_paths(name))
     assert found - set(label["expected"]) <= set(label["also"])
 
 

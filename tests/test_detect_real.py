@@ -1,114 +1,30 @@
 """Real logs people produced: each shows what its manifest says, healthy ones nothing.
 
-Until ``troubleshoot.read.read_inputs`` exists, ``real_run`` builds the RunData these
-tests need with a few regular expressions over the real files (values and line numbers
-straight from the logs); benchmarks/detection.py uses the same.
+Each file is read by ``troubleshoot.read.read_inputs`` and judged by ``detect`` as
+``troubleshoot diagnose FILE`` does (``facts_from_paths``), with no context given: a real
+log must speak for itself. benchmarks/detection.py uses the same.
 """
 
 from __future__ import annotations
 
-import csv
-import gzip
+import dataclasses
 import json
-import re
 from pathlib import Path
 
 import pytest
 
-from troubleshoot.detect import detect
-from troubleshoot.read.model import LogEvent, RunData
+from troubleshoot.detect import DEFAULT, detect
+from troubleshoot.frontends.gather import facts_from_paths
+from troubleshoot.read import read_inputs
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REAL = FIXTURES / "reallogs"
 CAFFENET = FIXTURES / "caffenet-benchmark"
 
-CAFFE_LOSS = re.compile(r"Iteration (\d+)(?: \([^)]*\))?, loss = (\S+)")
-CAFFE_TESTING = re.compile(r"Iteration (\d+), Testing net")
-CAFFE_TEST = re.compile(r"Test net output #\d+: (\w+) = (\S+)")
-CAFFE_OLD_TEST = re.compile(r"Test score #(\d): (\S+)")
-CAFFE_OUTPUT = re.compile(r"Train net output #\d+: (\w+) = (\S+)")
-NUMBER = r"(-?nan|inf|-?[\d.]+(?:e[-+]?\d+)?)"
-DEBUG_FORWARD = re.compile(r"\[Forward\] Layer (\S+), top blob (\S+) data: (\S+)")
-DEBUG_PARAM = re.compile(r"\[Backward\] Layer (\S+), param blob (\d+) diff: (\S+)")
-KERAS_EPOCH = re.compile(
-    rf"- loss: {NUMBER}(?: - acc: {NUMBER})?(?: - val_loss: {NUMBER})?(?: - val_acc: {NUMBER})?"
-)
-KERAS_BATCH = re.compile(rf"^\s*(\d+)/\d+ \[.*ETA.*loss: {NUMBER}")
-TORCH_LOSS = re.compile(r"\]\[(\d+)/\d+\]\s+Loss:(\S+)")
-ERRORS = {
-    "error-cuda-oom": re.compile(r"out of memory", re.IGNORECASE),
-    "error-image-truncated": re.compile(r"image file is truncated"),
-    "error-label-out-of-range": re.compile(r"t >= 0 && t < n_classes"),
-}
-CAFFE_OLD_NAMES = {"0": "test/acc", "1": "test/loss"}
 
-
-def _num(text: str) -> float:
-    text = text.rstrip(",")
-    return float("nan") if "nan" in text.lower() else float(text)
-
-
-def _open(path: Path):
-    return gzip.open(path, "rt") if path.suffix == ".gz" else path.open()
-
-
-def real_run(path: Path) -> RunData:
-    """RunData from a real Caffe, Keras, PyTorch-print or Lightning-CSV file."""
-    if path.suffix == ".csv":
-        return _lightning(path)
-    run = RunData(source=path.name, format="text")
-    testing_at = 0.0
-    epoch = 0
-    with _open(path) as f:
-        for n, line in enumerate(f, 1):
-            for kind, pattern in ERRORS.items():
-                if pattern.search(line):
-                    run.events.append(LogEvent(kind, n, line.strip()))
-            if m := CAFFE_LOSS.search(line):
-                run.get("train/loss", "iteration").append(float(m[1]), _num(m[2]), n)
-            elif m := CAFFE_TESTING.search(line):
-                testing_at = float(m[1])
-            elif m := CAFFE_TEST.search(line):
-                name = "test/acc" if m[1] == "accuracy" else f"test/{m[1]}"
-                run.get(name, "iteration").append(testing_at, _num(m[2]), n)
-            elif m := CAFFE_OLD_TEST.search(line):
-                run.get(CAFFE_OLD_NAMES[m[1]], "iteration").append(testing_at, _num(m[2]), n)
-            elif m := CAFFE_OUTPUT.search(line):
-                series = run.get(f"train-net/{m[1]}", "iteration")
-                series.append(run.series["train/loss"].steps[-1], _num(m[2]), n)
-            elif m := DEBUG_FORWARD.search(line):
-                run.layers.series(m[1], m[2], "forward-data").append(0, _num(m[3]), n)
-            elif m := DEBUG_PARAM.search(line):
-                run.layers.series(m[1], m[2], "param-diff").append(0, _num(m[3]), n)
-            elif line.startswith("Epoch "):
-                epoch += 1
-            elif m := KERAS_BATCH.search(line):
-                run.get("train/loss").append(float(m[1]), _num(m[2]), n)
-            elif m := KERAS_EPOCH.search(line):
-                for name, value in zip(
-                    ("train/loss", "train/acc", "val/loss", "val/acc"), m.groups(), strict=True
-                ):
-                    if value is not None:
-                        run.get(name, "epoch").append(epoch, _num(value), n)
-            elif m := TORCH_LOSS.search(line):
-                run.get("train/loss").append(float(m[1]), _num(m[2]), n)
-    return run
-
-
-def _lightning(path: Path) -> RunData:
-    run = RunData(source=path.name, format="lightning-csv")
-    names = {
-        "train_loss": "train/loss",
-        "val_loss": "val/loss",
-        "val_accuracy": "val/acc",
-        "test_loss": "test/loss",
-    }
-    with path.open() as f:
-        for n, row in enumerate(csv.DictReader(f), 2):
-            for column, name in names.items():
-                if row.get(column):
-                    run.get(name).append(float(row["step"]), float(row[column]), n)
-    return run
+def diagnosed(path: Path) -> set[str]:
+    """The symptoms ``diagnose`` finds in one real file."""
+    return set(facts_from_paths([path]).facts.present_symptoms())
 
 
 REALLOG_SYMPTOMS = {
@@ -139,7 +55,7 @@ def test_every_reallog_has_expectations():
 
 @pytest.mark.parametrize("name", sorted(REALLOG_SYMPTOMS))
 def test_reallog_shows_what_its_manifest_says(name):
-    found = set(detect(real_run(REAL / name)).symptoms)
+    found = diagnosed(REAL / name)
     expected = REALLOG_SYMPTOMS[name]
     assert expected <= found
     assert found - expected <= REALLOG_ALSO.get(name, set())
@@ -173,7 +89,7 @@ def caffenet_labels() -> list[dict]:
 
 @pytest.mark.parametrize("entry", caffenet_labels(), ids=lambda e: e["file"][:60])
 def test_caffenet_benchmark_run(entry):
-    found = set(detect(real_run(CAFFENET / entry["fixture"])).symptoms)
+    found = diagnosed(CAFFENET / entry["fixture"])
     expected = set(entry["label"]) - {"healthy"}
     missed_on_purpose = set(DEBATABLE_LABELS.get(entry["file"], {}))
     assert expected - missed_on_purpose <= found
@@ -181,7 +97,8 @@ def test_caffenet_benchmark_run(entry):
 
 
 def test_evidence_names_series_step_value_and_line():
-    detection = detect(real_run(REAL / "caffe-nan-01.log"))
+    (run,) = read_inputs([REAL / "caffe-nan-01.log"])
+    detection = detect(run)
     (fact,) = [f for f in detection.facts if getattr(f, "id", "") == "loss-nan"]
     (evidence,) = fact.provenance.evidence
     assert (evidence.series, evidence.step, evidence.value, evidence.line) == (
@@ -190,4 +107,19 @@ def test_evidence_names_series_step_value_and_line():
         "nan",
         8,
     )
-    assert evidence.source == "caffe-nan-01.log"
+    assert Path(evidence.source).name == "caffe-nan-01.log"
+
+
+def test_a_low_accuracy_still_rising_at_the_end_has_not_levelled_off():
+    """The healthy tanh run ends a short 29k-iteration run at 0.217 of 1000 classes, having
+    risen 9.1% of its gain over chance in the last third: acc_plateau_rise (0.05) decides."""
+    (run,) = read_inputs([CAFFENET / "caffenet128_bn_after_tanh_again_05.log.gz"])
+    assert run.context["num_classes"] == 1000
+    measured = 0.090810
+
+    def found(rise: float) -> bool:
+        t = dataclasses.replace(DEFAULT, acc_plateau_rise=rise)
+        return "acc-low-plateau" in detect(run, thresholds=t).symptoms
+
+    assert found(measured * 1.01) and not found(measured * 0.99)
+    assert not found(DEFAULT.acc_plateau_rise)

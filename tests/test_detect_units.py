@@ -2,7 +2,9 @@
 
 Every boundary below was measured on the corpus run named (benchmarks/make_corpus.py):
 with the threshold set 1% past the run's own value on one side the symptom is found, on
-the other side it is not. Together they pin each documented threshold to real data.
+the other side it is not. Together they pin each documented threshold to real data. The
+runs are read from the corpus files by ``read_inputs``, given the manifest's context, as
+``diagnose`` would be.
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from test_detect_corpus import corpus_run
+from test_detect_corpus import corpus_paths, corpus_run, corpus_runs, corpus_symptoms, given
 
 from troubleshoot.detect import DEFAULT, detect
 from troubleshoot.detect.curves import curve_of
-from troubleshoot.facts import ContextFact, Origin, SymptomFact
+from troubleshoot.facts import ContextFact, Origin
+from troubleshoot.frontends.gather import facts_from_paths
 from troubleshoot.read.model import LogEvent, RunData, Series
 
 # (corpus run, symptom, threshold, value measured on the run, found when the threshold is
@@ -26,7 +29,7 @@ BOUNDARIES = [
     ("caffe-softmax-87-text", "loss-87-3365", "loss_87_min_count", 47.5, True),
     ("unnormalised-input-text", "loss-huge-initial", "huge_initial_factor", 50.3755, True),
     ("lr-high-regression-oscillating-jsonl", "loss-diverging", "diverge_factor", 2.6352, True),
-    ("slow-sgd-keras", "loss-flat-from-start", "flat_min_fall", 0.05468, False),
+    ("slow-sgd-keras", "loss-flat-from-start", "flat_min_fall", 0.059889, False),
     ("slow-sgd-keras", "loss-slow-decrease", "high_loss_frac", 0.92653, True),
     ("linear-underfit-jsonl", "loss-plateau", "plateau_flat", 0.0067629, False),
     ("small-init-deep-lightning", "loss-plateau-then-drop", "ptd_min_drop", 0.15679, True),
@@ -42,6 +45,8 @@ BOUNDARIES = [
     ("test-shift-jsonl", "val-much-better-than-test", "val_test_acc_gap", 0.215, True),
     ("linear-underfit-jsonl", "underfitting", "low_acc_gain", 0.298735, False),
     ("linear-underfit-jsonl", "acc-low-plateau", "acc_plateau_flat", 0.0010000169, False),
+    ("linear-underfit-jsonl", "acc-low-plateau", "acc_plateau_rise", 0.0041842, False),
+    ("linear-underfit-jsonl", "underfitting", "acc_plateau_rise", 0.0091324, False),
     ("shuffled-labels-lightning", "acc-at-chance", "at_chance_rel", 0.21, False),
     ("small-init-deep-lightning", "acc-jump", "jump_min_rise", 0.102455, True),
     ("sigmoid-deep-text", "grad-vanishing", "grad_vanish_ratio", 7.8203e-12, False),
@@ -59,42 +64,53 @@ def _at(field: str, value: float):
 
 @pytest.mark.parametrize(("run", "symptom", "field", "measured", "below"), BOUNDARIES)
 def test_threshold_decides_just_either_side(run, symptom, field, measured, below):
-    data = corpus_run(run)
     integer = isinstance(getattr(DEFAULT, field), int)
     under, over = (
         (measured - 0.5, measured + 0.5) if integer else (measured * 0.99, measured * 1.01)
     )
-    assert (symptom in detect(data, _at(field, under)).symptoms) is below
-    assert (symptom in detect(data, _at(field, over)).symptoms) is not below
+    assert (symptom in corpus_symptoms(run, _at(field, under))) is below
+    assert (symptom in corpus_symptoms(run, _at(field, over))) is not below
 
 
 @pytest.mark.parametrize(("run", "symptom", "field", "measured", "below"), BOUNDARIES)
 def test_the_default_is_on_the_documented_side(run, symptom, field, measured, below):
     expected = (getattr(DEFAULT, field) < measured) == below
-    assert (symptom in detect(corpus_run(run)).symptoms) is expected
+    assert (symptom in corpus_symptoms(run)) is expected
 
 
 def test_detected_facts_carry_their_evidence():
-    detection = detect(corpus_run("nan-sample-sudden-lightning"))
-    facts = {f.id: f for f in detection.facts if isinstance(f, SymptomFact)}
+    name = "nan-sample-sudden-lightning"
+    facts = facts_from_paths(corpus_paths(name), given=given(name)).facts.symptoms
     assert all(f.present and f.provenance.origin is Origin.DETECTED for f in facts.values())
     (nan,) = facts["loss-nan"].provenance.evidence
-    assert (nan.series, nan.step, nan.value) == ("train/loss", 46, "nan")
+    assert (nan.series, nan.step, nan.value) == ("train/loss", 45, "nan")  # the CSV's step
     (layer,) = facts["nan-in-layer"].provenance.evidence
-    assert layer.series == "fc0/weight/param-diff" and layer.step == 46
+    # fc0's statistics all turn NaN at once: the first one of that row is cited
+    assert layer.series.startswith("fc0/weight/") and layer.step == 46 and layer.line == 112
 
 
 def test_grad_zero_names_every_layer_without_gradient():
-    detection = detect(corpus_run("zero-init-jsonl"))
-    (fact,) = [f for f in detection.facts if getattr(f, "id", "") == "grad-zero"]
+    facts = facts_from_paths(corpus_paths("zero-init-jsonl"), given=given("zero-init-jsonl")).facts
+    fact = facts.symptoms["grad-zero"]
     assert "fc0, fc2, fc4" in fact.provenance.evidence[0].detail
 
 
 def test_resumed_run_keeps_the_later_points():
-    run = corpus_run("healthy-8-text")
-    curve, resumes = curve_of(run.series["train/loss"], DEFAULT.max_resumes)
+    """healthy-8-text was resumed from a checkpoint two epochs back. Its text reader makes
+    the restarted job a run of its own (neither raises an alarm); a reader that hands over
+    both as one series gets the later points in place of the earlier ones."""
+    runs = corpus_runs("healthy-8-text")
+    assert len(runs) == 2 and runs[1].series["train/loss"].steps[0] == 190
+    assert not {s for run in runs for s in detect(run, given("healthy-8-text")).symptoms}
+    joined = RunData(source="healthy-8-text", format="text")
+    for run in runs:
+        for name, series in run.series.items():
+            target = joined.get(name, series.unit)
+            for step, value in zip(series.steps, series.values, strict=True):
+                target.append(step, value)
+    curve, resumes = curve_of(joined.series["train/loss"], DEFAULT.max_resumes)
     assert resumes == 1 and all(b > a for a, b in zip(curve.steps, curve.steps[1:], strict=False))
-    detection = detect(run)
+    detection = detect(joined, given("healthy-8-text"))
     assert detection.symptoms == []
     assert any("treated as resumed runs" in w for w in detection.warnings)
 
@@ -110,7 +126,7 @@ def test_steps_that_restart_every_epoch_are_read_in_file_order():
 
 def _slice(name: str, series: str, stop: int) -> RunData:
     run = corpus_run(name)
-    short = RunData(source=run.source, format=run.format, context=run.context)
+    short = RunData(source=run.source, format=run.format, context=dict(run.context))
     source = run.series[series]
     for step, value in list(zip(source.steps, source.values, strict=True))[:stop]:
         short.get(series).append(step, value)
@@ -118,7 +134,8 @@ def _slice(name: str, series: str, stop: int) -> RunData:
 
 
 def test_short_series_raise_no_shape_alarm_but_say_why():
-    detection = detect(_slice("sigmoid-deep-text", "train/loss", DEFAULT.min_points - 1))
+    short = _slice("sigmoid-deep-text", "train/loss", DEFAULT.min_points - 1)
+    detection = detect(short, given("sigmoid-deep-text"))
     assert detection.symptoms == []
     assert any("loss-shape checks need" in w for w in detection.warnings)
 
@@ -129,12 +146,13 @@ def test_an_excerpt_from_late_in_a_run_is_not_judged_from_the_start():
     loss = run.series["train/loss"]
     for step, value in list(zip(loss.steps, loss.values, strict=True))[20:]:
         late.get("train/loss").append(step, value)
-    assert "loss-flat-from-start" in detect(run).symptoms
-    assert "loss-flat-from-start" not in detect(late).symptoms
+    stated = given("sigmoid-deep-text")
+    assert "loss-flat-from-start" in detect(run, stated).symptoms
+    assert "loss-flat-from-start" not in detect(late, stated).symptoms
 
 
 def test_negative_losses_skip_shape_checks():
-    detection = detect(corpus_run("vae-kl-sign-jsonl"))
+    detection = detect(corpus_run("vae-kl-sign-jsonl"), given("vae-kl-sign-jsonl"))
     assert detection.symptoms == ["kl-negative"]
     assert any("negative values" in w for w in detection.warnings)
 
@@ -144,7 +162,7 @@ def test_test_series_counts_as_validation_when_there_is_no_other():
     renamed = RunData(source="caffe-like", format="corpus", context=run.context)
     for name, series in run.series.items():
         renamed.series[name.replace("val/", "test/")] = series
-    assert "overfitting" in detect(renamed).symptoms
+    assert "overfitting" in detect(renamed, given("overfit-tiny-data-keras")).symptoms
 
 
 def test_log_events_become_error_symptoms_with_their_line():
@@ -156,18 +174,27 @@ def test_log_events_become_error_symptoms_with_their_line():
     assert fact.provenance.evidence[0].line == 20
 
 
-def test_context_is_passed_on_as_detected_facts():
+def test_context_the_run_shows_is_passed_on_as_detected_facts_and_given_context_is_not():
     run = corpus_run("healthy-0-text")
     run.context.update({"framework": "pytorch", "batch_size": 64})
-    context = {f.key: f for f in detect(run).facts if isinstance(f, ContextFact)}
-    assert context["num_classes"].value == 10 and context["batch_size"].value == 64
+    context = {
+        f.key: f for f in detect(run, {"num_classes": 10}).facts if isinstance(f, ContextFact)
+    }
+    assert context["batch_size"].value == 64 and "num_classes" not in context
     assert context["framework"].provenance.origin is Origin.DETECTED
 
 
 def test_without_a_class_count_low_accuracy_is_not_judged():
     run = corpus_run("linear-underfit-jsonl")
-    run.context.clear()
+    assert "num_classes" not in run.context
+    assert {"acc-low-plateau", "underfitting"} <= set(detect(run, {"num_classes": 10}).symptoms)
     assert not {"acc-low-plateau", "underfitting"} & set(detect(run).symptoms)
+
+
+def test_given_context_fills_in_only_what_the_run_does_not_say():
+    run = corpus_run("linear-underfit-jsonl")
+    run.context["num_classes"] = 2  # the run says two classes: 0.6 accuracy is not low
+    assert not {"acc-low-plateau", "underfitting"} & set(detect(run, {"num_classes": 10}).symptoms)
 
 
 def test_thresholds_are_frozen_and_overridable():

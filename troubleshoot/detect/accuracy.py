@@ -51,7 +51,11 @@ def at_chance(view: RunView, curves: dict[str, Curve | None], t: Thresholds) -> 
 
 
 def _plateaued_low(curve: Curve, chance: float, t: Thresholds) -> float | None:
-    """The final accuracy if it is low (a small share of the possible gain) and flat."""
+    """The final accuracy if it is low (a small share of the possible gain) and has levelled
+    off: over the last plateau_window it moved by at most acc_plateau_flat and rose by at
+    most acc_plateau_rise of its gain over chance (a low accuracy still climbing at the end
+    of a short run has not levelled off; 0.2 of 1000 classes rising by a tenth of its level
+    in the last third is early, not stuck)."""
     if len(curve) < t.val_min_points:
         return None
     final = _final(curve, t)
@@ -59,7 +63,8 @@ def _plateaued_low(curve: Curve, chance: float, t: Thresholds) -> float | None:
         return None
     window = curve.values[int(len(curve) * (1 - t.plateau_window)) :]
     quarter = max(1, len(window) // 4)
-    if abs(np.median(window[-quarter:]) - np.median(window[:quarter])) > t.acc_plateau_flat:
+    change = float(np.median(window[-quarter:]) - np.median(window[:quarter]))
+    if abs(change) > t.acc_plateau_flat or change > t.acc_plateau_rise * max(final - chance, 0.0):
         return None
     return final
 

@@ -34,6 +34,10 @@ class Shape:
     from_start: bool
 
     @property
+    def ref_name(self) -> str:
+        return "the start" if self.ref == self.first else "ln(num_classes)"
+
+    @property
     def n(self) -> int:
         return len(self.curve)
 
@@ -82,13 +86,17 @@ def shape_of(view: RunView, finite: Curve, t: Thresholds) -> Shape:
     values = finite.values
     first = head(values, t.head_points)
     chance = view.chance_loss
+    from_start = includes_start(finite, t.start_max_frac)
+    # An excerpt from late in a run (a resumed job, a log's tail) does not show the initial
+    # loss: its first level says nothing of how high the loss still is, ln K does.
+    ref = first if not chance else min(first, chance) if from_start else chance
     return Shape(
         curve=finite,
         smooth=smooth(values, t.smooth_frac),
         first=first,
         final=tail(values, t.tail_frac),
-        ref=min(first, chance) if chance else first,
-        from_start=includes_start(finite, t.start_max_frac),
+        ref=ref,
+        from_start=from_start,
     )
 
 
@@ -237,7 +245,7 @@ def slow_decrease(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
         return []
     detail = (
         f"loss falls steadily (tau {tau:.2f}) but ends at {s.final:.4g}, "
-        f"{s.final / s.ref:.0%} of {'ln(num_classes)' if view.chance_loss else 'the start'}"
+        f"{s.final / s.ref:.0%} of {s.ref_name}"
     )
     return [Found("loss-slow-decrease", (view.cite(s.curve, s.n - 1, detail),))]
 
@@ -256,7 +264,7 @@ def plateau(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
         return []
     detail = (
         f"loss fell from {s.first:.4g}, then stayed at {end:.4g} "
-        f"({s.final / s.ref:.0%} of {'ln(num_classes)' if view.chance_loss else 'the start'})"
+        f"({s.final / s.ref:.0%} of {s.ref_name})"
     )
     return [Found("loss-plateau", (view.cite(s.curve, start, detail),))]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from troubleshoot.detect.accuracy import detect_accuracy
@@ -40,8 +40,17 @@ class Detection:
         return [f.id for f in self.facts if isinstance(f, SymptomFact)]
 
 
-def detect(run: RunData, thresholds: Thresholds = DEFAULT) -> Detection:
-    view = view_of(run, thresholds)
+def detect(
+    run: RunData,
+    given: Mapping[str, object] | None = None,
+    *,
+    thresholds: Thresholds = DEFAULT,
+) -> Detection:
+    """What ``run`` shows. ``given`` is context the user stated (``-c num_classes=10``, a
+    facts file): it fills in what the run itself does not reveal, such as the class count
+    of a plain metrics file, and is not repeated in the facts (the front end adds it as
+    given). What the run reveals is used over it."""
+    view = view_of(run, thresholds, given)
     evidence: dict[str, list[Evidence]] = {}
     for detector in DETECTORS:
         for found in detector(view, thresholds):

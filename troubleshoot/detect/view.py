@@ -7,6 +7,7 @@ and a run with accuracy is a classification run even if nobody said so.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -74,16 +75,18 @@ def _value(v: float) -> float | str:
     return float(v) if np.isfinite(v) else str(v)
 
 
-def _num_classes(run: RunData) -> int | None:
-    raw = run.context.get("num_classes")
+def _num_classes(context: Mapping[str, object]) -> int | None:
+    raw = context.get("num_classes")
     try:
-        n = int(raw) if raw is not None and not isinstance(raw, bool) else None
-    except ValueError:
+        n = int(raw) if isinstance(raw, int | float | str) and not isinstance(raw, bool) else None
+    except (ValueError, OverflowError):
         return None
     return n if n and n > 1 else None
 
 
-def view_of(run: RunData, t: Thresholds) -> RunView:
+def view_of(run: RunData, t: Thresholds, given: Mapping[str, object] | None = None) -> RunView:
+    """The run as detectors see it; ``given`` context fills in what the run does not say."""
+    context = {**(given or {}), **run.context}
     curves: dict[str, Curve] = {}
     warnings: list[str] = []
     for name, series in run.series.items():
@@ -103,10 +106,10 @@ def view_of(run: RunData, t: Thresholds) -> RunView:
             if test in curves:
                 curves[val] = curves.pop(test)
     loss_curves = [c for n, c in curves.items() if "loss" in n.lower()]
-    task = str(run.context.get("task", "")).lower()
+    task = str(context.get("task", "")).lower()
     classification = task == "classification" or (
         task in ("", "other")
-        and (_num_classes(run) is not None or bool({TRAIN_ACC, VAL_ACC} & curves.keys()))
+        and (_num_classes(context) is not None or bool({TRAIN_ACC, VAL_ACC} & curves.keys()))
     )
     return RunView(
         source=run.source,
@@ -114,7 +117,7 @@ def view_of(run: RunData, t: Thresholds) -> RunView:
         loss_curves=loss_curves,
         layers=run.layers,
         events=list(run.events),
-        num_classes=_num_classes(run) if classification else None,
+        num_classes=_num_classes(context) if classification else None,
         classification=classification,
         warnings=warnings,
     )
