@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 from conftest import MINI_KB, run_cli
 
@@ -74,3 +77,22 @@ def test_kb_list_and_show():
     assert shown.returncode == 0 and shown.stdout.startswith("# CTC without blank")
     missing = mini("kb", "show", "ctcc")
     assert missing.returncode == 2 and "Did you mean: ctc?" in missing.stderr
+
+
+def test_json_output_is_the_same_whatever_the_hash_seed():
+    """experta hands a rule's bindings over in hash order; the output must not follow it."""
+    args = ("-m", "troubleshoot", "diagnose", "-s", "loss-nan", "-f", "json")
+    args += ("-c", "framework=caffe", "-c", "architecture=cnn", "-c", "uses_batchnorm=true")
+    outputs = {
+        subprocess.run(
+            [sys.executable, *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in range(6)
+    }
+    assert len(outputs) == 1
+    out = json.loads(outputs.pop())
+    assert any(len(r["matched_facts"]) >= 3 for d in out["diagnoses"] for r in d["fired_rules"])

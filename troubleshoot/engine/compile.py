@@ -109,7 +109,10 @@ class DiagnosisEngine(KnowledgeEngine):
 
 def _action(ref: RuleRef) -> Callable[..., None]:
     def fire(engine: DiagnosisEngine, **bound: Fact) -> None:
-        engine.record(ref, list(bound.values()))
+        # experta passes the bindings in hash order; condition order (f0, f1, ...) keeps the
+        # "how" explanation and the JSON output the same from one run to the next.
+        in_order = sorted(bound.items(), key=lambda item: int(item[0][1:]))
+        engine.record(ref, [fact for _, fact in in_order])
 
     fire.__name__ = str(ref)
     return fire
