@@ -77,8 +77,8 @@ DEBATABLE_LABELS = {
         "(37.1 at iteration 20) it sits at ln(1000) (median 6.99 from iteration 180 to "
         "1000) with 8 displays jumping to 8.1-37.5; the final level 6.98 is 1.01x the "
         "lowest (6.92). "
-        "It is stuck at chance with spikes, which the detector does not report either "
-        "(the burst sets the initial level and the spike bar)",
+        "It is stuck at chance (reported: loss-flat-from-start) with spikes (not "
+        "reported: the burst sets the spike bar)",
     },
 }
 
@@ -123,3 +123,15 @@ def test_a_low_accuracy_still_rising_at_the_end_has_not_levelled_off():
 
     assert found(measured * 1.01) and not found(measured * 0.99)
     assert not found(DEFAULT.acc_plateau_rise)
+
+
+def test_loss_at_chance_with_bursts_above_it_is_flat():
+    """Spikes above ln K are worse than guessing, not learning: the run is still flat."""
+    name = "solvers__bad__caffenet_lsuv_rmsprop_098_lr001.prototxt_2016-01-24-13-47_"
+    (run,) = read_inputs([CAFFENET / f"{name}1453636060899466752.log.gz"])
+    (fact,) = [f for f in detect(run).facts if getattr(f, "id", "") == "loss-flat-from-start"]
+    assert "at ln(1000)" in fact.provenance.evidence[0].detail
+    strict = dataclasses.replace(
+        DEFAULT, flat_chance_margin=0.0005
+    )  # lowest is 6.915, ln 1000 = 6.908
+    assert "loss-flat-from-start" not in detect(run, thresholds=strict).symptoms

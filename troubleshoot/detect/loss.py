@@ -199,8 +199,12 @@ def flat_from_start(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
     fall = (s.first - lowest) / s.first
     rise = (float(np.median(late)) - s.first) / s.first
     chance = view.chance_loss
-    at_chance = chance is not None and bool(
-        np.all(np.abs(late - chance) <= t.flat_chance_margin * chance)
+    # At chance: never meaningfully below ln K (nothing learned) and typically at it. Loss
+    # above ln K is worse than guessing (spikes, bursts), not learning, so it does not count.
+    at_chance = (
+        chance is not None
+        and lowest >= (1 - t.flat_chance_margin) * chance
+        and float(np.median(late)) <= (1 + t.flat_chance_margin) * chance
     )
     if not at_chance and (fall >= t.flat_max_fall or rise >= t.flat_max_fall):
         return []

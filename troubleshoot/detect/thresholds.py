@@ -59,7 +59,9 @@ class Thresholds:
     diverge_min_rise: float = 0.25
     # loss-flat-from-start: after the first flat_transient share of the points, the
     # smoothed loss neither falls nor rises (median) by flat_max_fall of the initial
-    # level, or (with a class count) stays within flat_chance_margin of ln(num_classes);
+    # level, or (with a class count) never falls below ln(num_classes) by more than
+    # flat_chance_margin and has its median within flat_chance_margin of it (loss above
+    # ln K is spikes, not learning);
     # and it does not fall steadily (Kendall tau at most -slow_min_tau with a drift of at
     # least flat_min_fall from the first to the last quarter). Calibration: the stuck
     # Caffe ImageNet runs fall 0-7% (their LSUV start is above ln 1000) with no drift;
