@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
-from conftest import run_cli
+import pytest
+from conftest import TESTS, run_cli
 
 from troubleshoot.engine.diagnose import diagnose
+from troubleshoot.frontends.gather import facts_from_paths
 from troubleshoot.knowledge.load import cached_kb
 from troubleshoot.knowledge.vocab import build_facts
 
@@ -50,3 +52,35 @@ def test_reader_question_is_routed_to_frozen_network_lessons():
     assert result.top() is not None and result.top().id == "training-stalls-constant"
     related = set(kb.lessons["training-stalls-constant"].related)
     assert {"dead-relu", "debug-info-zero-diff", "zero-init"} <= related
+
+
+# What a senior engineer would put first for each real log (tests/fixtures/reallogs): the
+# symptoms come from the file alone, nothing is given.
+FITTING_FIRST = {
+    "caffe-87-01.log": {"softmax-overflow-87"},
+    "caffe-debuginfo-01.log": {"debug-info-zero-activation", "dead-relu"},
+    "caffe-flat-01.log": {"zero-init", "dead-relu", "no-activation-on-logits"},
+    "caffe-nan-01.log": {"nan-exploding-gradient"},
+    "caffe-nan-03.log": {"nan-exploding-gradient"},
+    "caffe-oom-01.log": {"cuda-oom-stale-process"},
+    "caffe-overfit-01.log": {"verify-labels"},
+    "caffe-spikes-01.log": {"gradient-clipping", "nan-exploding-gradient"},
+    "keras-inf-01.log": {"nan-exploding-gradient"},
+    "keras-nan-01.log": {"nan-exploding-gradient"},
+    "pytorch-nclasses-01.log": {"labels-start-at-zero"},
+    "pytorch-oom-01.log": {"cuda-oom-stale-process"},
+    "pytorch-truncated-01.log": {"truncated-image"},
+    "caffe-healthy-01.log": set(),
+    "lightning-healthy-01.csv": set(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FITTING_FIRST))
+def test_real_log_ranks_a_fitting_lesson_first(name):
+    kb = cached_kb()
+    gathered = facts_from_paths([TESTS / "fixtures" / "reallogs" / name])
+    ranked = diagnose(gathered.facts, kb.path).diagnoses
+    if not FITTING_FIRST[name]:
+        assert ranked == []  # a healthy run: no problem, no cause
+    else:
+        assert ranked and ranked[0].id in FITTING_FIRST[name], [d.id for d in ranked[:3]]
