@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
+import random
 
 from conftest import REPO, TESTS, run_cli
 
@@ -40,7 +40,7 @@ def test_report_has_the_guide_and_annotated_charts(tmp_path):
 
 def test_garbage_and_empty_files_get_a_clear_error(tmp_path):
     garbage = tmp_path / "weights.bin"
-    garbage.write_bytes(os.urandom(4096))
+    garbage.write_bytes(random.Random(7).randbytes(4096))
     empty = tmp_path / "empty.log"
     empty.write_bytes(b"")
     for path in (garbage, empty):
@@ -51,7 +51,7 @@ def test_garbage_and_empty_files_get_a_clear_error(tmp_path):
 
 def test_garbage_beside_a_real_log_loses_nothing(tmp_path):
     garbage = tmp_path / "weights.bin"
-    garbage.write_bytes(os.urandom(4096))
+    garbage.write_bytes(random.Random(7).randbytes(4096))
     done = run_cli("diagnose", str(garbage), str(REPO / "examples" / "caffe-87.log"), "-f", "json")
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)

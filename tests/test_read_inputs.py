@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import pickle
 
 import pytest
 from conftest import TESTS
@@ -23,6 +24,8 @@ REAL = TESTS / "fixtures" / "reallogs"
         (bytes(range(256)) * 4, "binary data"),
         (b"just some notes\nnothing to see here\n", "no training metrics"),
         (b"\x1f\x8b\x08\x00garbage", "gzip"),
+        (pickle.dumps({"epoch": 3, "weights": list(range(200))}, protocol=4), "Python pickle"),
+        (b"\x80\x99" + bytes(range(256)) * 4, "binary data"),  # 0x80 alone is no pickle
     ],
 )
 def test_unreadable_files_say_what_they_look_like(tmp_path, content, words):

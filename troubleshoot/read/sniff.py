@@ -39,7 +39,12 @@ MAGIC = (
     (b"PK\x03\x04", "a zip archive (a PyTorch .pt/.pth checkpoint is one)"),
     (b"\x89HDF\r\n\x1a\n", "an HDF5 file (Keras .h5 weights are one)"),
     (b"\x93NUMPY", "a NumPy array file"),
-    (b"\x80", "a Python pickle"),
+    # Pickle protocols 2-5 open with PROTO (0x80) and the protocol number; torch.save's
+    # legacy format is one.
+    (b"\x80\x02", "a Python pickle"),
+    (b"\x80\x03", "a Python pickle"),
+    (b"\x80\x04", "a Python pickle"),
+    (b"\x80\x05", "a Python pickle"),
     (b":W&B", "a W&B .wandb run file (export the run's history as CSV instead)"),
     (b"\x7fELF", "an executable program"),
     (b"SQLite format 3\x00", "an SQLite database without MLflow tables"),
