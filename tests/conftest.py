@@ -9,9 +9,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from troubleshoot.knowledge.load import KnowledgeBase, load_kb
 from troubleshoot.read import RunData, read_inputs
+
+# Property tests draw the same examples on every run, so CI cannot fail by luck;
+# HYPOTHESIS_PROFILE=explore searches new ones (and keeps what fails in .hypothesis/).
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 TESTS = Path(__file__).parent
 MINI_KB = TESTS / "fixtures" / "kb-mini"
