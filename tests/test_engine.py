@@ -7,7 +7,7 @@ from conftest import MINI_KB
 
 from troubleshoot.engine.diagnose import combine, diagnose
 from troubleshoot.engine.lint import example_facts, iter_examples
-from troubleshoot.engine.open_world import evaluate, open_rules, unknown_atoms
+from troubleshoot.engine.open_world import atoms, evaluate, rule_truth
 from troubleshoot.facts import ContextFact, Evidence, FactSet, Origin, Provenance, SymptomFact
 
 
@@ -77,8 +77,8 @@ def test_open_world_reading_agrees_with_experta_when_everything_is_known(mini_kb
     for lesson, _, _, example in iter_examples(mini_kb):
         fs = example_facts(example)
         for rule in lesson.rules:
-            atoms = unknown_atoms(rule, fs)
-            for atom in atoms:  # close the world: unknown symptoms absent, unknown keys odd
+            unknown = [a for a in atoms(rule.as_condition()) if not fs.knows(a.name)]
+            for atom in unknown:  # close the world: unknown symptoms absent, unknown keys odd
                 fs.add(
                     SymptomFact(atom.name, False)
                     if atom.kind == "symptom"
@@ -89,11 +89,11 @@ def test_open_world_reading_agrees_with_experta_when_everything_is_known(mini_kb
             assert evaluate(rule.as_condition(), fs) == ((lesson.id, rule.id) in fired)
 
 
-def test_open_rules_list_what_is_still_undecided(mini_kb):
-    open_now = {(lid, r.id) for lid, r in open_rules(mini_kb, facts("loss-nan"))}
-    assert ("ctc", "ctc-nan") in open_now  # needs the loss key
-    assert ("exploding", "nan-fallback") not in open_now  # already true
+def test_rule_truth_is_unknown_until_the_facts_decide_it(mini_kb):
     ctc_rule = mini_kb.lessons["ctc"].rules[0]
-    assert [a.name for a in unknown_atoms(ctc_rule, facts("loss-nan"))] == ["loss"]
-    settled = {(lid, r.id) for lid, r in open_rules(mini_kb, facts("loss-nan", loss="mse"))}
-    assert ("ctc", "ctc-nan") not in settled
+    fallback = next(r for r in mini_kb.lessons["exploding"].rules if r.id == "nan-fallback")
+    assert rule_truth(ctc_rule, facts("loss-nan")) is None  # needs the loss key
+    assert [a.name for a in atoms(ctc_rule.as_condition()) if a.kind == "context"] == ["loss"]
+    assert rule_truth(ctc_rule, facts("loss-nan", loss="mse")) is False
+    assert rule_truth(ctc_rule, facts("loss-nan", loss="ctc")) is True
+    assert rule_truth(fallback, facts("loss-nan")) is True

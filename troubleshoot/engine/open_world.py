@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from troubleshoot.facts import FactSet
-from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import (
     AllOf,
     AnyOf,
@@ -94,18 +93,3 @@ def atoms(cond: Condition) -> Iterator[Atom]:
 
 def rule_truth(rule: Rule, facts: FactSet) -> Truth:
     return evaluate(rule.as_condition(), facts)
-
-
-def open_rules(kb: KnowledgeBase, facts: FactSet) -> list[tuple[str, Rule]]:
-    """Rules that are neither fired nor ruled out: unknown facts still decide them."""
-    return [
-        (lesson.id, rule)
-        for lesson in kb.diagnoses()
-        for rule in lesson.rules
-        if rule_truth(rule, facts) is None
-    ]
-
-
-def unknown_atoms(rule: Rule, facts: FactSet) -> list[Atom]:
-    """The facts a rule mentions that are not yet known, in the order it names them."""
-    return [a for a in dict.fromkeys(atoms(rule.as_condition())) if not facts.knows(a.name)]
