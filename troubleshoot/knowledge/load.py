@@ -35,9 +35,14 @@ class KnowledgeBaseError(Exception):
 
 
 def default_kb_path() -> Path:
-    """``$TROUBLESHOOT_KB`` if set, else the ``kb/`` folder beside the package."""
+    """``$TROUBLESHOOT_KB`` if set; else the copy an installed wheel carries
+    (``troubleshoot/kb``); else, in a source checkout, the repository's own ``kb/``."""
     env = os.environ.get("TROUBLESHOOT_KB")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "kb"
+    if env:
+        return Path(env)
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "kb"
+    return installed if installed.is_dir() else package.parent / "kb"
 
 
 @dataclass(frozen=True)
