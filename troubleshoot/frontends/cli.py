@@ -96,7 +96,9 @@ def diagnose(
     kb = load(kb_path)
     try:
         with progress_bar(err) as progress:
-            given = gather(kb, paths or [], facts, symptom, context, absent, progress)
+            given = gather(
+                kb, paths or [], facts, symptom, context, absent, progress, charts=bool(report)
+            )
         result = run_engine(given.facts, kb.path)
         text = render(result, kb, fmt, lang, extra_json=inputs_json(given))
     except UnreadableInput as exc:
@@ -107,7 +109,7 @@ def diagnose(
         print_summary(err, kb, given, result, lang)
     write_output(text, output)
     if report:
-        for written in write_report(report, result, kb, given.runs, lang):
+        for written in write_report(report, result, kb, given.charts, lang):
             err.print(f"wrote {written}")
 
 

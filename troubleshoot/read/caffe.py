@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections.abc import Iterator
 
 from troubleshoot.read.caffe_net import CaffeNet
 from troubleshoot.read.errors import error_kind, lines_with_words
@@ -128,19 +129,18 @@ class CaffeReader:
 
     # ---------------------------------------------------------------- reading
 
-    def read(self, meter: Meter | None = None) -> list[RunData]:
+    def read(self, meter: Meter | None = None) -> Iterator[RunData]:
+        """The runs of the log, each handed out once the block in which the next one began
+        is read, so a file of many runs holds only the runs around the block being read."""
         line = 0
         for block in self.source.blocks(meter):
             line = self._block(block, line)
+            for run in self.runs.take():
+                yield _finished(run)
         self.source.tail_line = line + 1
         self._flush_pending(self.last_iter + 1 if self.last_iter >= 0 else 0.0)
-        runs = self.runs.finish(self.source)
-        for run in runs:
-            run.context.setdefault("framework", "caffe")
-            for name in [n for n, s in run.series.items() if not len(s)]:
-                del run.series[name]
-            _name_old_scores(run)
-        return runs
+        for run in self.runs.finish(self.source):
+            yield _finished(run)
 
     def _block(self, block: bytes, line: int) -> int:
         """Read one block whose first line is number ``line + 1``; return its last line.
@@ -364,6 +364,14 @@ def _add(series: Series, step: float, raw: bytes, line: int) -> None:
     series.lines.append(line)
 
 
+def _finished(run: RunData) -> RunData:
+    run.context.setdefault("framework", "caffe")
+    for name in [n for n, s in run.series.items() if not len(s)]:
+        del run.series[name]
+    _name_old_scores(run)
+    return run
+
+
 def _name_old_scores(run: RunData) -> None:
     """Old Caffe printed test outputs as unnamed scores; with two of them, the one that
     exceeds 1 cannot be an accuracy: it is the loss, and the other (within [0, 1]) the
@@ -396,5 +404,5 @@ def _same(a: float, b: float | None) -> bool:
     return abs(a - b) <= 2e-5 * max(abs(a), abs(b)) or (a != a and b != b)
 
 
-def read_caffe(source: Source, meter: Meter | None = None) -> list[RunData]:
+def read_caffe(source: Source, meter: Meter | None = None) -> Iterator[RunData]:
     return CaffeReader(source).read(meter)

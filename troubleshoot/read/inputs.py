@@ -10,7 +10,7 @@ single path given must be readable.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -25,7 +25,11 @@ from troubleshoot.read.table import read_table
 from troubleshoot.read.tensorboard import read_tensorboard
 from troubleshoot.read.text import read_text
 
-READERS: dict[str, Callable[[Source, Meter], list[RunData]]] = {
+# Only the Caffe reader hands out runs as it goes, because Caffe logs are where jobs append
+# run after run for gigabytes. The others return lists: metric tables, JSON lines,
+# TensorBoard events and MLflow runs hold one run (or a few) per file or folder; other
+# text logs may hold several runs but are not streamed yet.
+READERS: dict[str, Callable[[Source, Meter], Iterable[RunData]]] = {
     sniff.CAFFE: read_caffe,
     sniff.TEXT: read_text,
     sniff.TABLE: read_table,
@@ -58,23 +62,32 @@ class _Plan:
 
 
 def read_inputs(paths: Iterable[Path | str], progress: Progress | None = None) -> list[RunData]:
-    """Read logs, metric files and run folders into runs.
+    """Read logs, metric files and run folders into runs: ``iter_runs``, all at once."""
+    return list(iter_runs(paths, progress))
 
-    ``progress(bytes_read, total_bytes)`` is called as the inputs are read. Raises
-    UnreadableInput, with a message meant for the user, when the one path given (or every
-    one of several) cannot be read.
+
+def iter_runs(paths: Iterable[Path | str], progress: Progress | None = None) -> Iterator[RunData]:
+    """Read logs, metric files and run folders, handing out each run as soon as it is read.
+
+    A caller that judges each run and then lets it go holds one run at a time, whatever
+    the size of a Caffe log of many runs. Warnings about a whole file or folder (a file
+    skipped, a damaged end of a compressed file) are found only at its end and added then
+    to the first run read from it, which may already have been handed out: keep its
+    ``warnings`` list, not a copy. ``progress(bytes_read, total_bytes)`` is called as the
+    inputs are read. Raises UnreadableInput, with a message meant for the user, when the
+    one path given (or every one of several) cannot be read.
     """
     paths = [Path(p) for p in paths]
     if len(paths) == 1:
-        plans = [_plan(paths[0])]
-        meter = Meter(plans[0].size, progress)
-        runs = _read(plans[0], meter)
+        plan = _plan(paths[0])
+        meter = Meter(plan.size, progress)
+        yield from _read(plan, meter)
         meter.report(meter.total)
-        return runs
-    return _read_several(paths, progress)
+        return
+    yield from _read_several(paths, progress)
 
 
-def _read_several(paths: list[Path], progress: Progress | None) -> list[RunData]:
+def _read_several(paths: list[Path], progress: Progress | None) -> Iterator[RunData]:
     """Read each path; one that cannot be read becomes a warning, so the others still count."""
     problems: list[str] = []
     plans: list[_Plan] = []
@@ -84,17 +97,18 @@ def _read_several(paths: list[Path], progress: Progress | None) -> list[RunData]
         except UnreadableInput as exc:
             problems.append(str(exc))
     meter = Meter(sum(plan.size for plan in plans), progress)
-    runs: list[RunData] = []
+    first: RunData | None = None
     for plan in plans:
         try:
-            runs += _read(plan, meter)
+            for run in _read(plan, meter):
+                first = first or run
+                yield run
         except UnreadableInput as exc:
             problems.append(str(exc))
     meter.report(meter.total)
-    if not runs:
+    if first is None:
         raise UnreadableInput("none of the inputs could be read:\n" + "\n".join(problems))
-    runs[0].warnings.extend(f"not read: {problem}" for problem in problems)
-    return runs
+    first.warnings.extend(f"not read: {problem}" for problem in problems)
 
 
 def _plan(path: Path) -> _Plan:
@@ -151,8 +165,8 @@ def _files(folder: Path, exclude: set[Path]) -> Iterable[Path]:
         yield path
 
 
-def _read(plan: _Plan, meter: Meter) -> list[RunData]:
-    jobs: list[tuple[str, str, Callable[[], list[RunData]]]] = [
+def _read(plan: _Plan, meter: Meter) -> Iterator[RunData]:
+    jobs: list[tuple[str, str, Callable[[], Iterable[RunData]]]] = [
         (source.label, kind, partial(READERS[kind], source, meter)) for source, kind in plan.files
     ]
     jobs += [
@@ -163,31 +177,35 @@ def _read(plan: _Plan, meter: Meter) -> list[RunData]:
         (str(run), mlflow.FORMAT, partial(mlflow.read_run_dir, run, meter))
         for run in plan.mlflow_runs
     ]
-    runs: list[RunData] = []
+    first: RunData | None = None
     for label, kind, read in jobs:
+        found = False
         try:
-            found = read()
+            for run in read():
+                found = True
+                first = first or run
+                yield run
             if not found:
                 raise UnreadableInput(
                     f"{label}: read as {kind}, but it holds no metric values, error messages "
                     "or settings"
                 )
-            runs += found
         except UnreadableInput:
             if not plan.in_folder:
                 raise
             plan.skipped.append(label)
-    if plan.in_folder and not runs:
-        raise UnreadableInput(
-            f"{plan.folder}: nothing in this folder could be read ({_list(plan.skipped)}); "
-            f"{sniff.ACCEPTED}"
-        )
+    if first is None:
+        if plan.in_folder:
+            raise UnreadableInput(
+                f"{plan.folder}: nothing in this folder could be read ({_list(plan.skipped)}); "
+                f"{sniff.ACCEPTED}"
+            )
+        return
     if plan.skipped:
-        runs[0].warnings.append(
+        first.warnings.append(
             f"skipped {len(plan.skipped)} file(s) that are not training logs or metric files: "
             f"{_list(plan.skipped)}"
         )
-    return runs
 
 
 def _list(names: list[str]) -> str:

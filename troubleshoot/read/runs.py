@@ -25,14 +25,15 @@ class RunBuilder:
         self.source = source
         self.format = fmt
         self.split_on_regress = split_on_regress
-        self.runs: list[RunData] = [RunData(source=source, format=fmt)]
+        self.run = RunData(source=source, format=fmt)
+        # Closed runs not yet handed out by take() or finish(): a closed run can be named
+        # only once a second non-empty run shows that the file holds several.
+        self._closed: list[RunData] = []
+        self._taken = 0  # runs already handed out by take()
+        self._first: RunData | None = None  # the first run handed out, for file warnings
         self._last: dict[str, float] = {}
         self._events: dict[str, int] = {}
         self._bad_steps: set[str] = set()
-
-    @property
-    def run(self) -> RunData:
-        return self.runs[-1]
 
     def new_run(self, inherit_context: bool = False) -> RunData:
         """Start the next run, unless the current one is still empty."""
@@ -45,7 +46,8 @@ class RunBuilder:
         fresh = RunData(source=self.source, format=self.format)
         if inherit_context:
             fresh.context.update(current.context)
-        self.runs.append(fresh)
+        self._closed.append(current)
+        self.run = fresh
         self._last.clear()
         return fresh
 
@@ -74,18 +76,42 @@ class RunBuilder:
         if message not in self.run.warnings:
             self.run.warnings.append(message)
 
+    def take(self) -> list[RunData]:
+        """Closed runs that are complete and named, for readers that hand runs out as they go.
+
+        A run is closed when the next one starts, but the next one may stay empty to the
+        end; only with two non-empty runs is it certain that the file holds several, so
+        that the first is ``path#run-1`` rather than ``path``."""
+        if self._taken + len(self._closed) < 2:
+            return []
+        runs, self._closed = self._closed, []
+        return self._named(runs, several=True)
+
     def finish(self, source: Source | None = None) -> list[RunData]:
-        """The non-empty runs, named ``path#run-N`` when there are several, checked."""
+        """The runs not yet taken, named ``path#run-N`` when there are several, checked.
+
+        The source's warnings go to the file's first run, even one handed out already
+        (its warnings list is the same object the caller holds)."""
         if source is not None:
             self._take_tail(source)
         self._close_events()
-        runs = [run for run in self.runs if not is_empty(run)]
-        if source is not None and runs:
-            runs[0].warnings[:0] = source.warnings
-        for number, run in enumerate(runs, 1):
-            if len(runs) > 1:
-                run.source = f"{self.source}#run-{number}"
+        runs = [*self._closed, *([] if is_empty(self.run) else [self.run])]
+        self._closed = []
+        runs = self._named(runs, several=self._taken + len(runs) > 1)
+        first = self._first
+        if source is not None and first is not None:
+            first.warnings[:0] = source.warnings
+        return runs
+
+    def _named(self, runs: list[RunData], several: bool) -> list[RunData]:
+        """Number the runs on from those handed out before, and check their values."""
+        for run in runs:
+            self._taken += 1
+            if several:
+                run.source = f"{self.source}#run-{self._taken}"
             _check_values(run)
+        if runs and self._first is None:
+            self._first = runs[0]
         return runs
 
     def _close_events(self) -> None:

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import io
 import math
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+import numpy as np
 
 from troubleshoot.facts import Evidence, FactSet
 from troubleshoot.read.model import RunData, Series
@@ -30,32 +33,67 @@ class Marker:
     label: str
 
 
-def _thin(series: Series) -> tuple[list[float], list[float]]:
-    """Every k-th point, keeping non-finite ones so a NaN never vanishes from the plot."""
-    n = len(series)
-    k = max(1, math.ceil(n / MAX_POINTS))
-    keep = [i for i in range(n) if i % k == 0 or not math.isfinite(series.values[i])]
-    return [series.steps[i] for i in keep], [series.values[i] for i in keep]
+@dataclass(frozen=True)
+class Curve:
+    """One series as its chart draws it: at most MAX_POINTS finite points, and the range of
+    all its positive values (which decides a log scale), so the run itself can be let go."""
+
+    name: str
+    unit: str
+    steps: array
+    values: array
+    positive: tuple[float, float] | None  # smallest and largest positive finite value
 
 
-def markers_for(run: RunData, facts: FactSet) -> list[Marker]:
+@dataclass(frozen=True)
+class RunChart:
+    """What a report draws of one run: its name and its curves, panel by panel."""
+
+    source: str
+    panels: list[tuple[str, list[Curve]]]
+
+
+def run_chart(run: RunData) -> RunChart:
+    """The chart-sized copy of a run: a few thousand points per curve, however long the run."""
+    panels = [
+        (title, [_curve(run.series[n]) for n in names if n in run.series and len(run.series[n])])
+        for title, names in PANELS
+    ]
+    return RunChart(run.source, [(title, curves) for title, curves in panels if curves])
+
+
+def _curve(series: Series) -> Curve:
+    """Every k-th finite point (non-finite ones cannot be drawn), k keeping MAX_POINTS."""
+    values = np.frombuffer(series.values, dtype=np.float64)
+    k = max(1, math.ceil(len(values) / MAX_POINTS))
+    picked = np.arange(0, len(values), k)
+    picked = picked[np.isfinite(values[picked])]
+    steps = np.frombuffer(series.steps, dtype=np.float64)
+    positive = values[np.isfinite(values) & (values > 0)]
+    span = (float(positive.min()), float(positive.max())) if len(positive) else None
+    return Curve(
+        series.name,
+        series.unit,
+        array("d", steps[picked].tobytes()),
+        array("d", values[picked].tobytes()),
+        span,
+    )
+
+
+def markers_for(source: str, facts: FactSet) -> list[Marker]:
     """Evidence that points at a step of this run, one marker per symptom and step."""
     found: dict[tuple[str, float], Marker] = {}
     for symptom in facts.symptoms.values():
         evidence: Iterable[Evidence] = symptom.provenance.evidence
         for ev in evidence:
-            if ev.step is not None and run.source.startswith(ev.source.split("#")[0]):
+            if ev.step is not None and source.startswith(ev.source.split("#")[0]):
                 found.setdefault((symptom.id, float(ev.step)), Marker(float(ev.step), symptom.id))
     return sorted(found.values(), key=lambda m: m.step)
 
 
-def run_chart_svg(run: RunData, facts: FactSet) -> str | None:
+def run_chart_svg(chart: RunChart, facts: FactSet) -> str | None:
     """An SVG with one panel per kind of curve the run has, or None if it has none."""
-    panels = [
-        (title, [run.series[n] for n in names if n in run.series and len(run.series[n])])
-        for title, names in PANELS
-    ]
-    panels = [(title, lines) for title, lines in panels if lines]
+    panels = chart.panels
     if not panels:
         return None
     import matplotlib
@@ -63,18 +101,18 @@ def run_chart_svg(run: RunData, facts: FactSet) -> str | None:
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    markers = markers_for(run, facts)
+    markers = markers_for(chart.source, facts)
     fig, axes = plt.subplots(len(panels), 1, figsize=(8, 2.6 * len(panels)), squeeze=False)
     try:
         for ax, (title, lines) in zip(axes[:, 0], panels, strict=True):
-            for series in lines:
-                steps, values = _thin(series)
-                finite = [(s, v) for s, v in zip(steps, values, strict=True) if math.isfinite(v)]
-                if finite:
-                    ax.plot(*zip(*finite, strict=True), label=series.name, linewidth=1)
-            positive = [v for s in lines for v in s.values if math.isfinite(v) and v > 0]
-            if title == "loss" and positive and max(positive) / min(positive) > 1e3:
-                ax.set_yscale("log")
+            for curve in lines:
+                if len(curve.steps):
+                    ax.plot(curve.steps, curve.values, label=curve.name, linewidth=1)
+            spans = [curve.positive for curve in lines if curve.positive]
+            if title == "loss" and spans:
+                low, high = min(s[0] for s in spans), max(s[1] for s in spans)
+                if high / low > 1e3:
+                    ax.set_yscale("log")
             for marker in markers:
                 ax.axvline(marker.step, color="tab:red", linestyle="--", linewidth=0.8)
                 ax.annotate(
@@ -87,7 +125,7 @@ def run_chart_svg(run: RunData, facts: FactSet) -> str | None:
                     fontsize=7,
                     color="tab:red",
                 )
-            ax.set_title(f"{title} — {run.source}", fontsize=9)
+            ax.set_title(f"{title} — {chart.source}", fontsize=9)
             ax.set_xlabel(lines[0].unit)
             ax.legend(fontsize=7, loc="best")
         fig.tight_layout()

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from troubleshoot.engine.diagnose import Result
 from troubleshoot.knowledge.load import KnowledgeBase
-from troubleshoot.read.model import RunData
-from troubleshoot.render.charts import markers_for, run_chart_svg
+from troubleshoot.render.charts import RunChart, markers_for, run_chart_svg
 from troubleshoot.render.guide import render_guide
 from troubleshoot.render.html import html_page
 from troubleshoot.render.i18n import STRINGS
@@ -17,15 +16,15 @@ CAPTION = {"en": "Marked steps", "zh": "标记的步数"}
 CHARTS = {"en": "Curves", "zh": "曲线"}
 
 
-def _caption(run: RunData, result: Result, lang: str) -> str:
+def _caption(chart: RunChart, result: Result, lang: str) -> str:
     """The markers in words, so nothing in the chart is only visible as a picture."""
-    marks = markers_for(run, result.facts)
+    marks = markers_for(chart.source, result.facts)
     listed = "; ".join(f"{m.label} at {m.step:g}" for m in marks) or "-"
-    return f"{run.source}. {CAPTION[lang]}: {listed}"
+    return f"{chart.source}. {CAPTION[lang]}: {listed}"
 
 
 def write_report(
-    path: Path, result: Result, kb: KnowledgeBase, runs: list[RunData], lang: str = "en"
+    path: Path, result: Result, kb: KnowledgeBase, runs: list[RunChart], lang: str = "en"
 ) -> list[Path]:
     """Write the report; returns every file written (charts go beside a Markdown report)."""
     guide = render_guide(result, kb, lang)
