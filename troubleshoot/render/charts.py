@@ -34,7 +34,7 @@ class Marker:
 
 
 @dataclass(frozen=True)
-class Curve:
+class ChartCurve:
     """One series as its chart draws it: at most MAX_POINTS finite points, and the range of
     all its positive values (which decides a log scale), so the run itself can be let go."""
 
@@ -50,7 +50,7 @@ class RunChart:
     """What a report draws of one run: its name and its curves, panel by panel."""
 
     source: str
-    panels: list[tuple[str, list[Curve]]]
+    panels: list[tuple[str, list[ChartCurve]]]
 
 
 def run_chart(run: RunData) -> RunChart:
@@ -62,7 +62,7 @@ def run_chart(run: RunData) -> RunChart:
     return RunChart(run.source, [(title, curves) for title, curves in panels if curves])
 
 
-def _curve(series: Series) -> Curve:
+def _curve(series: Series) -> ChartCurve:
     """Every k-th finite point (non-finite ones cannot be drawn), k keeping MAX_POINTS."""
     values = np.frombuffer(series.values, dtype=np.float64)
     k = max(1, math.ceil(len(values) / MAX_POINTS))
@@ -71,7 +71,7 @@ def _curve(series: Series) -> Curve:
     steps = np.frombuffer(series.steps, dtype=np.float64)
     positive = values[np.isfinite(values) & (values > 0)]
     span = (float(positive.min()), float(positive.max())) if len(positive) else None
-    return Curve(
+    return ChartCurve(
         series.name,
         series.unit,
         array("d", steps[picked].tobytes()),
