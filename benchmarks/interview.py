@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from troubleshoot.consult.belief import Model
+from troubleshoot.consult.implication import implied
+from troubleshoot.consult.questions import Kind, Question
+from troubleshoot.consult.select import Conclude, situation
+from troubleshoot.consult.session import Answer, Session, Value
 from troubleshoot.engine.diagnose import diagnose
 from troubleshoot.facts import FactSet
-from troubleshoot.frontends.interview.belief import Model
-from troubleshoot.frontends.interview.implication import implied
-from troubleshoot.frontends.interview.questions import Kind, Question
-from troubleshoot.frontends.interview.select import Conclude, situation
-from troubleshoot.frontends.interview.session import Answer, Session, Value
 from troubleshoot.knowledge.load import KnowledgeBase, cached_kb
 from troubleshoot.knowledge.schema import Example, Lesson
 from troubleshoot.knowledge.vocab import context_value
@@ -103,7 +103,7 @@ def checklist(kb: KnowledgeBase, lesson: Lesson, person: Person) -> int | None:
     tops: list[str | None] = []
     for question in questions:
         session.record(Answer(question, person.answer(question)))
-        top = diagnose(session.facts(), kb.path).top()
+        top = diagnose(session.facts(), kb).top()
         tops.append(top.id if top else None)
     return first_for_good(tops, lesson.id)
 

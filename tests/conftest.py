@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from troubleshoot.consult.gather import RunSplit, read_runs
+from troubleshoot.facts import FactSet
 from troubleshoot.knowledge.load import KnowledgeBase, load_kb
 from troubleshoot.read import RunData, read_inputs
 
@@ -31,6 +33,12 @@ def read_one(path: Path) -> RunData:
     runs = read_inputs([path])
     assert len(runs) == 1, [r.source for r in runs]
     return runs[0]
+
+
+def detected_facts(paths: list[Path], given: dict[str, object] | None = None) -> FactSet:
+    """What ``diagnose`` detects in files read as one run (``--runs one``)."""
+    (run,) = read_runs(paths, given or {}, RunSplit.ONE)
+    return run.detected
 
 
 @pytest.fixture(scope="session")

@@ -16,9 +16,9 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from conftest import detected_facts
 
 from troubleshoot.detect import DEFAULT, Thresholds, detect
-from troubleshoot.frontends.gather import facts_from_paths
 from troubleshoot.read import read_inputs
 from troubleshoot.read.model import RunData
 
@@ -54,13 +54,13 @@ def found_in(
     stated: Mapping[str, object] | None = None,
     thresholds: Thresholds = DEFAULT,
 ) -> set[str]:
-    """Symptoms detected in any of the runs, as ``facts_from_paths`` unites them."""
+    """Symptoms detected in any of the runs, as ``detected_facts`` unites them."""
     return {s for run in runs for s in detect(run, stated, thresholds=thresholds).symptoms}
 
 
 def diagnosed(paths: list[Path], stated: Mapping[str, object] | None = None) -> set[str]:
-    """What the product finds in the files: ``facts_from_paths``, the path of ``diagnose``."""
-    return set(facts_from_paths(paths, given=stated).facts.present_symptoms())
+    """What the product finds in the files: ``detected_facts``, the path of ``diagnose``."""
+    return set(detected_facts(paths, given=stated).present_symptoms())
 
 
 def corpus_symptoms(name: str, thresholds: Thresholds = DEFAULT) -> set[str]:

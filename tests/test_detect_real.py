@@ -1,7 +1,7 @@
 """Real logs people produced: each shows what its manifest says, healthy ones nothing.
 
 Each file is read by ``troubleshoot.read.read_inputs`` and judged by ``detect`` as
-``troubleshoot diagnose FILE`` does (``facts_from_paths``), with no context given: a real
+``troubleshoot diagnose FILE`` does (``detected_facts``), with no context given: a real
 log must speak for itself. benchmarks/detection.py uses the same.
 """
 
@@ -12,9 +12,9 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import detected_facts
 
 from troubleshoot.detect import DEFAULT, detect
-from troubleshoot.frontends.gather import facts_from_paths
 from troubleshoot.read import read_inputs
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -24,7 +24,7 @@ CAFFENET = FIXTURES / "caffenet-benchmark"
 
 def diagnosed(path: Path) -> set[str]:
     """The symptoms ``diagnose`` finds in one real file."""
-    return set(facts_from_paths([path]).facts.present_symptoms())
+    return set(detected_facts([path]).present_symptoms())
 
 
 REALLOG_SYMPTOMS = {
@@ -140,6 +140,6 @@ def test_loss_at_chance_with_bursts_above_it_is_flat():
 def test_accuracy_after_the_loss_turned_nan_is_not_judged():
     """keras-nan-01: val_acc 0.747, then 0.0000 on every line whose loss is nan. The zero
     accuracy is the NaN's consequence, not a class-balance problem."""
-    facts = facts_from_paths([REAL / "keras-nan-01.log"]).facts
+    facts = detected_facts([REAL / "keras-nan-01.log"])
     present = {i for i, f in facts.symptoms.items() if f.present}
     assert present == {"loss-nan"}

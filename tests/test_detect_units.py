@@ -12,12 +12,12 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from conftest import detected_facts
 from test_detect_corpus import corpus_paths, corpus_run, corpus_runs, corpus_symptoms, given
 
 from troubleshoot.detect import DEFAULT, detect
 from troubleshoot.detect.curves import curve_of
 from troubleshoot.facts import ContextFact, Origin
-from troubleshoot.frontends.gather import facts_from_paths
 from troubleshoot.read.model import LogEvent, RunData, Series
 
 # (corpus run, symptom, threshold, value measured on the run, found when the threshold is
@@ -80,7 +80,7 @@ def test_the_default_is_on_the_documented_side(run, symptom, field, measured, be
 
 def test_detected_facts_carry_their_evidence():
     name = "nan-sample-sudden-lightning"
-    facts = facts_from_paths(corpus_paths(name), given=given(name)).facts.symptoms
+    facts = detected_facts(corpus_paths(name), given=given(name)).symptoms
     assert all(f.present and f.provenance.origin is Origin.DETECTED for f in facts.values())
     (nan,) = facts["loss-nan"].provenance.evidence
     assert (nan.series, nan.step, nan.value) == ("train/loss", 45, "nan")  # the CSV's step
@@ -90,7 +90,7 @@ def test_detected_facts_carry_their_evidence():
 
 
 def test_grad_zero_names_every_layer_without_gradient():
-    facts = facts_from_paths(corpus_paths("zero-init-jsonl"), given=given("zero-init-jsonl")).facts
+    facts = detected_facts(corpus_paths("zero-init-jsonl"), given=given("zero-init-jsonl"))
     fact = facts.symptoms["grad-zero"]
     assert "fc0, fc2, fc4" in fact.provenance.evidence[0].detail
 

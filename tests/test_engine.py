@@ -9,6 +9,9 @@ from troubleshoot.engine.diagnose import combine, diagnose
 from troubleshoot.engine.lint import example_facts, iter_examples
 from troubleshoot.engine.open_world import atoms, evaluate, rule_truth
 from troubleshoot.facts import ContextFact, Evidence, FactSet, Origin, Provenance, SymptomFact
+from troubleshoot.knowledge.load import cached_kb
+
+MINI = cached_kb(MINI_KB)
 
 
 def facts(*symptoms: str, absent: tuple[str, ...] = (), **context: object) -> FactSet:
@@ -20,7 +23,7 @@ def facts(*symptoms: str, absent: tuple[str, ...] = (), **context: object) -> Fa
 
 
 def ranking(fs: FactSet) -> list[str]:
-    return [d.id for d in diagnose(fs, MINI_KB).diagnoses]
+    return [d.id for d in diagnose(fs, MINI).diagnoses]
 
 
 def test_context_fact_outranks_a_generic_fallback():
@@ -29,7 +32,7 @@ def test_context_fact_outranks_a_generic_fallback():
 
 
 def test_specific_combination_beats_fallback_and_weights_combine():
-    result = diagnose(facts("loss-nan", "loss-diverging"), MINI_KB)
+    result = diagnose(facts("loss-nan", "loss-diverging"), MINI)
     top = result.top()
     assert top is not None and top.id == "exploding"
     assert {f.rule.id for f in top.fired} == {"grows-then-nan", "nan-fallback"}
@@ -40,7 +43,7 @@ def test_fired_rules_carry_the_facts_they_matched_with_provenance():
     evidence = Evidence(source="train.log", detail="first NaN", series="train/loss", step=80)
     fs = facts(loss="ctc")
     fs.add(SymptomFact("loss-nan", True, Provenance(Origin.DETECTED, (evidence,))))
-    fired = diagnose(fs, MINI_KB).top().fired[0]
+    fired = diagnose(fs, MINI).top().fired[0]
     assert fired.ref == "ctc/ctc-nan"
     matched = {getattr(f, "id", None) or f.key: f for f in fired.matched}
     assert set(matched) == {"loss-nan", "loss"}
@@ -61,7 +64,7 @@ def test_numeric_comparison_any_and_none():
 
 
 def test_implied_symptoms_are_added_with_their_reason():
-    result = diagnose(facts("loss-nan-sudden"), MINI_KB)
+    result = diagnose(facts("loss-nan-sudden"), MINI)
     implied = result.facts.symptoms["loss-nan"]
     assert implied.provenance.origin is Origin.IMPLIED
     assert "loss-nan-sudden" in implied.provenance.note
@@ -84,7 +87,7 @@ def test_open_world_reading_agrees_with_experta_when_everything_is_known(mini_kb
                     if atom.kind == "symptom"
                     else ContextFact(atom.name, "other")
                 )
-        fired = {(d.id, f.rule.id) for d in diagnose(fs, MINI_KB).diagnoses for f in d.fired}
+        fired = {(d.id, f.rule.id) for d in diagnose(fs, MINI).diagnoses for f in d.fired}
         for rule in lesson.rules:
             assert evaluate(rule.as_condition(), fs) == ((lesson.id, rule.id) in fired)
 

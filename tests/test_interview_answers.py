@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from troubleshoot.consult.questions import Kind, Question, opening
 from troubleshoot.frontends.interview.answers import (
     Command,
     Invalid,
@@ -15,7 +16,6 @@ from troubleshoot.frontends.interview.answers import (
     parse,
     parse_number,
 )
-from troubleshoot.frontends.interview.questions import Kind, Question, opening
 
 LR = Question(Kind.CONTEXT, "learning_rate")
 BATCH = Question(Kind.CONTEXT, "batch_size")

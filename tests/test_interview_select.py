@@ -7,17 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from troubleshoot.engine.open_world import Atom
-from troubleshoot.facts import ContextFact, FactSet, SymptomFact
-from troubleshoot.frontends.interview.belief import Model
-from troubleshoot.frontends.interview.explain import how, show, why
-from troubleshoot.frontends.interview.questions import (
+from troubleshoot.consult.belief import Model
+from troubleshoot.consult.questions import (
     Kind,
     Question,
     answer_index,
     answer_space,
 )
-from troubleshoot.frontends.interview.select import (
+from troubleshoot.consult.select import (
     Ask,
     Conclude,
     Reason,
@@ -26,7 +23,10 @@ from troubleshoot.frontends.interview.select import (
     information_gain,
     situation,
 )
-from troubleshoot.frontends.interview.session import Answer, Session
+from troubleshoot.consult.session import Answer, Session
+from troubleshoot.engine.open_world import Atom
+from troubleshoot.facts import ContextFact, FactSet, SymptomFact
+from troubleshoot.frontends.interview.explain import how, show, why
 from troubleshoot.knowledge.vocab import build_facts
 
 

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
+from troubleshoot.consult.questions import Kind, Question, opening
+from troubleshoot.consult.session import Answer, Session
 from troubleshoot.facts import ContextFact, Evidence, FactSet, Origin, Provenance, SymptomFact
 from troubleshoot.frontends.interview import state
-from troubleshoot.frontends.interview.questions import Kind, Question, opening
-from troubleshoot.frontends.interview.session import Answer, Session
 
 
 def sample(mini_kb) -> state.Saved:

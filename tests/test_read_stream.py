@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from conftest import TESTS
 
-from troubleshoot.frontends.gather import facts_from_paths, inputs_json
+from troubleshoot.consult.gather import read_runs
 from troubleshoot.read import iter_runs, read_inputs
 from troubleshoot.render.charts import MAX_POINTS, run_chart
 
@@ -68,23 +68,18 @@ def test_warnings_about_the_whole_file_reach_the_first_run_already_handed_out(ma
     packed = gzip.compress(many_runs.read_bytes())
     damaged = tmp_path / "damaged.log.gz"
     damaged.write_bytes(packed[: len(packed) * 9 // 10])
-    gathered = facts_from_paths([damaged])
-    assert len(gathered.runs) > 2
-    assert "compressed data is damaged" in gathered.runs[0].warnings[0]
-    assert "compressed data is damaged" in gathered.warnings[0]
+    runs = read_runs([damaged], {})
+    assert len(runs) > 2
+    assert "compressed data is damaged" in runs[0].warnings[0]
+    assert "compressed data is damaged" in runs[0].inputs[0].warnings[0]
 
 
 def test_gathered_runs_keep_counts_and_chart_sized_curves(many_runs):
     runs = read_inputs([many_runs])
-    gathered = facts_from_paths([many_runs], charts=True)
-    listed = inputs_json(gathered)["inputs"]
+    gathered = read_runs([many_runs], {}, charts=True)
+    listed = [(i.source, i.format, i.points) for run in gathered for i in run.inputs]
     assert listed == [
-        {
-            "source": r.source,
-            "format": r.format,
-            "series": {name: len(s) for name, s in r.series.items()},
-        }
-        for r in runs
+        (r.source, r.format, {name: len(s) for name, s in r.series.items()}) for r in runs
     ]
     run = max(runs, key=lambda r: len(r.series.get("train/loss", ())))
     longest = run.series["train/loss"]
@@ -96,4 +91,5 @@ def test_gathered_runs_keep_counts_and_chart_sized_curves(many_runs):
     assert list(curve.values) == list(kept) and len(curve.values) <= MAX_POINTS
     positive = values[np.isfinite(values) & (values > 0)]
     assert curve.positive == (positive.min(), positive.max())
-    assert [c.source for c in gathered.charts] == [r.source for r in runs]
+    charts = [i.chart for run in gathered for i in run.inputs]
+    assert [c.source for c in charts if c] == [r.source for r in runs]

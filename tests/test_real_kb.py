@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import TESTS, run_cli
+from conftest import TESTS, detected_facts, run_cli
 
 from troubleshoot.engine.diagnose import diagnose
-from troubleshoot.frontends.gather import facts_from_paths
 from troubleshoot.knowledge.load import cached_kb
 from troubleshoot.knowledge.vocab import build_facts
 
@@ -48,7 +47,7 @@ def test_chinese_guide_is_chinese():
 
 def test_reader_question_is_routed_to_frozen_network_lessons():
     kb = cached_kb()
-    result = diagnose(build_facts(kb, ["metrics-constant-after-step"]))
+    result = diagnose(build_facts(kb, ["metrics-constant-after-step"]), kb)
     assert result.top() is not None and result.top().id == "training-stalls-constant"
     related = set(kb.lessons["training-stalls-constant"].related)
     assert {"dead-relu", "debug-info-zero-diff", "zero-init"} <= related
@@ -78,8 +77,7 @@ FITTING_FIRST = {
 @pytest.mark.parametrize("name", sorted(FITTING_FIRST))
 def test_real_log_ranks_a_fitting_lesson_first(name):
     kb = cached_kb()
-    gathered = facts_from_paths([TESTS / "fixtures" / "reallogs" / name])
-    ranked = diagnose(gathered.facts, kb.path).diagnoses
+    ranked = diagnose(detected_facts([TESTS / "fixtures" / "reallogs" / name]), kb).diagnoses
     if not FITTING_FIRST[name]:
         assert ranked == []  # a healthy run: no problem, no cause
     else:

@@ -6,11 +6,15 @@ import re
 
 from conftest import MINI_KB
 
-from troubleshoot.engine.diagnose import diagnose
+from troubleshoot.consult.consultation import consult_facts
 from troubleshoot.facts import ContextFact, Evidence, FactSet, Origin, Provenance, SymptomFact
+from troubleshoot.knowledge.load import cached_kb
+from troubleshoot.lang import Lang
 from troubleshoot.render.guide import render_guide
 from troubleshoot.render.html import html_page
 from troubleshoot.render.pages import lesson_page, symptom_page
+
+MINI = cached_kb(MINI_KB)
 
 
 def nan_facts() -> FactSet:
@@ -25,7 +29,7 @@ def nan_facts() -> FactSet:
 
 
 def test_guide_lists_evidence_causes_steps_and_sources(mini_kb):
-    guide = render_guide(diagnose(nan_facts(), MINI_KB), mini_kb, "en")
+    guide = render_guide(consult_facts(MINI, nan_facts()), Lang.EN)
     assert "first NaN (`train.log`, `train/loss`, step 80, nan, line 12)" in guide
     assert "### 1. Exploding gradients" in guide
     assert "`exploding/grows-then-nan`" in guide
@@ -38,7 +42,7 @@ def test_guide_lists_evidence_causes_steps_and_sources(mini_kb):
 def test_citation_numbers_resolve_to_the_source_list(mini_kb):
     fs = nan_facts()
     fs.add(ContextFact("loss", "ctc"))
-    guide = render_guide(diagnose(fs, MINI_KB), mini_kb, "en")
+    guide = render_guide(consult_facts(MINI, fs), Lang.EN)
     body, sources = guide.split("## Sources")
     used = {int(n) for n in re.findall(r"\[(\d+)\]", body)}
     listed = re.findall(r"^(\d+)\. ", sources, re.M)
@@ -47,7 +51,7 @@ def test_citation_numbers_resolve_to_the_source_list(mini_kb):
 
 
 def test_chinese_guide(mini_kb):
-    guide = render_guide(diagnose(nan_facts(), MINI_KB), mini_kb, "zh")
+    guide = render_guide(consult_facts(MINI, nan_facts()), Lang.ZH)
     assert guide.startswith("# 故障排查指南")
     assert "梯度爆炸" in guide and "学习率降低十倍。" in guide and "参考来源" in guide
 
@@ -55,7 +59,7 @@ def test_chinese_guide(mini_kb):
 def test_no_diagnosis_says_so_and_points_to_self_checks(mini_kb):
     fs = FactSet()
     fs.add(SymptomFact("overfitting"))
-    guide = render_guide(diagnose(fs, MINI_KB), mini_kb, "en")
+    guide = render_guide(consult_facts(MINI, fs), Lang.EN)
     assert "None of the knowledge base's rules fits" in guide
     assert "**Overfitting**: Look at the curve." in guide
 

@@ -11,11 +11,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 
 from troubleshoot.engine._experta import AND, AS, NOT, OR, Fact, KnowledgeEngine, P, Rule
-from troubleshoot.knowledge.load import KnowledgeBase, cached_kb
+from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import (
     AllOf,
     AnyOf,
@@ -129,11 +127,12 @@ def compile_rules(kb: KnowledgeBase) -> type[DiagnosisEngine]:
     return type("CompiledKnowledgeBase", (DiagnosisEngine,), members)
 
 
-def engine_class(kb_path: Path | None = None) -> type[DiagnosisEngine]:
-    """The compiled engine class for a knowledge base, built once per process and folder."""
-    return _compile_once(cached_kb(kb_path).path)
+_COMPILED: dict[int, tuple[KnowledgeBase, type[DiagnosisEngine]]] = {}
 
 
-@cache
-def _compile_once(path: Path) -> type[DiagnosisEngine]:
-    return compile_rules(cached_kb(path))
+def engine_class(kb: KnowledgeBase) -> type[DiagnosisEngine]:
+    """The compiled engine class for a knowledge base, built once per process and object
+    (the object is kept with it, so its id is never reused for another)."""
+    if id(kb) not in _COMPILED:
+        _COMPILED[id(kb)] = (kb, compile_rules(kb))
+    return _COMPILED[id(kb)][1]

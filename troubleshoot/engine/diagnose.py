@@ -5,11 +5,10 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from troubleshoot.engine.compile import ContextF, DiagnosisEngine, SymptomF, engine_class
 from troubleshoot.facts import Fact, FactSet, Origin, Provenance, SymptomFact
-from troubleshoot.knowledge.load import KnowledgeBase, cached_kb
+from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import Lesson, Rule
 
 
@@ -74,48 +73,75 @@ def combine(weights: list[float]) -> float:
     return 1.0 - math.prod(1.0 - w for w in weights)
 
 
-class _EnginePool(threading.local):
-    """One experta engine per thread: experta rules keep a pointer to their engine."""
+# What the engine sees of a fact set: symptom ids with presence, context keys with values.
+Signature = frozenset[tuple[str, str, object]]
+# A firing as the engine reports it: lesson, rule, and the matched facts as (kind, name).
+Firing = tuple[str, str, tuple[tuple[str, str], ...]]
+_MEMO_SIZE = 4096  # distinct fact sets remembered per thread; runs of one log share a few
 
-    engines: dict[Path, DiagnosisEngine]
+
+class _EnginePool(threading.local):
+    """One experta engine per thread and knowledge base (experta rules keep a pointer to
+    their engine), and the firings of fact sets already seen: the runs of a long log mostly
+    show the same few symptom sets, and each costs the engine a few milliseconds."""
+
+    engines: dict[int, DiagnosisEngine]
+    memo: dict[tuple[int, Signature], list[Firing]]
 
     def __init__(self) -> None:
         self.engines = {}
+        self.memo = {}
 
-    def get(self, kb_path: Path) -> DiagnosisEngine:
-        if kb_path not in self.engines:
-            self.engines[kb_path] = engine_class(kb_path)()
-        return self.engines[kb_path]
+    def firings(self, kb: KnowledgeBase, facts: FactSet) -> list[Firing]:
+        signature: Signature = frozenset(
+            [("symptom", s.id, s.present) for s in facts.symptoms.values()]
+            + [("context", c.key, c.value) for c in facts.context.values()]
+        )
+        key = (id(kb), signature)
+        if key not in self.memo:
+            if len(self.memo) >= _MEMO_SIZE:
+                self.memo.clear()
+            if id(kb) not in self.engines:
+                self.engines[id(kb)] = engine_class(kb)()
+            self.memo[key] = _run(self.engines[id(kb)], facts)
+        return self.memo[key]
 
 
 _POOL = _EnginePool()
 
 
-def _run(engine: DiagnosisEngine, facts: FactSet) -> list[tuple[str, str, list[dict]]]:
+def _run(engine: DiagnosisEngine, facts: FactSet) -> list[Firing]:
     engine.reset()
     for symptom in facts.symptoms.values():
         engine.declare(SymptomF(id=symptom.id, present=symptom.present))
     for context in facts.context.values():
         engine.declare(ContextF(key=context.key, value=context.value))
     engine.run()
-    return [(ref.lesson_id, ref.rule_id, matched) for ref, matched in engine.firings]
+    return [
+        (ref.lesson_id, ref.rule_id, tuple(_name(m) for m in matched))
+        for ref, matched in engine.firings
+    ]
 
 
-def _fact_for(facts: FactSet, matched: dict) -> Fact:
+def _name(matched: object) -> tuple[str, str]:
     if isinstance(matched, SymptomF):
-        return facts.symptoms[matched["id"]]
-    return facts.context[matched["key"]]
+        return ("symptom", matched["id"])
+    assert isinstance(matched, ContextF)
+    return ("context", matched["key"])
 
 
-def diagnose(facts: FactSet, kb_path: Path | None = None) -> Result:
+def _fact_for(facts: FactSet, kind: str, name: str) -> Fact:
+    return facts.symptoms[name] if kind == "symptom" else facts.context[name]
+
+
+def diagnose(facts: FactSet, kb: KnowledgeBase) -> Result:
     """Run every diagnosis rule over ``facts``; rank lessons by combined rule weight."""
-    kb = cached_kb(kb_path)
     facts = with_implications(kb, facts)
     fired: dict[str, dict[str, FiredRule]] = {}
-    for lesson_id, rule_id, matched in _run(_POOL.get(kb.path), facts):
+    for lesson_id, rule_id, matched in _POOL.firings(kb, facts):
         lesson = kb.lessons[lesson_id]
         rule = next(r for r in lesson.rules if r.id == rule_id)
-        matched_facts = tuple(dict.fromkeys(_fact_for(facts, m) for m in matched))
+        matched_facts = tuple(dict.fromkeys(_fact_for(facts, *m) for m in matched))
         previous = fired.setdefault(lesson_id, {}).get(rule_id)
         # An OR inside a rule can fire it more than once; keep the richest match.
         if previous is None or len(matched_facts) > len(previous.matched):

@@ -65,7 +65,7 @@ def example_facts(example: Example) -> FactSet:
 
 def check_example(kb: KnowledgeBase, lesson: Lesson, example: Example, expect: str) -> str | None:
     """None if the example behaves as ``expect`` says (rank_first/not_first/no_fire)."""
-    result = diagnose(example_facts(example), kb.path)
+    result = diagnose(example_facts(example), kb)
     rank = result.rank_of(lesson.id)
     ranking = ", ".join(f"{d.id} {d.score:.2f}" for d in result.diagnoses[:4]) or "nothing fired"
     if expect == "rank_first" and rank != 1:
@@ -226,7 +226,7 @@ def _check_reachable(kb: KnowledgeBase) -> Iterator[str]:
         for rule in lesson.rules:
             facts = FactSet()
             witness(rule.as_condition(), facts)
-            result = diagnose(facts, kb.path)
+            result = diagnose(facts, kb)
             fired = {f.rule.id for d in result.diagnoses if d.id == lesson.id for f in d.fired}
             if rule.id not in fired:
                 yield f"{kb.lesson_file(lesson.id)}: rules ({rule.id}): cannot fire on any facts"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -10,13 +11,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from troubleshoot.engine.diagnose import diagnose as run_engine
+from troubleshoot.consult.consultation import Request, consult
+from troubleshoot.consult.gather import RunSplit
 from troubleshoot.engine.lint import lint
-from troubleshoot.frontends.gather import gather, inputs_json
 from troubleshoot.frontends.summary import print_summary, progress_bar
 from troubleshoot.knowledge.load import KnowledgeBase, KnowledgeBaseError, cached_kb
 from troubleshoot.knowledge.vocab import UnknownTerm
+from troubleshoot.lang import Lang
 from troubleshoot.read.model import UnreadableInput
+from troubleshoot.render.guide import render_guide
 from troubleshoot.render.output import OutputFormat, render
 from troubleshoot.render.pages import lesson_page, symptom_page
 from troubleshoot.render.report import write_report
@@ -34,7 +37,7 @@ err = Console(stderr=True, soft_wrap=True)
 KbOption = Annotated[
     Path | None, typer.Option("--kb", help="Knowledge-base folder (default: the bundled kb/).")
 ]
-LangOption = Annotated[str, typer.Option("--lang", help="Language of the output: en or zh.")]
+LangOption = Annotated[Lang, typer.Option("--lang", help="Language of the output.")]
 # The facts a user can state directly; diagnose and interview take them alike.
 SymptomOption = Annotated[
     list[str], typer.Option("--symptom", "-s", help="A symptom id that is present.")
@@ -62,12 +65,28 @@ def load(kb_path: Path | None) -> KnowledgeBase:
         raise fail(f"the knowledge base does not load:\n{exc}") from None
 
 
+def check_writable(path: Path | None) -> None:
+    """Refuse an output path that cannot be written before the work starts, not after."""
+    if path is None:
+        return
+    folder = path.parent
+    if not folder.is_dir():
+        raise fail(f"cannot write {path}: the folder {folder} does not exist")
+    if path.is_dir():
+        raise fail(f"cannot write {path}: it is a folder")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise fail(f"cannot write {path}: permission denied")
+
+
 def write_output(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
-    else:
+        return
+    try:
         output.write_text(text, encoding="utf-8")
-        err.print(f"wrote {output}")
+    except OSError as exc:
+        raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
+    err.print(f"wrote {output}")
 
 
 @app.command()
@@ -80,37 +99,54 @@ def diagnose(
     context: ContextOption = [],  # noqa: B006
     absent: AbsentOption = [],  # noqa: B006
     facts: FactsOption = None,
+    runs: Annotated[
+        RunSplit,
+        typer.Option(
+            "--runs",
+            help="How files form runs: auto (by folder and name), one (all one run), each.",
+        ),
+    ] = RunSplit.AUTO,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.MD,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
     report: Annotated[
         Path | None, typer.Option("--report", help="Also write a report with charts (.html/.md).")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
-    lang: LangOption = "en",
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also say what could not be judged.")
+    ] = False,
+    lang: LangOption = Lang.EN,
     kb_path: KbOption = None,
 ) -> None:
     """Rank the likely causes of what was observed and print a cited guide.
 
-    Give symptoms and context directly, or training logs and metric files to read.
+    Give training logs and metric files to read, or symptoms and context directly.
     """
+    if not (paths or symptom or absent or context or facts):
+        raise fail(
+            "nothing to diagnose: give a training log, metrics file or run folder, or state "
+            "what you see with --symptom/--context/--facts (troubleshoot diagnose --help)"
+        )
+    for target in (output, report):
+        check_writable(target)
     kb = load(kb_path)
+    request = Request(paths or [], facts, symptom, context, absent, runs, charts=bool(report))
     try:
         with progress_bar(err) as progress:
-            given = gather(
-                kb, paths or [], facts, symptom, context, absent, progress, charts=bool(report)
-            )
-        result = run_engine(given.facts, kb.path)
-        text = render(result, kb, fmt, lang, extra_json=inputs_json(given))
-    except UnreadableInput as exc:
-        raise fail(str(exc)) from None
-    except (UnknownTerm, ValueError) as exc:
+            consultation = consult(kb, request, progress)
+    except (UnreadableInput, UnknownTerm, ValueError) as exc:
         raise fail(str(exc)) from None
     if paths and not quiet:
-        print_summary(err, kb, given, result, lang)
-    write_output(text, output)
+        print_summary(err, consultation, lang, verbose)
+    guide = render_guide(consultation, lang)
+    write_output(render(consultation, guide, fmt, lang), output)
     if report:
-        for written in write_report(report, result, kb, given.charts, lang):
-            err.print(f"wrote {written}")
+        try:
+            written = write_report(report, consultation, guide, lang)
+        except OSError as exc:
+            raise fail(f"cannot write {report}: {exc.strerror or exc}") from None
+        for path in written:
+            err.print(f"wrote {path}")
 
 
 @app.command()
@@ -138,9 +174,7 @@ def interview(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Save the guide (.md, .html, .json).")
     ] = None,
-    lang: Annotated[
-        str | None, typer.Option("--lang", help="Language of the interview: en or zh.")
-    ] = None,
+    lang: Annotated[Lang | None, typer.Option("--lang", help="Language of the interview.")] = None,
     kb_path: KbOption = None,
 ) -> None:
     """Ask only the questions that tell the likely causes apart, then print the guide.
@@ -148,8 +182,8 @@ def interview(
     Type why, how, back, 0 (not sure) or quit at any question.
     """
     from troubleshoot.frontends.interview.terminal import InterviewArgs, InterviewError, main
-    from troubleshoot.render.i18n import check_lang
 
+    check_writable(output)
     try:
         args = InterviewArgs(
             kb_path=kb_path,
@@ -163,7 +197,7 @@ def interview(
             state=state,
             resume=resume,
             output=output,
-            lang=check_lang(lang) if lang else None,
+            lang=lang,
         )
         code = main(args, err)
     except KnowledgeBaseError as exc:

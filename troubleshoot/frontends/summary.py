@@ -12,21 +12,29 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 from rich.table import Table
 
-from troubleshoot.engine.diagnose import Result
-from troubleshoot.frontends.gather import Gathered
-from troubleshoot.knowledge.load import KnowledgeBase
+from troubleshoot.consult.consultation import Consultation
+from troubleshoot.lang import Lang
 from troubleshoot.render.guide import evidence_text
 
 BIG_INPUT = 64 * 1024 * 1024  # show a progress bar for inputs larger than this
+MAX_CAUSES = 8  # causes listed for one run
+MAX_RUNS = 50  # rows of the table of runs
 
 
-def print_summary(
-    console: Console, kb: KnowledgeBase, gathered: Gathered, result: Result, lang: str
-) -> None:
-    for warning in gathered.warnings:
+def print_summary(console: Console, consultation: Consultation, lang: Lang, verbose: bool) -> None:
+    """Warnings (and with ``verbose`` what could not be judged), then per run the symptoms
+    found with their first evidence and the likely causes."""
+    kb = consultation.kb
+    for warning in consultation.warnings:
         console.print(f"warning: {warning}", highlight=False, markup=False)
+    for note in consultation.notes if verbose else []:
+        console.print(f"note: {note}", highlight=False, markup=False)
+    if len(consultation.runs) > 1:
+        _print_runs(console, consultation)
+        return
+    run = consultation.runs[0]
     symptoms = Table("symptom", "evidence", title="Symptoms found", box=None)
-    for fact in gathered.facts.symptoms.values():
+    for fact in run.facts.symptoms.values():
         title = kb.symptoms[fact.id].title.get(lang) if fact.id in kb.symptoms else fact.id
         first = fact.provenance.evidence[:1]
         detail = evidence_text(first[0], lang) if first else fact.provenance.origin.value
@@ -34,11 +42,23 @@ def print_summary(
         symptoms.add_row(f"{title}\n({fact.id})", detail + (f" (+{more} more)" if more > 0 else ""))
     console.print(symptoms if symptoms.rows else "No problem symptoms found.")
     causes = Table("#", "cause", "confidence", title="Likely causes", box=None)
-    for rank, diagnosis in enumerate(result.diagnoses[:8], 1):
+    for rank, diagnosis in enumerate(run.result.diagnoses[:MAX_CAUSES], 1):
         title = diagnosis.lesson.title.get(lang)
         causes.add_row(str(rank), f"{title} ({diagnosis.id})", f"{diagnosis.score:.2f}")
     if causes.rows:
         console.print(causes)
+
+
+def _print_runs(console: Console, consultation: Consultation) -> None:
+    """Several runs: one row each, its symptoms and its most likely cause."""
+    table = Table("run", "symptoms", "most likely cause", title="Runs", box=None)
+    for run in consultation.runs[:MAX_RUNS]:
+        top = run.result.top()
+        symptoms = ", ".join(run.facts.present_symptoms()) or "-"
+        table.add_row(run.id, symptoms, f"{top.id} ({top.score:.2f})" if top else "-")
+    console.print(table)
+    if len(consultation.runs) > MAX_RUNS:
+        console.print(f"... and {len(consultation.runs) - MAX_RUNS} more runs (see the guide)")
 
 
 @contextmanager

@@ -1,15 +1,19 @@
 """The JSON output of ``diagnose``: a stable contract, documented in docs/json-output.md.
 
 Fields are only ever added. ``schema_version`` changes only if a field's meaning changes.
+The top level describes everything given as one (with one run, that run); ``runs`` has the
+same fields for each run on its own.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from troubleshoot.consult.consultation import Consultation, RunVerdict
 from troubleshoot.engine.diagnose import Diagnosis, Result
 from troubleshoot.facts import ContextFact, Fact, SymptomFact
 from troubleshoot.knowledge.load import KnowledgeBase
+from troubleshoot.lang import Lang
 
 SCHEMA_VERSION = 1
 
@@ -21,7 +25,7 @@ def _fact(fact: Fact) -> dict[str, Any]:
     return {"context": fact.key, "value": fact.value}
 
 
-def _diagnosis(kb: KnowledgeBase, diagnosis: Diagnosis, rank: int, lang: str) -> dict[str, Any]:
+def _diagnosis(kb: KnowledgeBase, diagnosis: Diagnosis, rank: int, lang: Lang) -> dict[str, Any]:
     lesson = diagnosis.lesson
     return {
         "id": lesson.id,
@@ -51,13 +55,8 @@ def _diagnosis(kb: KnowledgeBase, diagnosis: Diagnosis, rank: int, lang: str) ->
     }
 
 
-def to_json(
-    result: Result, kb: KnowledgeBase, guide: str, lang: str, extra: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """The contract: ``symptoms``, ``context``, ``diagnoses`` (each with ``id``), ``guide``."""
-    out: dict[str, Any] = {
-        "schema_version": SCHEMA_VERSION,
-        "lang": lang,
+def _findings(kb: KnowledgeBase, result: Result, lang: Lang) -> dict[str, Any]:
+    return {
         "symptoms": [
             {
                 "id": s.id,
@@ -72,7 +71,39 @@ def to_json(
             for c in result.facts.context.values()
         ],
         "diagnoses": [_diagnosis(kb, d, rank, lang) for rank, d in enumerate(result.diagnoses, 1)],
+    }
+
+
+def _run(kb: KnowledgeBase, run: RunVerdict, lang: Lang) -> dict[str, Any]:
+    inputs = run.evidence.inputs if run.evidence else []
+    return {
+        "id": run.id,
+        "inputs": [i.source for i in inputs],
+        **_findings(kb, run.result, lang),
+        "warnings": [w for i in inputs for w in i.warnings],
+        "notes": [w for i in inputs for w in i.detection_warnings],
+    }
+
+
+def to_json(consultation: Consultation, guide: str, lang: Lang) -> dict[str, Any]:
+    """The contract: ``symptoms``, ``context``, ``diagnoses`` (each with ``id``), ``guide``,
+    what was read (``inputs``, ``warnings``, ``notes``) and each run (``runs``)."""
+    kb = consultation.kb
+    out: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "lang": lang.value,
+        **_findings(kb, consultation.result, lang),
         "guide": guide,
     }
-    out.update(extra or {})
+    for entry in out["diagnoses"]:
+        entry["runs"] = consultation.runs_with(entry["id"])
+    out["inputs"] = [
+        {"source": i.source, "format": i.format, "series": i.points, "run": run.id}
+        for run in consultation.runs
+        if run.evidence
+        for i in run.evidence.inputs
+    ]
+    out["warnings"] = consultation.warnings
+    out["notes"] = consultation.notes
+    out["runs"] = [_run(kb, run, lang) for run in consultation.runs]
     return out

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from troubleshoot.engine.diagnose import Diagnosis, Result
+from troubleshoot.consult.consultation import Consultation
+from troubleshoot.consult.gather import ReadRun
+from troubleshoot.engine.diagnose import Result
 from troubleshoot.facts import ContextFact, Evidence, Fact, SymptomFact
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import Citation, Lesson
-from troubleshoot.render.i18n import STRINGS, check_lang
+from troubleshoot.render.i18n import STRINGS, Lang
 from troubleshoot.render.rules_text import typed
 from troubleshoot.render.templating import environment, framework_snippets
 
@@ -18,7 +20,7 @@ class CitationIndex:
     """Numbers citations in order of first use, so ``[2]`` means the same source everywhere."""
 
     kb: KnowledgeBase
-    lang: str
+    lang: Lang
     order: list[str] = field(default_factory=list)
 
     def number(self, citation: Citation) -> int:
@@ -47,7 +49,12 @@ class CitationIndex:
         return text
 
 
-def evidence_text(evidence: Evidence, lang: str) -> str:
+DETAILED = 3  # causes told in full; the rest are listed by name
+MAX_LISTED = 10  # run ids named in a section heading
+MAX_TABLE = 100  # rows of the table of runs
+
+
+def evidence_text(evidence: Evidence, lang: Lang) -> str:
     words = STRINGS[lang]
     parts = [f"`{evidence.source}`"]
     if evidence.series:
@@ -62,7 +69,7 @@ def evidence_text(evidence: Evidence, lang: str) -> str:
     return f"{evidence.detail} ({', '.join(parts)})"
 
 
-def fact_label(kb: KnowledgeBase, fact: Fact, lang: str) -> str:
+def fact_label(kb: KnowledgeBase, fact: Fact, lang: Lang) -> str:
     """A fact in words, with its id so that readers can search the kb for it."""
     if isinstance(fact, SymptomFact):
         symptom = kb.symptoms.get(fact.id)
@@ -78,12 +85,37 @@ def _related(kb: KnowledgeBase, lesson: Lesson) -> list[Lesson]:
     return [kb.lessons[i] for i in dict.fromkeys(ids) if i in kb.lessons and i != lesson.id]
 
 
-def render_guide(result: Result, kb: KnowledgeBase, lang: str = "en", detailed: int = 3) -> str:
+@dataclass(frozen=True)
+class Section:
+    """Runs that show the same findings, told once: the first run's result stands for all."""
+
+    ids: list[str]
+    result: Result
+    inputs: list[ReadRun]
+
+
+def _findings(result: Result) -> tuple[object, ...]:
+    symptoms = tuple((s.id, s.present) for s in result.facts.symptoms.values())
+    return (symptoms, tuple(d.id for d in result.diagnoses))
+
+
+def sections(consultation: Consultation) -> list[Section]:
+    """One section per distinct finding, in the order runs were read."""
+    grouped: dict[tuple[object, ...], Section] = {}
+    for run in consultation.runs:
+        inputs = run.evidence.inputs if run.evidence else []
+        key = _findings(run.result)
+        if key in grouped:
+            grouped[key].ids.append(run.id)
+            grouped[key].inputs.extend(inputs)
+        else:
+            grouped[key] = Section([run.id], run.result, list(inputs))
+    return list(grouped.values())
+
+
+def render_guide(consultation: Consultation, lang: Lang = Lang.EN, detailed: int = DETAILED) -> str:
     """The Markdown guide: what was observed, causes in order, steps, numbered sources."""
-    check_lang(lang)
-    cites = CitationIndex(kb, lang)
-    framework = result.facts.context.get("framework")
-    detailed_ones: list[Diagnosis] = result.diagnoses[:detailed]
+    kb = consultation.kb
     return (
         environment()
         .get_template("guide.md.j2")
@@ -91,11 +123,12 @@ def render_guide(result: Result, kb: KnowledgeBase, lang: str = "en", detailed: 
             t=STRINGS[lang],
             lang=lang,
             kb=kb,
-            result=result,
-            detailed=detailed_ones,
-            others=result.diagnoses[detailed:],
-            cites=cites,
-            framework=framework.value if framework else None,
+            runs=consultation.runs,
+            sections=sections(consultation),
+            detailed=detailed,
+            max_listed=MAX_LISTED,
+            max_table=MAX_TABLE,
+            cites=CitationIndex(kb, lang),
             fact_label=lambda fact: fact_label(kb, fact, lang),
             evidence_text=lambda ev: evidence_text(ev, lang),
             sorted_code=framework_snippets,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-LANGS = ("en", "zh")
+from troubleshoot.lang import Lang
 
-STRINGS: dict[str, dict[str, str]] = {
-    "en": {
+STRINGS: dict[Lang, dict[str, str]] = {
+    Lang.EN: {
         "guide_title": "Troubleshooting guide",
         "observed": "What was observed",
         "context": "Context",
@@ -35,8 +35,35 @@ STRINGS: dict[str, dict[str, str]] = {
         "step": "step",
         "value": "value",
         "line": "line",
+        "nothing_found": "No problem symptoms were found in what was read:",
+        "no_series": "no metric series",
+        "nothing_found_next": (
+            "Every symptom that can be seen in metrics and logs was checked "
+            "(`troubleshoot kb symptoms` lists them; `--verbose` shows what could not be "
+            "judged). Some symptoms cannot be seen in a log: `troubleshoot interview --from` "
+            "with the same files asks about them, or name what you see with `--symptom`."
+        ),
+        "runs_read": (
+            "%(runs)d runs were read; runs with the same findings share a section "
+            "(%(sections)d in all)."
+        ),
+        "run": "Run",
+        "symptoms": "Symptoms",
+        "top_cause": "Most likely cause",
+        "runs_label": "Runs",
+        "and_more": "and %(n)d more",
+        "evidence_of_first": "The evidence shown is that of the first of these runs.",
+        "when_applies": "When it applies",
+        "what_to_do_plain": "What to do",
+        "related": "Related",
+        "how_to_check": "How to check",
+        "how_detected": "How troubleshoot detects it",
+        "interview_question": "Interview question",
+        "possible_causes": "Possible causes",
+        "report_charts": "Curves",
+        "report_marked": "Marked steps",
     },
-    "zh": {
+    Lang.ZH: {
         "guide_title": "故障排查指南",
         "observed": "观察到的现象",
         "context": "背景信息",
@@ -65,11 +92,29 @@ STRINGS: dict[str, dict[str, str]] = {
         "step": "步",
         "value": "值",
         "line": "行",
+        "nothing_found": "在读取的内容中没有发现问题症状:",
+        "no_series": "没有指标序列",
+        "nothing_found_next": (
+            "所有能从指标和日志中看出的症状都已检查(`troubleshoot kb symptoms` 列出它们;"
+            "`--verbose` 显示哪些无法判断)。有些症状在日志里看不出来:"
+            "用同样的文件运行 `troubleshoot interview --from` 会询问这些症状,"
+            "或者用 `--symptom` 说明你看到的现象。"
+        ),
+        "runs_read": "共读取 %(runs)d 次训练;结论相同的训练合并为一节(共 %(sections)d 节)。",
+        "run": "训练",
+        "symptoms": "症状",
+        "top_cause": "最可能的原因",
+        "runs_label": "训练",
+        "and_more": "另有 %(n)d 个",
+        "evidence_of_first": "下面的证据来自这些训练中的第一个。",
+        "when_applies": "规则",
+        "what_to_do_plain": "怎么做",
+        "related": "相关",
+        "how_to_check": "如何自查",
+        "how_detected": "自动检测",
+        "interview_question": "问题",
+        "possible_causes": "可能的原因",
+        "report_charts": "曲线",
+        "report_marked": "标记的步数",
     },
 }
-
-
-def check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise ValueError(f"unknown language '{lang}'; use one of {', '.join(LANGS)}")
-    return lang

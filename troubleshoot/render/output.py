@@ -1,15 +1,14 @@
-"""One function that turns a result into the requested output format."""
+"""One function that turns a consultation into the requested output format."""
 
 from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Any
+from pathlib import Path
 
-from troubleshoot.engine.diagnose import Result
-from troubleshoot.knowledge.load import KnowledgeBase
+from troubleshoot.consult.consultation import Consultation
+from troubleshoot.lang import Lang
 from troubleshoot.render.contract import to_json
-from troubleshoot.render.guide import render_guide
 from troubleshoot.render.html import html_page
 from troubleshoot.render.i18n import STRINGS
 
@@ -19,19 +18,20 @@ class OutputFormat(StrEnum):
     JSON = "json"
     HTML = "html"
 
+    @classmethod
+    def for_path(cls, path: Path) -> OutputFormat:
+        """The format a file name asks for: .html/.htm, .json, else Markdown."""
+        suffix = path.suffix.lower()
+        if suffix in (".html", ".htm"):
+            return cls.HTML
+        return cls.JSON if suffix == ".json" else cls.MD
 
-def render(
-    result: Result,
-    kb: KnowledgeBase,
-    fmt: OutputFormat,
-    lang: str = "en",
-    extra_json: dict[str, Any] | None = None,
-    extra_html: str = "",
-) -> str:
-    guide = render_guide(result, kb, lang)
+
+def render(consultation: Consultation, guide: str, fmt: OutputFormat, lang: Lang) -> str:
+    """``guide`` is the Markdown guide, rendered once by the caller and reused here."""
     if fmt is OutputFormat.JSON:
-        payload = to_json(result, kb, guide, lang, extra_json)
+        payload = to_json(consultation, guide, lang)
         return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     if fmt is OutputFormat.HTML:
-        return html_page(guide, STRINGS[lang]["guide_title"], lang, extra_html)
+        return html_page(guide, STRINGS[lang]["guide_title"], lang)
     return guide

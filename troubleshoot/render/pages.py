@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import Lesson, Symptom
+from troubleshoot.lang import Lang
 from troubleshoot.render.guide import CitationIndex
-from troubleshoot.render.i18n import check_lang
+from troubleshoot.render.i18n import STRINGS
 from troubleshoot.render.rules_text import rule_text
 from troubleshoot.render.templating import environment, framework_snippets
 
 
-def lesson_page(kb: KnowledgeBase, lesson: Lesson, lang: str = "en") -> str:
-    check_lang(lang)
+def lesson_page(kb: KnowledgeBase, lesson: Lesson, lang: Lang = Lang.EN) -> str:
     return (
         environment()
         .get_template("lesson.md.j2")
         .render(
+            t=STRINGS[lang],
             kb=kb,
             lesson=lesson,
             lang=lang,
@@ -27,10 +28,15 @@ def lesson_page(kb: KnowledgeBase, lesson: Lesson, lang: str = "en") -> str:
     )
 
 
-def symptom_page(kb: KnowledgeBase, symptom: Symptom, lang: str = "en") -> str:
-    check_lang(lang)
+def symptom_page(kb: KnowledgeBase, symptom: Symptom, lang: Lang = Lang.EN) -> str:
     return (
         environment()
         .get_template("symptom.md.j2")
-        .render(kb=kb, symptom=symptom, lang=lang, lessons=kb.lessons_for_symptom(symptom.id))
+        .render(
+            t=STRINGS[lang],
+            kb=kb,
+            symptom=symptom,
+            lang=lang,
+            lessons=kb.lessons_for_symptom(symptom.id),
+        )
     )

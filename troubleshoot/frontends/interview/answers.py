@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from troubleshoot.consult.questions import Kind, Question
+from troubleshoot.consult.session import Value
 from troubleshoot.frontends.interview.i18n import WORDS, t
-from troubleshoot.frontends.interview.questions import Kind, Question
-from troubleshoot.frontends.interview.session import Value
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import ContextKey
 from troubleshoot.knowledge.vocab import UnknownTerm, context_value

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import yaml
 
+from troubleshoot.consult.implication import implied
+from troubleshoot.consult.questions import Kind, Question
+from troubleshoot.consult.session import Value
 from troubleshoot.frontends.interview.answers import Invalid, from_file
 from troubleshoot.frontends.interview.i18n import t
-from troubleshoot.frontends.interview.implication import implied
-from troubleshoot.frontends.interview.questions import Kind, Question
-from troubleshoot.frontends.interview.session import Value
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.vocab import UnknownTerm, context_key
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from troubleshoot.consult.belief import Hypothesis
+from troubleshoot.consult.questions import Kind, Question, group_of
+from troubleshoot.consult.select import Ask, Situation
 from troubleshoot.engine.diagnose import Result
 from troubleshoot.engine.open_world import atoms
 from troubleshoot.facts import Fact
-from troubleshoot.frontends.interview.belief import Hypothesis
 from troubleshoot.frontends.interview.i18n import t
-from troubleshoot.frontends.interview.questions import Kind, Question, group_of
-from troubleshoot.frontends.interview.select import Ask, Situation
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.render.guide import evidence_text, fact_label
 from troubleshoot.render.i18n import STRINGS

@@ -6,6 +6,8 @@ prompts, commands, help, errors and the headings of the ``why``/``how`` answers.
 
 from __future__ import annotations
 
+from troubleshoot.lang import Lang
+
 TEXT: dict[str, dict[str, str]] = {
     "en": {
         "title": "troubleshoot interview",
@@ -69,6 +71,7 @@ TEXT: dict[str, dict[str, str]] = {
         "end_prompt": "Type 'how' to see the reasoning or 'back' to change your last "
         "answer; press Enter for the guide.",
         "wrote": "Wrote {path}",
+        "cannot_write": "cannot write {path}: {problem}",
         "why_title": "Why I ask this",
         "why_separates": "The answer tells these candidate causes apart (current belief):",
         "why_rule": "rule {ref} (weight {weight:.2f}) needs {condition}",
@@ -145,6 +148,7 @@ TEXT: dict[str, dict[str, str]] = {
         "rank": "{rank}. {title}({id}):置信度 {score:.2f}",
         "end_prompt": "输入 '怎么' 查看推理过程,输入 '返回' 修改上一个回答;直接回车查看指南。",
         "wrote": "已写入 {path}",
+        "cannot_write": "无法写入 {path}:{problem}",
         "why_title": "为什么问这个问题",
         "why_separates": "这个回答能区分以下候选原因(括号内为当前可能性):",
         "why_rule": "规则 {ref}(权重 {weight:.2f})需要 {condition}",
@@ -196,6 +200,6 @@ WORDS: dict[str, set[str]] = {
 }
 
 
-def t(lang: str, key: str, **values: object) -> str:
+def t(lang: Lang, key: str, **values: object) -> str:
     text = TEXT["zh" if lang == "zh" else "en"][key]
     return text.format(**values) if values else text

@@ -13,9 +13,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from troubleshoot.consult.questions import Kind, Question
+from troubleshoot.consult.session import Answer, Value
 from troubleshoot.facts import ContextFact, Evidence, Fact, FactSet, Origin, Provenance, SymptomFact
-from troubleshoot.frontends.interview.questions import Kind, Question
-from troubleshoot.frontends.interview.session import Answer, Value
+from troubleshoot.lang import Lang
 
 VERSION = 1
 
@@ -27,7 +28,7 @@ class StateError(ValueError):
 @dataclass
 class Saved:
     kb: Path
-    lang: str
+    lang: Lang
     given: FactSet
     history: list[Answer]
     finished: bool = False
@@ -67,7 +68,7 @@ def load(path: Path) -> Saved:
             raise StateError(f"version {data['version']}, expected {VERSION}")
         return Saved(
             kb=Path(data["kb"]),
-            lang=data["lang"],
+            lang=Lang(data["lang"]),
             given=FactSet().extend(_fact(f) for f in data["given"]),
             history=[_answer(a) for a in data["answers"]],
             finished=bool(data.get("finished")),

@@ -21,12 +21,16 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.text import Text
 
+from troubleshoot.consult.belief import Model, model_for
+from troubleshoot.consult.consultation import Request, consult, consult_facts
+from troubleshoot.consult.gather import RunEvidence, RunSplit
+from troubleshoot.consult.questions import Question
+from troubleshoot.consult.select import Ask, Conclude, Situation, situation
+from troubleshoot.consult.session import Answer, Session, Value
 from troubleshoot.facts import FactSet
-from troubleshoot.frontends.gather import gather
 from troubleshoot.frontends.interview import state
 from troubleshoot.frontends.interview.answers import Command, Invalid, Reply, command, parse
 from troubleshoot.frontends.interview.answers_file import AnswerBook, read_answers
-from troubleshoot.frontends.interview.belief import Model
 from troubleshoot.frontends.interview.explain import (
     answer_text,
     fact_text,
@@ -36,10 +40,9 @@ from troubleshoot.frontends.interview.explain import (
     why,
 )
 from troubleshoot.frontends.interview.i18n import t
-from troubleshoot.frontends.interview.questions import Question
-from troubleshoot.frontends.interview.select import Ask, Conclude, Situation, situation
-from troubleshoot.frontends.interview.session import Answer, Session, Value
 from troubleshoot.knowledge.load import KnowledgeBase, cached_kb
+from troubleshoot.lang import Lang
+from troubleshoot.render.guide import render_guide
 from troubleshoot.render.output import OutputFormat, render
 
 
@@ -71,13 +74,13 @@ class InterviewArgs:
     state: Path | None = None
     resume: bool = False
     output: Path | None = None
-    lang: str | None = None
+    lang: Lang | None = None
 
 
 @dataclass
 class Dialog:
     session: Session
-    lang: str
+    lang: Lang
     err: Console
     out: TextIO
     read_line: Callable[[], str]
@@ -86,10 +89,11 @@ class Dialog:
     book: AnswerBook | None = None
     skip_missing: bool = False
     output: Path | None = None
+    evidence: RunEvidence | None = None  # what was read with --from, for the guide
     model: Model = field(init=False)
 
     def __post_init__(self) -> None:
-        self.model = Model(self.session.kb)
+        self.model = model_for(self.session.kb)
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -265,12 +269,17 @@ class Dialog:
                 return False
 
     def _guide(self) -> None:
-        result = self.session.result()
-        fmt = _format_for(self.output)
-        text = render(result, self.kb, fmt, self.lang)
+        consultation = consult_facts(self.kb, self.session.facts(), self.evidence)
+        fmt = OutputFormat.for_path(self.output) if self.output else OutputFormat.MD
+        text = render(consultation, render_guide(consultation, self.lang), fmt, self.lang)
         self.save(finished=True)
         if self.output is not None:
-            self.output.write_text(text, encoding="utf-8")
+            try:
+                self.output.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise InterviewError(
+                    t(self.lang, "cannot_write", path=self.output, problem=exc.strerror or exc)
+                ) from None
             self.say(t(self.lang, "wrote", path=self.output))
         elif self.out.isatty():
             Console(file=self.out, highlight=False).print(Markdown(text))
@@ -283,13 +292,6 @@ class _Back:
 
 
 _BACK = _Back()
-
-
-def _format_for(output: Path | None) -> OutputFormat:
-    suffix = output.suffix.lower() if output else ""
-    if suffix in (".html", ".htm"):
-        return OutputFormat.HTML
-    return OutputFormat.JSON if suffix == ".json" else OutputFormat.MD
 
 
 @contextmanager
@@ -323,25 +325,33 @@ def start(args: InterviewArgs, err: Console) -> Dialog:
     if args.resume:
         assert state_path is not None
         if args.paths or args.facts_file or args.symptoms or args.context or args.absent:
-            raise InterviewError(t(args.lang or "en", "resume_conflict"))
+            raise InterviewError(t(args.lang or Lang.EN, "resume_conflict"))
         try:
             saved = state.load(state_path)
         except state.StateError as exc:
             key = "no_state" if str(exc) == "missing" else "bad_state"
-            raise InterviewError(t(args.lang or "en", key, path=state_path, problem=exc)) from None
+            raise InterviewError(
+                t(args.lang or Lang.EN, key, path=state_path, problem=exc)
+            ) from None
         kb = cached_kb(args.kb_path or saved.kb)
         lang = args.lang or saved.lang
+        evidence = None
         session = Session(kb, saved.given, saved.history)
         err.print(Text(t(lang, "resuming", path=state_path, n=len(saved.history))), highlight=False)
         if saved.finished:
             err.print(Text(t(lang, "finished")), highlight=False)
     else:
         kb = cached_kb(args.kb_path)
-        lang = args.lang or "en"
-        given = gather(kb, args.paths, args.facts_file, args.symptoms, args.context, args.absent)
-        for warning in given.warnings:
+        lang = args.lang or Lang.EN
+        # The interview is about one problem: files given with --from are one run.
+        request = Request(
+            args.paths, args.facts_file, args.symptoms, args.context, args.absent, RunSplit.ONE
+        )
+        consultation = consult(kb, request)
+        for warning in consultation.warnings:
             err.print(Text(f"warning: {warning}"), highlight=False)
-        session = Session(kb, given.facts)
+        evidence = consultation.runs[0].evidence
+        session = Session(kb, consultation.runs[0].facts)
         if state_path is not None:
             _keep_unfinished(state_path, lang, err)
     book = read_answers(kb, args.answers, lang) if args.answers else None
@@ -358,6 +368,7 @@ def start(args: InterviewArgs, err: Console) -> Dialog:
         book=book,
         skip_missing=args.skip_missing,
         output=args.output,
+        evidence=evidence,
     )
     if not args.resume:
         dialog.say(t(lang, "title"), "bold")
@@ -373,7 +384,7 @@ def _show_known(dialog: Dialog, facts: FactSet) -> None:
             dialog.say("  - " + fact_text(dialog.kb, fact, dialog.lang))
 
 
-def _keep_unfinished(path: Path, lang: str, err: Console) -> None:
+def _keep_unfinished(path: Path, lang: Lang, err: Console) -> None:
     """Starting afresh never destroys an unfinished interview: it is moved aside."""
     try:
         previous = state.load(path)

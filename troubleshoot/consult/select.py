@@ -20,13 +20,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 
+from troubleshoot.consult.belief import Hypothesis, Model
+from troubleshoot.consult.implication import roots
+from troubleshoot.consult.questions import Question, answer_space, opening
+from troubleshoot.consult.session import Session
 from troubleshoot.engine.diagnose import Result, combine
 from troubleshoot.engine.open_world import Atom, atoms
 from troubleshoot.facts import FactSet
-from troubleshoot.frontends.interview.belief import Hypothesis, Model
-from troubleshoot.frontends.interview.implication import roots
-from troubleshoot.frontends.interview.questions import Question, answer_space, opening
-from troubleshoot.frontends.interview.session import Session
 
 DOUBT = 0.05  # stop once another diagnosis is this unlikely to end up first
 NOTHING = "-"  # the bucket of hypotheses that cannot change who leads

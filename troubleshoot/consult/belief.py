@@ -18,11 +18,11 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from troubleshoot.consult.implication import implied, implying
+from troubleshoot.consult.questions import answer_index, answer_space
 from troubleshoot.engine.diagnose import with_implications
 from troubleshoot.engine.open_world import Atom, atoms, rule_truth
 from troubleshoot.facts import ContextFact, Fact, FactSet, Origin, SymptomFact
-from troubleshoot.frontends.interview.implication import implied, implying
-from troubleshoot.frontends.interview.questions import answer_index, answer_space
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import Rule
 
@@ -167,6 +167,16 @@ class Model:
             Hypothesis(h.lesson_id, h.rule, w / total, h.relevant)
             for h, w in zip(hyps, weights, strict=True)
         ]
+
+
+_MODELS: dict[int, Model] = {}
+
+
+def model_for(kb: KnowledgeBase) -> Model:
+    """The model of a knowledge base, built once per process and object."""
+    if id(kb) not in _MODELS:
+        _MODELS[id(kb)] = Model(kb)
+    return _MODELS[id(kb)]
 
 
 def _atom(fact: Fact) -> Atom:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from troubleshoot.consult.implication import implied
+from troubleshoot.consult.questions import ASKED, Kind, Question
 from troubleshoot.engine.diagnose import Result, diagnose, with_implications
 from troubleshoot.facts import ContextFact, ContextValue, Fact, FactSet, SymptomFact
-from troubleshoot.frontends.interview.implication import implied
-from troubleshoot.frontends.interview.questions import ASKED, Kind, Question
 from troubleshoot.knowledge.load import KnowledgeBase
 
 Value = ContextValue | tuple[str, ...] | None
@@ -80,4 +80,4 @@ class Session:
         return self.history.pop() if self.history else None
 
     def result(self) -> Result:
-        return diagnose(self.facts(), self.kb.path)
+        return diagnose(self.facts(), self.kb)

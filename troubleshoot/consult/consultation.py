@@ -1,0 +1,143 @@
+"""The consultation: what every front end asks for and renders.
+
+A front end (the command line, the interview's terminal, a chat bot, a web page) turns
+what it was given into a :class:`Request`, calls :func:`consult`, and renders the
+:class:`Consultation` it gets back: the facts with their provenance, per run, the ranked
+diagnoses, the warnings, and, on demand, the next question worth asking with its expected
+information gain. Nothing here prints or parses a terminal's input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from troubleshoot.consult.belief import model_for
+from troubleshoot.consult.gather import Progress, RunEvidence, RunSplit, gather
+from troubleshoot.consult.select import Situation, situation
+from troubleshoot.consult.session import Session
+from troubleshoot.engine.diagnose import Diagnosis, Result, diagnose
+from troubleshoot.facts import FactSet
+from troubleshoot.knowledge.load import KnowledgeBase
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a user gave: files to read, a facts file, and symptoms and context stated."""
+
+    paths: Sequence[Path] = ()
+    facts_file: Path | None = None
+    symptoms: Sequence[str] = ()
+    context: Sequence[str] = ()
+    absent: Sequence[str] = ()
+    split: RunSplit = RunSplit.AUTO
+    charts: bool = False  # keep a chart-sized copy of each input's curves, for a report
+
+
+@dataclass
+class RunVerdict:
+    """One run's facts (detected, then stated) and the engine's ranking of its causes.
+    ``evidence`` is None when nothing was read: the run is what the user stated."""
+
+    kb: KnowledgeBase
+    facts: FactSet
+    result: Result
+    evidence: RunEvidence | None = None
+
+    @property
+    def id(self) -> str:
+        return self.evidence.id if self.evidence else "stated"
+
+    def next_step(self) -> Situation:
+        """The question that best tells this run's likely causes apart, with its expected
+        information gain, or the conclusion that none is worth asking."""
+        return situation(model_for(self.kb), Session(self.kb, self.facts))
+
+
+@dataclass
+class Consultation:
+    """The answer to a request: one verdict per run (at least one), and their union."""
+
+    kb: KnowledgeBase
+    stated: FactSet
+    runs: list[RunVerdict] = field(default_factory=list)
+
+    @property
+    def read_files(self) -> bool:
+        return any(run.evidence is not None for run in self.runs)
+
+    @property
+    def warnings(self) -> list[str]:
+        """Problems with the inputs: files skipped, damaged or cut short."""
+        return [
+            w for run in self.runs if run.evidence for i in run.evidence.inputs for w in i.warnings
+        ]
+
+    @property
+    def notes(self) -> list[str]:
+        """What detection could not judge, and why (too few points, negative loss...)."""
+        return [
+            w
+            for run in self.runs
+            if run.evidence
+            for i in run.evidence.inputs
+            for w in i.detection_warnings
+        ]
+
+    @cached_property
+    def result(self) -> Result:
+        """All runs as one: every fact seen, and each lesson at its best score in any run.
+        With one run, that run's own result."""
+        if len(self.runs) == 1:
+            return self.runs[0].result
+        facts = FactSet()
+        best: dict[str, Diagnosis] = {}
+        for run in self.runs:
+            facts.extend(run.result.facts)
+            for diagnosis in run.result.diagnoses:
+                if diagnosis.id not in best or diagnosis.score > best[diagnosis.id].score:
+                    best[diagnosis.id] = diagnosis
+        ranked = sorted(best.values(), key=lambda d: (-d.score, d.id))
+        return Result(facts=facts, diagnoses=ranked)
+
+    def runs_with(self, lesson_id: str) -> list[str]:
+        """The runs in which a lesson fired."""
+        return [run.id for run in self.runs if run.result.rank_of(lesson_id) is not None]
+
+    def next_step(self) -> Situation:
+        """The next question for a consultation about one run."""
+        if len(self.runs) != 1:
+            raise ValueError("a follow-up question is about one run; this consultation has several")
+        return self.runs[0].next_step()
+
+
+def consult_facts(
+    kb: KnowledgeBase, facts: FactSet, evidence: RunEvidence | None = None
+) -> Consultation:
+    """A consultation over facts already known (interview answers, a chat): one run."""
+    return Consultation(kb, facts, [RunVerdict(kb, facts, diagnose(facts, kb), evidence)])
+
+
+def consult(kb: KnowledgeBase, request: Request, progress: Progress | None = None) -> Consultation:
+    """Read, detect, add what the user stated, and run the engine, run by run."""
+    gathered = gather(
+        kb,
+        request.paths,
+        request.facts_file,
+        request.symptoms,
+        request.context,
+        request.absent,
+        progress,
+        request.charts,
+        request.split,
+    )
+    consultation = Consultation(kb, gathered.stated)
+    for evidence in gathered.runs or [None]:
+        facts = FactSet()
+        if evidence is not None:
+            facts.extend(evidence.detected)
+        facts.extend(gathered.stated)
+        consultation.runs.append(RunVerdict(kb, facts, diagnose(facts, kb), evidence))
+    return consultation
