@@ -46,8 +46,9 @@ def detect_loss(view: RunView, t: Thresholds) -> list[Found]:
         return found
     found += nan_symptoms(view, curve, t)
     # In Caffe's GPU softmax a NaN probability becomes 87.3365: it is a NaN in disguise.
-    values = np.where(at_87(curve.values, t), np.nan, curve.values)
-    curve = Curve(curve.name, curve.steps, values, curve.lines)
+    disguised = at_87(curve.values, t)
+    points, nonfinite = len(curve), int(np.count_nonzero(~curve.finite))
+    curve = Curve(curve.name, curve.steps, np.where(disguised, np.nan, curve.values), curve.lines)
     finite = curve.only_finite()
     if len(finite) and float(finite.values.min()) < 0:
         view.warnings.append(
@@ -58,9 +59,14 @@ def detect_loss(view: RunView, t: Thresholds) -> list[Found]:
         found += huge_initial(view, finite, t)
     if len(finite) < t.min_points:
         if len(finite):
+            left_out = [f"{nonfinite} non-finite"] if nonfinite else []
+            if disguised.any():
+                n = int(np.count_nonzero(disguised))
+                left_out.append(f"{n} at {t.loss_87_level:g}, Caffe's NaN in disguise")
             view.warnings.append(
-                f"{view.source}: {curve.name} has {len(finite)} finite points; "
-                f"loss-shape checks need {t.min_points}"
+                f"{view.source}: {curve.name} has {points} points, {len(finite)} usable"
+                + (f" ({'; '.join(left_out)})" if left_out else "")
+                + f"; loss-shape checks need {t.min_points}"
             )
         return found
     shape = shape_of(view, finite, t)
