@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from troubleshoot.detect.threshold_text import fill
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import Lesson, Symptom
 from troubleshoot.render.guide import CitationIndex
@@ -32,5 +33,11 @@ def symptom_page(kb: KnowledgeBase, symptom: Symptom, lang: str = "en") -> str:
     return (
         environment()
         .get_template("symptom.md.j2")
-        .render(kb=kb, symptom=symptom, lang=lang, lessons=kb.lessons_for_symptom(symptom.id))
+        .render(
+            kb=kb,
+            symptom=symptom,
+            lang=lang,
+            lessons=kb.lessons_for_symptom(symptom.id),
+            fill=fill,
+        )
     )
