@@ -12,9 +12,10 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from conftest import detected_facts
+from conftest import REPO, detected_facts
 from test_detect_corpus import corpus_paths, corpus_run, corpus_runs, corpus_symptoms, given
 
+from troubleshoot.consult.gather import read_runs
 from troubleshoot.detect import DEFAULT, detect
 from troubleshoot.detect.curves import curve_of
 from troubleshoot.facts import ContextFact, Origin
@@ -201,3 +202,29 @@ def test_thresholds_are_frozen_and_overridable():
     with pytest.raises(dataclasses.FrozenInstanceError):
         DEFAULT.min_points = 3  # type: ignore[misc]
     assert dataclasses.replace(DEFAULT, min_points=3).min_points == 3
+
+
+def test_short_series_warning_counts_the_points_the_json_counts():
+    """caffe-87.log's train/loss has 3 points (--format json says so); two are 87.3365, which
+    the shape checks set aside as NaN. The warning gives the same total and what was set
+    aside, not "1 finite points"."""
+    (run,) = read_runs([REPO / "examples" / "caffe-87.log"], {})
+    (read,) = run.inputs
+    (warning,) = [w for w in read.detection_warnings if "loss-shape checks need" in w]
+    assert read.points["train/loss"] == 3
+    assert warning.endswith(
+        "train/loss has 3 points, 1 usable (2 at 87.3365, Caffe's NaN in disguise); "
+        f"loss-shape checks need {DEFAULT.min_points}"
+    )
+
+
+def test_resume_warning_says_how_many_points_were_replaced():
+    """The series' length (what --format json counts) minus the replaced points is what the
+    detectors judge, so warnings that count points add up to the JSON's count."""
+    series = Series("train/loss")
+    for step in [*range(0, 100, 10), *range(50, 120, 10)]:
+        series.append(step, 1.0)
+    run = RunData(source="resumed", format="text")
+    run.series["train/loss"] = series
+    (warning,) = detect(run).warnings
+    assert warning.endswith("(5 of its 17 points replaced)")

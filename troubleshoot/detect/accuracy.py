@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from troubleshoot.detect.curves import Curve, smooth, tail
+from troubleshoot.detect.curves import Curve, final_level, head, smoothed
 from troubleshoot.detect.thresholds import Thresholds
 from troubleshoot.detect.view import Found, RunView
 from troubleshoot.read.model import TRAIN_ACC, TRAIN_LOSS, VAL_ACC
 
 
 def detect_accuracy(view: RunView, t: Thresholds) -> list[Found]:
-    curves = {name: _finite(view, name) for name in (VAL_ACC, TRAIN_ACC)}
+    curves = {name: _finite(view, name, t) for name in (VAL_ACC, TRAIN_ACC)}
     found = at_chance(view, curves, t)
     if not found and view.chance_acc is not None:
         found += low_plateau(view, curves, t)
@@ -24,12 +24,12 @@ def detect_accuracy(view: RunView, t: Thresholds) -> list[Found]:
     return found
 
 
-def _finite(view: RunView, name: str) -> Curve | None:
+def _finite(view: RunView, name: str, t: Thresholds) -> Curve | None:
     curve = view.get(name)
     if curve is None:
         return None
     curve = _before_the_loss_broke(view, curve.only_finite())
-    return curve if len(curve) >= 2 else None
+    return curve if len(curve) >= t.acc_min_points else None
 
 
 def _before_the_loss_broke(view: RunView, curve: Curve) -> Curve:
@@ -48,17 +48,13 @@ def _before_the_loss_broke(view: RunView, curve: Curve) -> Curve:
     return Curve(curve.name, curve.steps[keep], curve.values[keep], curve.lines[keep])
 
 
-def _final(curve: Curve, t: Thresholds) -> float:
-    return tail(curve.values, t.tail_frac) if len(curve) >= 3 else float(curve.values[-1])
-
-
 def at_chance(view: RunView, curves: dict[str, Curve | None], t: Thresholds) -> list[Found]:
     chance = view.chance_acc
     limit = chance + max(t.at_chance_rel * chance, t.at_chance_abs) if chance else t.at_chance_abs
     for name, curve in curves.items():
         if curve is None:
             continue
-        final = _final(curve, t)
+        final = final_level(curve.values, t)
         if final <= limit:
             what = f"chance 1/{view.num_classes}" if chance else "no class count known"
             detail = f"{name} ends at {final:.4g}, at most {limit:.3g} ({what})"
@@ -74,11 +70,11 @@ def _plateaued_low(curve: Curve, chance: float, t: Thresholds) -> float | None:
     in the last third is early, not stuck)."""
     if len(curve) < t.val_min_points:
         return None
-    final = _final(curve, t)
+    final = final_level(curve.values, t)
     if final - chance > t.low_acc_gain * (1 - chance):
         return None
     window = curve.values[int(len(curve) * (1 - t.plateau_window)) :]
-    quarter = max(1, len(window) // 4)
+    quarter = max(1, int(len(window) * t.edge_frac))
     change = float(np.median(window[-quarter:]) - np.median(window[:quarter]))
     if abs(change) > t.acc_plateau_flat or change > t.acc_plateau_rise * max(final - chance, 0.0):
         return None
@@ -114,15 +110,15 @@ def acc_jump(view: RunView, curves: dict[str, Curve | None], t: Thresholds) -> l
         curve = curves[name]
         if curve is None or len(curve) < t.min_points:
             continue
-        s = smooth(curve.values, t.smooth_frac)
-        level = float(np.median(s[:3]))
+        s = smoothed(curve.values, t)
+        level = head(s, t.head_points)
         away = np.flatnonzero(np.abs(s - level) > t.jump_flat)
         if not len(away) or away[0] < t.jump_min_flat_frac * len(s):
             continue
         i = int(away[0])
-        before = float(np.median(curve.values[max(0, i - 3) : i]))
+        before = float(np.median(curve.values[max(0, i - t.jump_before_points) : i]))
         after = float(np.median(curve.values[i : i + t.jump_max_points]))
-        total = _final(curve, t) - before
+        total = final_level(curve.values, t) - before
         if after - before >= t.jump_min_rise and after - before >= t.jump_min_share * total:
             detail = f"{name} flat at {level:.3g} for {i} of {len(s)} points, then {after:.3g}"
             return [Found("acc-jump", (view.cite(curve, i, detail),))]

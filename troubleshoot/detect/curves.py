@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from troubleshoot.detect.thresholds import DEFAULT, Thresholds
 from troubleshoot.read.model import Series
 
 
@@ -56,10 +57,15 @@ def curve_of(series: Series, max_resumes: int) -> tuple[Curve, int]:
     return Curve(series.name, steps[keep], values[keep], lines[keep]), len(backward)
 
 
-def smooth(values: np.ndarray, frac: float) -> np.ndarray:
+def smooth(
+    values: np.ndarray,
+    frac: float,
+    min_window: int = DEFAULT.smooth_min_window,
+    max_window: int = DEFAULT.smooth_max_window,
+) -> np.ndarray:
     """Centred rolling median; the window grows with the series so noise does not decide."""
     n = len(values)
-    window = min(101, max(3, int(n * frac) | 1))
+    window = min(max_window, max(min_window, int(n * frac) | 1))
     if n < window:
         return values.copy()
     half = window // 2
@@ -71,12 +77,25 @@ def smooth(values: np.ndarray, frac: float) -> np.ndarray:
     return np.partition(windows, half, axis=1)[:, half].copy()
 
 
+def smoothed(values: np.ndarray, t: Thresholds) -> np.ndarray:
+    """``smooth`` with the window the thresholds set."""
+    return smooth(values, t.smooth_frac, t.smooth_min_window, t.smooth_max_window)
+
+
 def head(values: np.ndarray, points: int) -> float:
     return float(np.median(values[:points]))
 
 
-def tail(values: np.ndarray, frac: float) -> float:
-    return float(np.median(values[-max(3, int(len(values) * frac)) :]))
+def tail(values: np.ndarray, frac: float, min_points: int) -> float:
+    """The final level: the median of the last ``frac`` of the values (at least ``min_points``)."""
+    return float(np.median(values[-max(min_points, int(len(values) * frac)) :]))
+
+
+def final_level(values: np.ndarray, t: Thresholds) -> float:
+    """``tail``, or the last value of a series too short to have a final stretch."""
+    if len(values) < t.tail_min_points:
+        return float(values[-1])
+    return tail(values, t.tail_frac, t.tail_min_points)
 
 
 def block_medians(values: np.ndarray, blocks: int) -> np.ndarray:
@@ -90,7 +109,7 @@ def block_medians(values: np.ndarray, blocks: int) -> np.ndarray:
     return np.concatenate(parts)
 
 
-def kendall_tau(values: np.ndarray, max_points: int = 200) -> float:
+def kendall_tau(values: np.ndarray, max_points: int = DEFAULT.tau_max_points) -> float:
     """Rank correlation of value against position: -1 falls steadily, 0 has no trend.
 
     Long series are reduced to block medians first, which keeps it fast and robust.
@@ -105,10 +124,11 @@ def kendall_tau(values: np.ndarray, max_points: int = 200) -> float:
     return float(np.triu(signs, 1).sum()) / (n * (n - 1) // 2)
 
 
-def includes_start(curve: Curve, max_frac: float) -> bool:
-    """Whether the series begins at the start of training (not an excerpt from later)."""
+def includes_start(curve: Curve, max_frac: float, max_gaps: int) -> bool:
+    """Whether the series begins at the start of training (not an excerpt from later): its
+    first step is at most ``max_frac`` of its last, or ``max_gaps`` logging intervals."""
     if len(curve) < 2:
         return False
     first, last = curve.steps[0], curve.steps[-1]
     gap = float(np.median(np.diff(curve.steps)))
-    return first <= max_frac * last or first <= 2 * gap
+    return first <= max_frac * last or first <= max_gaps * gap

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from troubleshoot.detect.curves import Curve, smooth, tail
+from troubleshoot.detect.curves import Curve, final_level, smoothed, tail
 from troubleshoot.detect.thresholds import Thresholds
 from troubleshoot.detect.view import Found, RunView
 from troubleshoot.read.model import TEST_ACC, TEST_LOSS, TRAIN_ACC, TRAIN_LOSS, VAL_ACC, VAL_LOSS
@@ -32,17 +32,17 @@ def _finite(view: RunView, name: str) -> Curve | None:
 
 def _level_at(curve: Curve, step: float, t: Thresholds) -> float:
     """The smoothed value of a curve at (the last point up to) a step."""
-    s = smooth(curve.values, t.smooth_frac)
+    s = smoothed(curve.values, t)
     i = max(0, int(np.searchsorted(curve.steps, step, side="right")) - 1)
     return float(s[i])
 
 
 def _val_rise(val: Curve, t: Thresholds) -> tuple[int, float] | None:
     """Where validation loss was lowest and its final level, if it then rose enough."""
-    s = smooth(val.values, t.smooth_frac) if len(val) >= 5 else val.values
+    s = smoothed(val.values, t) if len(val) >= t.val_smooth_min_points else val.values
     low = int(np.argmin(s))
-    final = float(np.median(val.values[-max(2, int(len(val) * t.tail_frac)) :]))
-    if low >= len(val) - 2 or final < (1 + t.overfit_rise) * s[low]:
+    final = float(np.median(val.values[-max(t.val_tail_min_points, int(len(val) * t.tail_frac)) :]))
+    if low >= len(val) - t.overfit_min_after or final < (1 + t.overfit_rise) * s[low]:
         return None
     return low, final
 
@@ -80,7 +80,7 @@ def val_acc_up_val_loss_up(view: RunView, val: Curve, low: int, t: Thresholds) -
     if acc is None or len(acc) < t.val_min_points:
         return []
     then = _level_at(acc, val.steps[low], t)
-    now = float(np.median(acc.values[-max(2, int(len(acc) * t.tail_frac)) :]))
+    now = float(np.median(acc.values[-max(t.val_tail_min_points, int(len(acc) * t.tail_frac)) :]))
     if now - then < t.val_acc_min_gain:
         return []
     detail = f"validation accuracy still rises {then:.4g} -> {now:.4g} as its loss rises"
@@ -117,10 +117,10 @@ def val_far_below_train(view: RunView, t: Thresholds) -> list[Found]:
     val_acc = _finite(view, VAL_ACC)
     if val_acc is None or len(val_acc) < 1:
         return []
-    va = tail(val_acc.values, t.tail_frac) if len(val_acc) >= 3 else float(val_acc.values[-1])
+    va = final_level(val_acc.values, t)
     train_acc = _finite(view, TRAIN_ACC)
     if train_acc is not None and len(train_acc) >= t.val_min_points:
-        tr = tail(train_acc.values, t.tail_frac)
+        tr = tail(train_acc.values, t.tail_frac, t.tail_min_points)
         gain = tr - chance
         if gain < t.far_train_gain or va - chance > t.far_val_share * gain:
             return []
@@ -129,7 +129,7 @@ def val_far_below_train(view: RunView, t: Thresholds) -> list[Found]:
     train, val = _finite(view, TRAIN_LOSS), _finite(view, VAL_LOSS)
     if train is None or val is None or not len(train) or not len(val):
         return []
-    tl = tail(train.values, t.tail_frac) if len(train) >= 3 else float(train.values[-1])
+    tl = final_level(train.values, t)
     vl = float(val.values[-1])
     if va - chance > t.far_val_acc_abs or tl > t.far_loss_ratio * vl:
         return []
@@ -153,7 +153,8 @@ def val_much_better_than_test(view: RunView, t: Thresholds) -> list[Found]:
         if val is None or test is None or not len(val) or not len(test):
             continue
         x = float(test.values[-1])
-        v = _level_at(val, test.steps[-1], t) if len(val) >= 3 else float(val.values[-1])
+        enough = len(val) >= t.tail_min_points
+        v = _level_at(val, test.steps[-1], t) if enough else float(val.values[-1])
         if worse(v, x):
             detail = f"{val_name} {v:.4g} against {test_name} {x:.4g}"
             return [Found("val-much-better-than-test", (view.cite(test, len(test) - 1, detail),))]

@@ -13,13 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from troubleshoot.detect.curves import Curve, head, includes_start, kendall_tau, smooth, tail
+from troubleshoot.detect.curves import Curve, head, includes_start, kendall_tau, smoothed, tail
 from troubleshoot.detect.thresholds import Thresholds
 from troubleshoot.detect.view import Found, RunView
 from troubleshoot.read.model import TRAIN_ACC, TRAIN_LOSS, VAL_ACC, VAL_LOSS
-
-NEG_LN_FLT_MIN = (87.3365, 87.3356)  # -ln(FLT_MIN) and the often-printed 87.3356
-NEG_LN_FLT_MIN_EXACT = 87.33654475
 
 
 @dataclass(frozen=True)
@@ -49,21 +46,27 @@ def detect_loss(view: RunView, t: Thresholds) -> list[Found]:
         return found
     found += nan_symptoms(view, curve, t)
     # In Caffe's GPU softmax a NaN probability becomes 87.3365: it is a NaN in disguise.
-    values = np.where(at_87(curve.values, t), np.nan, curve.values)
-    curve = Curve(curve.name, curve.steps, values, curve.lines)
+    disguised = at_87(curve.values, t)
+    points, nonfinite = len(curve), int(np.count_nonzero(~curve.finite))
+    curve = Curve(curve.name, curve.steps, np.where(disguised, np.nan, curve.values), curve.lines)
     finite = curve.only_finite()
     if len(finite) and float(finite.values.min()) < 0:
         view.warnings.append(
             f"{view.source}: {curve.name} takes negative values; loss-shape checks skipped"
         )
         return found
-    if len(finite) >= 2 and includes_start(finite, t.start_max_frac):
+    if len(finite) >= t.huge_initial_points and _from_start(finite, t):
         found += huge_initial(view, finite, t)
     if len(finite) < t.min_points:
         if len(finite):
+            left_out = [f"{nonfinite} non-finite"] if nonfinite else []
+            if disguised.any():
+                n = int(np.count_nonzero(disguised))
+                left_out.append(f"{n} at {t.loss_87_level:g}, Caffe's NaN in disguise")
             view.warnings.append(
-                f"{view.source}: {curve.name} has {len(finite)} finite points; "
-                f"loss-shape checks need {t.min_points}"
+                f"{view.source}: {curve.name} has {points} points, {len(finite)} usable"
+                + (f" ({'; '.join(left_out)})" if left_out else "")
+                + f"; loss-shape checks need {t.min_points}"
             )
         return found
     shape = shape_of(view, finite, t)
@@ -82,19 +85,23 @@ def detect_loss(view: RunView, t: Thresholds) -> list[Found]:
     return found
 
 
+def _from_start(curve: Curve, t: Thresholds) -> bool:
+    return includes_start(curve, t.start_max_frac, t.start_max_gaps)
+
+
 def shape_of(view: RunView, finite: Curve, t: Thresholds) -> Shape:
     values = finite.values
     first = head(values, t.head_points)
     chance = view.chance_loss
-    from_start = includes_start(finite, t.start_max_frac)
+    from_start = _from_start(finite, t)
     # An excerpt from late in a run (a resumed job, a log's tail) does not show the initial
     # loss: its first level says nothing of how high the loss still is, ln K does.
     ref = first if not chance else min(first, chance) if from_start else chance
     return Shape(
         curve=finite,
-        smooth=smooth(values, t.smooth_frac),
+        smooth=smoothed(values, t),
         first=first,
-        final=tail(values, t.tail_frac),
+        final=tail(values, t.tail_frac, t.tail_min_points),
         ref=ref,
         from_start=from_start,
     )
@@ -107,11 +114,12 @@ def at_87(values: np.ndarray, t: Thresholds) -> np.ndarray:
     """Which values are -ln(FLT_MIN), alone or times a small integer loss weight."""
     with np.errstate(invalid="ignore"):
         hit = np.zeros(len(values), dtype=bool)
-        for level in NEG_LN_FLT_MIN:
+        for level in (t.loss_87_level, t.loss_87_alt):
             hit |= np.abs(values - level) <= t.loss_87_tolerance
-        k = np.round(values / NEG_LN_FLT_MIN_EXACT)
-        weighted = (k >= 2) & (k <= 1000)
-        hit |= weighted & (np.abs(values - k * NEG_LN_FLT_MIN_EXACT) <= 1e-5 * np.abs(values))
+        k = np.round(values / t.loss_87_exact)
+        weighted = (k >= 2) & (k <= t.loss_87_max_weight)  # k = 1 is the plain level above
+        near = np.abs(values - k * t.loss_87_exact) <= t.loss_87_weight_tol * np.abs(values)
+        hit |= weighted & near
     return hit & np.isfinite(values)
 
 
@@ -121,8 +129,8 @@ def loss_87(view: RunView, t: Thresholds) -> Iterator[Found]:
         hits = np.flatnonzero(at_87(curve.values, t))
         if len(hits) >= t.loss_87_min_count:
             i = int(hits[0])
-            detail = f"{len(hits)} losses at 87.3365 (-ln FLT_MIN)"
-            if abs(curve.values[i] - NEG_LN_FLT_MIN[0]) > 1:
+            detail = f"{len(hits)} losses at {t.loss_87_level:g} (-ln FLT_MIN)"
+            if abs(curve.values[i] - t.loss_87_level) > t.loss_87_tolerance:
                 detail += f", times a loss weight ({curve.values[i]:.6g})"
             yield Found("loss-87-3365", (view.cite(curve, i, detail),))
             return
@@ -141,8 +149,8 @@ def nan_symptoms(view: RunView, curve: Curve, t: Thresholds) -> list[Found]:
     ]
     pre = curve.until(i).only_finite().values
     if len(pre) >= t.nan_sudden_min_history:
-        base = float(smooth(pre, t.smooth_frac).min())
-        before = float(np.median(pre[-3:]))
+        base = float(smoothed(pre, t).min())
+        before = float(np.median(pre[-t.nan_sudden_recent :]))
         if base > 0 and before <= t.nan_sudden_max_rise * base:
             detail = (
                 f"NaN right after a normal loss ({before:.4g}, lowest {base:.4g}; "
@@ -171,7 +179,7 @@ def periodic(view: RunView, curve: Curve, nan_starts: list[int], t: Thresholds) 
 
 
 def huge_initial(view: RunView, curve: Curve, t: Thresholds) -> list[Found]:
-    start = float(min(curve.values[:2]))
+    start = float(min(curve.values[: t.huge_initial_points]))
     chance = view.chance_loss
     limit = t.huge_initial_factor * chance if chance else t.huge_initial_abs
     if start < limit:
@@ -190,8 +198,8 @@ def flat_from_start(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
     if not s.from_start or s.first <= 0:
         return []
     late = s.smooth[int(s.n * t.flat_transient) :]
-    q = max(1, len(late) // 4)
-    tau = kendall_tau(late)
+    q = max(1, int(len(late) * t.edge_frac))
+    tau = kendall_tau(late, t.tau_max_points)
     drift = (float(np.median(late[:q])) - float(np.median(late[-q:]))) / s.first
     if tau <= -t.slow_min_tau and drift >= t.flat_min_fall:
         return []  # a steady fall, however small: slow, not flat
@@ -218,7 +226,7 @@ def flat_from_start(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
 def diverging(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
     low = int(np.argmin(s.smooth))
     floor = float(s.smooth[low])
-    tail_len = max(3, int(s.n * t.tail_frac))
+    tail_len = max(t.tail_min_points, int(s.n * t.tail_frac))
     if low >= s.n - tail_len:
         return []
     if s.final < t.diverge_factor * floor or s.final - floor < t.diverge_min_rise * max(
@@ -243,7 +251,7 @@ def diverging(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
 def slow_decrease(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
     if not s.from_start or s.final >= s.first:
         return []
-    tau = kendall_tau(s.curve.values)
+    tau = kendall_tau(s.curve.values, t.tau_max_points)
     high = t.high_loss_frac * max(s.ref, s.first)
     if tau > -t.slow_min_tau or s.final < high:
         return []
@@ -261,7 +269,7 @@ def plateau(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
         return []
     start = int(s.n * (1 - t.plateau_window))
     window = s.smooth[start:]
-    quarter = max(1, len(window) // 4)
+    quarter = max(1, int(len(window) * t.edge_frac))
     begin = float(np.median(window[:quarter]))
     end = float(np.median(window[-quarter:]))
     if abs(begin - end) > t.plateau_flat * end:
@@ -279,7 +287,8 @@ def plateau_then_drop(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
     level = head(s.smooth, t.head_points)
     away = np.flatnonzero(np.abs(s.smooth - level) > t.ptd_flat * level)
     flat_len = int(away[0]) if len(away) else s.n
-    if flat_len < max(3, t.ptd_min_flat_frac * s.n) or s.final > (1 - t.ptd_min_drop) * level:
+    short = flat_len < max(t.ptd_min_flat_points, t.ptd_min_flat_frac * s.n)
+    if short or s.final > (1 - t.ptd_min_drop) * level:
         return []
     detail = f"flat at {level:.4g} for {flat_len} of {s.n} points, then falls to {s.final:.4g}"
     return [Found("loss-plateau-then-drop", (view.cite(s.curve, flat_len, detail),))]
@@ -302,16 +311,16 @@ def near_zero(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
 
 
 def oscillating(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
-    v = s.curve.values[int(s.n * 0.1) :]
+    v = s.curve.values[int(s.n * t.osc_skip) :]
     level = float(np.median(v))
     d = np.diff(v)
-    if level <= 0 or len(d) < 3:
+    if level <= 0 or len(d) < t.osc_min_steps:
         return []
     swing = float(np.median(np.abs(d))) / level
     turns = float(np.mean(np.sign(d[1:]) != np.sign(d[:-1])))
     half = len(v) // 2
     trend = float(np.median(v[half:])) / float(np.median(v[:half]))
-    if swing < t.osc_swing or turns < 0.3 or trend < t.osc_no_trend:
+    if swing < t.osc_swing or turns < t.osc_min_turns or trend < t.osc_no_trend:
         return []
     detail = f"median swing {swing:.0%} of the level, direction changes {turns:.0%} of steps"
     return [Found("loss-oscillating", (view.cite(s.curve, s.n - 1, detail),))]
@@ -336,7 +345,7 @@ def spike_indices(curve: Curve, t: Thresholds) -> list[int]:
     after = sliding_window_view(np.concatenate([v, np.full(w, np.inf)]), w)[1:].min(axis=1)
     bar = t.spike_factor * before
     hit = (v >= bar) & (v - before >= t.spike_min_rise * initial) & (after < bar)
-    hit[: min(3, n)] = False  # a spike needs points before it
+    hit[: min(t.spike_min_before, n)] = False  # a spike needs points before it
     hit[-1] = False  # ... and after it
     out = keep[hit].tolist()
     return out if len(out) <= max(1, t.spike_max_share * n) else []

@@ -46,11 +46,11 @@ def _cite(view: RunView, series: Series, i: int, detail: str) -> Evidence:
     )
 
 
-def _recent(series: Series) -> float | None:
-    """The typical latest value: median of the last three finite points."""
+def _recent(series: Series, t: Thresholds) -> float | None:
+    """The typical latest value: median of the last ``recent_points`` finite points."""
     v = np.asarray(series.values, dtype=float)
     v = v[np.isfinite(v)]
-    return float(np.median(v[-3:])) if len(v) else None
+    return float(np.median(v[-t.recent_points :])) if len(v) else None
 
 
 def _weight_grads(view: RunView) -> list[tuple[str, Series]]:
@@ -95,7 +95,7 @@ def grad_vanishing(view: RunView, grads: list[tuple[str, Series]], t: Thresholds
     if len(grads) < 2:
         return []
     (first_layer, first), (last_layer, last) = grads[0], grads[-1]
-    g_first, g_last = _recent(first), _recent(last)
+    g_first, g_last = _recent(first, t), _recent(last, t)
     if not g_first or not g_last or g_first <= 0:
         return []
     ratio = g_first / g_last
@@ -123,13 +123,13 @@ def grad_exploding(view: RunView, t: Thresholds) -> list[Found]:
 
 def dead_relu(view: RunView, t: Thresholds) -> list[Found]:
     for layer, series in view.layers.zero_fraction.items():
-        share = _recent(series)
+        share = _recent(series, t)
         if share is not None and share >= t.dead_relu_frac:
             detail = f"{share:.0%} of {layer} outputs are zero"
             return [Found("dead-relu", (_cite(view, series, len(series) - 1, detail),))]
     forward = _forward(view)
     for (layer, series), (_, below) in zip(forward[1:], forward[:-1], strict=True):
-        out, into = _recent(series), _recent(below)
+        out, into = _recent(series, t), _recent(below, t)
         if "relu" in layer.lower() and out == 0.0 and into:
             detail = f"{layer} outputs 0 while its input is {into:.3g}"
             return [Found("dead-relu", (_cite(view, series, len(series) - 1, detail),))]

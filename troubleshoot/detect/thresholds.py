@@ -1,203 +1,647 @@
-"""Every number the detectors judge by, in one place, each with where it comes from.
+"""Every number the detectors judge by, in one place, each with what it means and why.
 
 Prior tools disagree widely on thresholds and rarely say why (docs/detection.md compares
-them), so each field names its source: a prior tool's default, a definition, or our own
-calibration on the corpus and the real logs (benchmarks/detection.py). Override any field
-with ``dataclasses.replace(DEFAULT, field=value)``.
+them), so each field says where its value comes from: a prior tool's default, a definition,
+or our own calibration on the corpus and the real logs (benchmarks/detection.py). Each field
+also names the symptoms it decides: the threshold table of docs/detection.md and the
+``{name}`` placeholders of ``kb/symptoms/*.yaml`` ``detection`` texts are checked against
+that (troubleshoot/detect/threshold_text.py). Override any field with
+``dataclasses.replace(DEFAULT, field=value)``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+T = TypeVar("T", int, float)
+
+
+def knob(value: T, means: str, why: str, used_by: tuple[str, ...]) -> T:
+    """A threshold field: its default, what it means, why that value, which symptoms use it."""
+    return field(default=value, metadata={"means": means, "why": why, "used_by": used_by})
+
+
+# Symptoms judged on the shape of the smoothed training loss (they need ``min_points``).
+LOSS_SHAPES = (
+    "loss-diverging",
+    "loss-oscillating",
+    "loss-spikes",
+    "loss-flat-from-start",
+    "loss-plateau-then-drop",
+    "loss-near-zero",
+    "loss-plateau",
+    "loss-slow-decrease",
+)
+# Symptoms about the start of training: judged only on a series that shows the start.
+FROM_START = (
+    "loss-huge-initial",
+    "loss-flat-from-start",
+    "loss-plateau-then-drop",
+    "loss-near-zero",
+    "loss-slow-decrease",
+    "loss-plateau",
+)
+# Symptoms that read an accuracy series.
+ACCURACY = ("acc-at-chance", "acc-low-plateau", "underfitting", "acc-jump")
+# Symptoms that read where validation loss was lowest and whether it rose after.
+VAL_RISE = ("overfitting", "val-acc-up-val-loss-up", "val-loss-plateau")
+# Symptoms that use a rolling median of some series.
+SMOOTHED = (*LOSS_SHAPES, "loss-nan-sudden", "acc-jump", *VAL_RISE, "val-much-better-than-test")
+# Symptoms that use a final level (median of the last ``tail_frac`` of the points).
+FINAL_LEVEL = (*LOSS_SHAPES, *ACCURACY, *VAL_RISE, "val-far-below-train")
+# Symptoms judged from metric series at all (every series is prepared the same way).
+FROM_SERIES = (
+    *LOSS_SHAPES,
+    "loss-nan",
+    "loss-nan-sudden",
+    "loss-nan-periodic",
+    "loss-87-3365",
+    "loss-huge-initial",
+    "metrics-constant-after-step",
+    *ACCURACY,
+    *VAL_RISE,
+    "val-far-below-train",
+    "val-much-better-than-test",
+    "kl-negative",
+)
 
 
 @dataclass(frozen=True)
 class Thresholds:
     # ---- series handling
-    # Fewest finite points before any shape judgement (trend, plateau, oscillation).
-    # Calibration: the shortest real diverging Caffe run has 8 logged losses.
-    min_points: int = 8
-    # Rolling-median window as a share of the points (odd, at least 3, at most 101).
-    # Calibration: removes per-batch noise in the corpus without flattening NaN onsets.
-    smooth_frac: float = 0.05
-    # The initial level is the median of this many first finite points. Calibration.
-    head_points: int = 3
-    # The final level is the median of this last share of the points (at least 3 points).
-    tail_frac: float = 0.2
-    # A series shows the start of training if its first step is at most this share of its
-    # last step (or within two logging intervals of 0). Calibration: excerpts that begin
-    # late (caffe-healthy-01 starts at iteration 18500 of 20000) must not be judged
-    # "from the start".
-    start_max_frac: float = 0.05
-    # More backward jumps in step than this means the steps restart every epoch, so the
-    # points are used in file order instead of as resumed runs. Calibration.
-    max_resumes: int = 3
+    min_points: int = knob(
+        8,
+        "fewest finite points for any shape judgement (trend, plateau, oscillation, jump)",
+        "calibration: the shortest real diverging Caffe run logs 8 losses",
+        (*LOSS_SHAPES, "loss-nan-periodic", "acc-jump"),
+    )
+    smooth_frac: float = knob(
+        0.05,
+        "rolling-median window as a share of the points",
+        "calibration: removes per-batch noise in the corpus without flattening NaN onsets",
+        SMOOTHED,
+    )
+    smooth_min_window: int = knob(
+        3, "smallest rolling-median window (points)", "the smallest window with a middle", SMOOTHED
+    )
+    smooth_max_window: int = knob(
+        101,
+        "largest rolling-median window (points)",
+        "long runs keep their shape; a median over more points costs time and hides changes",
+        SMOOTHED,
+    )
+    head_points: int = knob(
+        3,
+        "the initial level is the median (a spike's bar: the largest) of this many first points",
+        "calibration: one noisy first batch does not set the level",
+        (*LOSS_SHAPES, "loss-nan-periodic", "val-much-better-than-test", "acc-jump"),
+    )
+    tail_frac: float = knob(
+        0.2,
+        "the final level is the median of this last share of the points",
+        "calibration: late per-batch noise does not decide",
+        FINAL_LEVEL,
+    )
+    tail_min_points: int = knob(
+        3,
+        "fewest points in the final stretch; with fewer in all, the last value is the final level",
+        "a median needs three points to ignore one outlier",
+        (*FINAL_LEVEL, "val-much-better-than-test"),
+    )
+    start_max_frac: float = knob(
+        0.05,
+        "a series shows the start of training if its first step is at most this share of its "
+        "last step",
+        "calibration: excerpts that begin late (caffe-healthy-01 starts at iteration 18500 of "
+        "20000) must not be judged from the start",
+        FROM_START,
+    )
+    start_max_gaps: int = knob(
+        2,
+        "... or if its first step is within this many logging intervals of step 0",
+        "a log that starts printing after its first display interval or two still shows the start",
+        FROM_START,
+    )
+    max_resumes: int = knob(
+        3,
+        "more backward jumps in step than this means steps restart every epoch (file order is "
+        "used), fewer means resumed runs (later points replace earlier ones)",
+        "calibration: real resumed jobs restart a few times, per-epoch step counters every epoch",
+        FROM_SERIES,
+    )
+    tau_max_points: int = knob(
+        200,
+        "Kendall tau is taken over at most this many block medians of a long series",
+        "fast on multi-GB logs, and block medians are robust to per-batch noise",
+        ("loss-flat-from-start", "loss-slow-decrease"),
+    )
+    edge_frac: float = knob(
+        0.25,
+        "the start and end levels of a window are the medians of its first and last this share",
+        "a quarter is enough points to ignore noise and short enough to show a change",
+        ("loss-flat-from-start", "loss-plateau", "acc-low-plateau", "underfitting"),
+    )
 
     # ---- loss value
-    # loss-nan-sudden: finite losses needed before the first NaN, and how far the last three
-    # may sit above the lowest smoothed loss ("no growth before it"). Calibration: the
-    # corpus NaN-sample and log(0) runs sit at 1.0-1.2x, the diverging run at >1e30x.
-    nan_sudden_min_history: int = 5
-    nan_sudden_max_rise: float = 1.5
-    # loss-nan-periodic: episodes (NaN runs or spikes) needed, and how far an interval may
-    # stray from the median interval, as a share of it. Calibration.
-    periodic_min_episodes: int = 3
-    periodic_tolerance: float = 0.1
-    # loss-87-3365: values within this of 87.3365 or 87.3356, at least this many times.
-    # Source: kb/symptoms/loss-87-3365.yaml; -ln(FLT_MIN) = 87.33654.
-    loss_87_tolerance: float = 0.01
-    loss_87_min_count: int = 2
-    # loss-huge-initial: the first two losses both at least this many times ln(num_classes)
-    # ("orders of magnitude" in the definition: one order), or, with no class count, at
-    # least the absolute value, AUTOTRAINER's "loss >= 1e3" abnormal-loss bound.
-    huge_initial_factor: float = 10.0
-    huge_initial_abs: float = 1e3
-    # loss-diverging: the final level at least this many times the lowest smoothed loss
-    # (TheDeepChecker: ">= 2x the minimum reached"), and the rise at least this share of
-    # max(initial, final) level so noise near zero is not a divergence. Calibration.
-    diverge_factor: float = 2.0
-    diverge_min_rise: float = 0.25
-    # loss-flat-from-start: after the first flat_transient share of the points, the
-    # smoothed loss neither falls nor rises (median) by flat_max_fall of the initial
-    # level, or (with a class count) never falls below ln(num_classes) by more than
-    # flat_chance_margin and has its median within flat_chance_margin of it (loss above
-    # ln K is spikes, not learning);
-    # and it does not fall steadily (Kendall tau at most -slow_min_tau with a drift of at
-    # least flat_min_fall from the first to the last quarter). Calibration: the stuck
-    # Caffe ImageNet runs fall 0-7% (their LSUV start is above ln 1000) with no drift;
-    # slow SGD in the corpus drifts 6% (tau -0.9).
-    flat_transient: float = 0.2
-    flat_max_fall: float = 0.1
-    flat_min_fall: float = 0.04
-    flat_chance_margin: float = 0.05
-    # loss-slow-decrease and loss-plateau: "still high" means a final level at least this
-    # share of ln(num_classes) (or of the initial loss when the class count is unknown).
-    # Calibration: the healthy Caffe ImageNet runs end at 0.27-0.60 of ln 1000, the slow
-    # ones at 0.66-0.86.
-    high_loss_frac: float = 0.65
-    # loss-slow-decrease: the loss must fall consistently: Kendall tau of loss against step
-    # (after the first 10%) at most minus this. Calibration.
-    slow_min_tau: float = 0.3
-    # loss-plateau: fell at least plateau_min_drop of the initial level, then the last
-    # plateau_window share of the points changed by at most plateau_flat. Calibration;
-    # TheDeepChecker calls "< 5% drop per window" not decreasing.
-    plateau_min_drop: float = 0.1
-    plateau_window: float = 1 / 3
-    plateau_flat: float = 0.05
-    # loss-plateau-then-drop: an initial stretch within ptd_flat of the first level covering
-    # at least ptd_min_flat_frac of the points, then a fall of at least ptd_min_drop.
-    # Calibration (corpus: small-init deep net flat for 21%, then -17%).
-    ptd_flat: float = 0.05
-    ptd_min_flat_frac: float = 0.15
-    ptd_min_drop: float = 0.15
-    # loss-near-zero: the smoothed loss reaches this share of ln(num_classes) (or of the
-    # initial loss) within the first near_zero_within share of the steps. Calibration.
-    near_zero_frac: float = 0.01
-    near_zero_within: float = 0.3
-    # loss-oscillating: median step-to-step swing at least osc_swing of the median level,
-    # and no downward trend (second-half median at least osc_no_trend of the first-half
-    # median). AUTOTRAINER counts swings >= 0.03 (accuracy) in >= 20% of epochs; ours is
-    # relative to the loss level. Calibration.
-    osc_swing: float = 0.2
-    osc_no_trend: float = 0.9
-    # loss-spikes: a point at least spike_factor times the largest of the spike_window
-    # points before it, rising by at least spike_min_rise of the initial loss (largest of
-    # the first head_points), and back below within spike_window points; spikes must be
-    # isolated (at most spike_max_share of the points, or one). Calibration: per-batch
-    # noise late in a healthy run (Lightning fixture: 0.08 -> 0.35, a rise of 0.43 x the
-    # initial 0.635) is not a spike; the real Caffe spike (9.2 -> 23.4, 2.05 x) and the
-    # corpus bad batch (0.54 -> 4.17, 1.54 x) are.
-    spike_factor: float = 2.0
-    spike_min_rise: float = 0.75
-    spike_window: int = 10
-    spike_max_share: float = 0.05
-    # metrics-constant-after-step: the last const_min_points values equal within
-    # const_rel_tol (printing rounds). SageMaker UnchangedTensor: allclose over 3 steps.
-    const_min_points: int = 5
-    const_rel_tol: float = 1e-6
+    nan_sudden_min_history: int = knob(
+        5,
+        "finite losses needed before the first NaN",
+        "calibration: fewer say nothing about growth before it",
+        ("loss-nan-sudden",),
+    )
+    nan_sudden_recent: int = knob(
+        3,
+        "the loss just before the first NaN is the median of this many last finite losses",
+        "one noisy batch does not decide",
+        ("loss-nan-sudden",),
+    )
+    nan_sudden_max_rise: float = knob(
+        1.5,
+        "at most this many times the lowest smoothed loss just before the NaN (no growth)",
+        "calibration: the corpus NaN-sample and log(0) runs sit at 1.0-1.2x, the diverging run "
+        "at >1e30x",
+        ("loss-nan-sudden",),
+    )
+    periodic_min_episodes: int = knob(
+        3,
+        "NaN episodes (or spikes) needed for a period",
+        "two episodes make one interval, which cannot repeat",
+        ("loss-nan-periodic",),
+    )
+    periodic_tolerance: float = knob(
+        0.1,
+        "how far each interval may stray from the median interval, as a share of it (plus one "
+        "logging interval)",
+        "calibration (corpus: NaN every epoch)",
+        ("loss-nan-periodic",),
+    )
+    loss_87_level: float = knob(
+        87.3365,
+        "the loss Caffe prints when softmax gives the true class probability 0",
+        "-ln(FLT_MIN) = -ln(1.17549e-38) = 87.33654, printed to 6 digits",
+        ("loss-87-3365",),
+    )
+    loss_87_alt: float = knob(
+        87.3356,
+        "the other value reported for it",
+        "kb/symptoms/loss-87-3365.yaml: often reported in issues and posts",
+        ("loss-87-3365",),
+    )
+    loss_87_tolerance: float = knob(
+        0.01,
+        "a loss within this of either value counts",
+        "printing rounds to 4 decimals or fewer",
+        ("loss-87-3365",),
+    )
+    loss_87_min_count: int = knob(
+        2,
+        "values at 87.3365 needed in one loss series",
+        "one could be a coincidence; a stuck loss repeats",
+        ("loss-87-3365",),
+    )
+    loss_87_exact: float = knob(
+        87.33654475,
+        "-ln(FLT_MIN) in full, for losses scaled by a loss weight",
+        "definition: -ln(1.17549435e-38)",
+        ("loss-87-3365",),
+    )
+    loss_87_max_weight: int = knob(
+        1000,
+        "largest integer loss weight k for which k x 87.3365 counts",
+        "Caffe prints weighted losses (* 20 = 1746.73); weights above 1000 are unheard of",
+        ("loss-87-3365",),
+    )
+    loss_87_weight_tol: float = knob(
+        1e-5,
+        "a weighted value counts within this relative distance of k x -ln(FLT_MIN)",
+        "Caffe prints 6 significant digits",
+        ("loss-87-3365",),
+    )
+    huge_initial_points: int = knob(
+        2,
+        "this many first losses must all be huge",
+        "one huge first batch can be bad luck",
+        ("loss-huge-initial",),
+    )
+    huge_initial_factor: float = knob(
+        10.0,
+        "huge means at least this many times ln(num_classes)",
+        'the definition\'s "orders of magnitude", read at its least: one order',
+        ("loss-huge-initial",),
+    )
+    huge_initial_abs: float = knob(
+        1e3,
+        "without a class count, huge means at least this",
+        'AUTOTRAINER\'s "loss >= 1e3" abnormal-loss bound',
+        ("loss-huge-initial",),
+    )
+    diverge_factor: float = knob(
+        2.0,
+        "the final level at least this many times the lowest smoothed loss",
+        'TheDeepChecker: ">= 2x the minimum reached"',
+        ("loss-diverging",),
+    )
+    diverge_min_rise: float = knob(
+        0.25,
+        "the rise at least this share of max(initial, final) level",
+        "calibration: noise near zero is not a divergence",
+        ("loss-diverging",),
+    )
+    flat_transient: float = knob(
+        0.2,
+        "the first share of the points left out as the start-up transient",
+        "calibration",
+        ("loss-flat-from-start",),
+    )
+    flat_max_fall: float = knob(
+        0.1,
+        "flat: the smoothed loss neither falls nor rises (median) by this share of the initial "
+        "level",
+        "calibration: the stuck Caffe ImageNet runs fall 0-7%",
+        ("loss-flat-from-start",),
+    )
+    flat_min_fall: float = knob(
+        0.04,
+        "a drift (first to last quarter) of at least this share, with a steady fall, is slow, "
+        "not flat",
+        "calibration: slow SGD in the corpus drifts 6% (tau -0.9), the stuck runs do not drift",
+        ("loss-flat-from-start",),
+    )
+    flat_chance_margin: float = knob(
+        0.05,
+        "with a class count, flat also means never more than this share below ln(num_classes) "
+        "and the median within it",
+        "calibration: the stuck Caffe ImageNet runs (LSUV start above ln 1000) sit at ln 1000",
+        ("loss-flat-from-start",),
+    )
+    slow_min_tau: float = knob(
+        0.3,
+        "a steady fall is a Kendall tau of loss against step at most minus this",
+        "calibration: slow SGD has tau -0.9; noise around a level has tau near 0",
+        ("loss-flat-from-start", "loss-slow-decrease"),
+    )
+    high_loss_frac: float = knob(
+        0.65,
+        '"still high": a final level at least this share of ln(num_classes) or of the initial loss',
+        "calibration: the healthy Caffe ImageNet runs end at 0.27-0.60 of ln 1000, the slow ones "
+        "at 0.66-0.86",
+        ("loss-slow-decrease", "loss-plateau"),
+    )
+    plateau_min_drop: float = knob(
+        0.1,
+        "a plateau comes after a fall of at least this share of the initial level",
+        "calibration",
+        ("loss-plateau",),
+    )
+    plateau_window: float = knob(
+        1 / 3,
+        "the last share of the points that must be level",
+        "calibration",
+        ("loss-plateau", "acc-low-plateau", "underfitting"),
+    )
+    plateau_flat: float = knob(
+        0.05,
+        "level: the window changes by at most this share of its end level",
+        'TheDeepChecker calls "< 5% drop per window" not decreasing',
+        ("loss-plateau",),
+    )
+    ptd_flat: float = knob(
+        0.05,
+        "the initial stretch stays within this share of the first level",
+        "calibration (corpus: small-init deep net flat for 21%, then -17%)",
+        ("loss-plateau-then-drop",),
+    )
+    ptd_min_flat_frac: float = knob(
+        0.15,
+        "the flat stretch covers at least this share of the points",
+        "calibration (as above)",
+        ("loss-plateau-then-drop",),
+    )
+    ptd_min_flat_points: int = knob(
+        3,
+        "... and at least this many points",
+        "fewer are noise, not a plateau",
+        ("loss-plateau-then-drop",),
+    )
+    ptd_min_drop: float = knob(
+        0.15,
+        "then the loss ends at least this share below the flat level",
+        "calibration (as above)",
+        ("loss-plateau-then-drop",),
+    )
+    near_zero_frac: float = knob(
+        0.01,
+        "near zero: this share of ln(num_classes) (or of the first loss)",
+        "calibration (corpus label leak)",
+        ("loss-near-zero",),
+    )
+    near_zero_within: float = knob(
+        0.3,
+        "... reached within this first share of the steps",
+        "calibration (corpus label leak: 17% of the steps)",
+        ("loss-near-zero",),
+    )
+    osc_skip: float = knob(
+        0.1,
+        "the first share of the points left out before judging oscillation",
+        "the start-up fall is not a swing",
+        ("loss-oscillating",),
+    )
+    osc_min_steps: int = knob(
+        3,
+        "fewest step-to-step changes to judge oscillation on",
+        "direction changes need at least three changes to mean anything",
+        ("loss-oscillating",),
+    )
+    osc_swing: float = knob(
+        0.2,
+        "median step-to-step swing at least this share of the median level",
+        "AUTOTRAINER counts swings >= 0.03 (accuracy) in >= 20% of epochs; ours is relative to "
+        "the loss level; calibration",
+        ("loss-oscillating",),
+    )
+    osc_min_turns: float = knob(
+        0.3,
+        "the direction changes in at least this share of the steps",
+        "calibration: a noisy fall turns less often",
+        ("loss-oscillating",),
+    )
+    osc_no_trend: float = knob(
+        0.9,
+        "no downward trend: the second-half median at least this share of the first-half median",
+        "calibration",
+        ("loss-oscillating",),
+    )
+    spike_factor: float = knob(
+        2.0,
+        "a spike is at least this many times the largest of the spike_window points before it",
+        "calibration: the real Caffe spike (9.2 -> 23.4) and the corpus bad batch (0.54 -> 4.17)",
+        ("loss-spikes", "loss-nan-periodic"),
+    )
+    spike_min_rise: float = knob(
+        0.75,
+        "... rising by at least this share of the initial loss (largest of the first head_points)",
+        "calibration: per-batch noise late in a healthy run rises 0.43 x the initial loss "
+        "(Lightning fixture), real spikes 1.54-2.05 x",
+        ("loss-spikes", "loss-nan-periodic"),
+    )
+    spike_window: int = knob(
+        10,
+        "points before a spike it is compared with, and within which it must fall back",
+        "calibration: a jump to a new level is not a spike",
+        ("loss-spikes", "loss-nan-periodic"),
+    )
+    spike_min_before: int = knob(
+        3,
+        "fewest points before a spike",
+        "the first points are the initial level, not spikes",
+        ("loss-spikes", "loss-nan-periodic"),
+    )
+    spike_max_share: float = knob(
+        0.05,
+        "spikes are isolated: at most this share of the points (or one)",
+        "calibration: more is noise or oscillation",
+        ("loss-spikes", "loss-nan-periodic"),
+    )
+    const_min_points: int = knob(
+        5,
+        "the last this many losses are equal",
+        "SageMaker UnchangedTensor: allclose over 3 steps; we ask for more",
+        ("metrics-constant-after-step",),
+    )
+    const_rel_tol: float = knob(
+        1e-6,
+        "equal: within this relative tolerance",
+        "printing rounds",
+        ("metrics-constant-after-step",),
+    )
 
     # ---- train vs validation vs test
-    # Fewest validation points for any validation judgement. Calibration.
-    val_min_points: int = 4
-    # overfitting: the final validation loss at least this much above its minimum (relative)
-    # while the training loss did not rise. UMLAUT/AUTOTRAINER use any rise (> 1e-2);
-    # calibration: healthy corpus runs wobble up to +12%.
-    overfit_rise: float = 0.2
-    # val-loss-plateau: no new best by at least plateau_min_delta (relative, as Keras
-    # EarlyStopping's min_delta) for at least val_plateau_min_evals evaluations and for at
-    # least as long as it took to reach that best, while the training loss still fell by
-    # val_plateau_train_fall (a run whose training has converged too is done, not stuck).
-    # Calibration.
-    val_plateau_min_delta: float = 0.01
-    val_plateau_min_evals: int = 5
-    val_plateau_min_points: int = 6
-    val_plateau_train_fall: float = 0.25
-    # val-acc-up-val-loss-up: validation accuracy still up by at least this over the stretch
-    # in which validation loss rose by overfit_rise. Calibration.
-    val_acc_min_gain: float = 0.03
-    # val-far-below-train: training accuracy at least far_train_gain above chance, and
-    # validation keeps at most far_val_share of that gain. Calibration (UMLAUT flags a
-    # 0.05 train/val gap as suspicious; "far" needs much more).
-    far_train_gain: float = 0.3
-    far_val_share: float = 0.3
-    # ... with no training accuracy: validation accuracy at most far_val_acc_abs above
-    # chance while the training loss is at most far_loss_ratio of the validation loss.
-    far_val_acc_abs: float = 0.1
-    far_loss_ratio: float = 0.1
-    # val-much-better-than-test: accuracy gap at least this, or test loss at least
-    # val_test_loss_ratio times the validation loss and above it by val_test_min_gap of
-    # the initial training loss (0.014 vs 0.032 at 98% accuracy, the healthy Lightning
-    # fixture, is not "much better"). Calibration.
-    val_test_acc_gap: float = 0.1
-    val_test_loss_ratio: float = 1.5
-    val_test_min_gap: float = 0.1
+    val_min_points: int = knob(
+        4,
+        "fewest evaluations (or training points) for a validation or accuracy-level judgement",
+        "calibration: validation is often evaluated once per epoch",
+        (*VAL_RISE, "val-far-below-train", "acc-low-plateau", "underfitting"),
+    )
+    val_smooth_min_points: int = knob(
+        5,
+        "validation loss is smoothed only with at least this many evaluations",
+        "a rolling median of fewer would flatten the rise itself",
+        VAL_RISE,
+    )
+    val_tail_min_points: int = knob(
+        2,
+        "the final validation level is the median of at least this many last evaluations",
+        "evaluations are few: two are enough to ignore neither",
+        VAL_RISE,
+    )
+    overfit_min_after: int = knob(
+        2,
+        "the lowest validation loss comes before the last this many evaluations",
+        "a minimum at the very end has not risen yet",
+        VAL_RISE,
+    )
+    overfit_rise: float = knob(
+        0.2,
+        "the final validation loss at least this much above its minimum (relative)",
+        "UMLAUT/AUTOTRAINER use any rise (> 1e-2); calibration: healthy corpus runs wobble up "
+        "to +12%",
+        VAL_RISE,
+    )
+    val_plateau_min_delta: float = knob(
+        0.01,
+        "a new best must improve by at least this (relative)",
+        "Keras EarlyStopping's min_delta",
+        ("val-loss-plateau",),
+    )
+    val_plateau_min_evals: int = knob(
+        5,
+        "no new best for at least this many evaluations (and as long as reaching the best took)",
+        "Keras EarlyStopping's patience",
+        ("val-loss-plateau",),
+    )
+    val_plateau_min_points: int = knob(
+        6,
+        "fewest evaluations to judge a validation plateau",
+        "a best and patience evaluations after it",
+        ("val-loss-plateau",),
+    )
+    val_plateau_train_fall: float = knob(
+        0.25,
+        "meanwhile the training loss fell by at least this share",
+        "calibration: a run whose training has converged too is done, not stuck",
+        ("val-loss-plateau",),
+    )
+    val_acc_min_gain: float = knob(
+        0.03,
+        "validation accuracy still up by at least this while validation loss rose",
+        "calibration: evaluation noise near chance is about +-0.02",
+        ("val-acc-up-val-loss-up",),
+    )
+    far_train_gain: float = knob(
+        0.3,
+        "training accuracy at least this above chance",
+        'calibration; UMLAUT flags a 0.05 train/val gap as suspicious, "far" needs much more',
+        ("val-far-below-train",),
+    )
+    far_val_share: float = knob(
+        0.3,
+        "validation keeps at most this share of the training gain over chance",
+        "calibration",
+        ("val-far-below-train",),
+    )
+    far_val_acc_abs: float = knob(
+        0.1,
+        "with no training accuracy: validation accuracy at most this above chance",
+        "calibration",
+        ("val-far-below-train",),
+    )
+    far_loss_ratio: float = knob(
+        0.1,
+        "... while the training loss is at most this share of the validation loss",
+        "calibration",
+        ("val-far-below-train",),
+    )
+    val_test_acc_gap: float = knob(
+        0.1,
+        "validation accuracy at least this above test accuracy",
+        "calibration",
+        ("val-much-better-than-test",),
+    )
+    val_test_loss_ratio: float = knob(
+        1.5,
+        "or the test loss at least this many times the validation loss",
+        "calibration",
+        ("val-much-better-than-test",),
+    )
+    val_test_min_gap: float = knob(
+        0.1,
+        "... and above it by at least this share of the initial training loss",
+        'calibration: 0.014 vs 0.032 at 98% accuracy (healthy Lightning fixture) is not "much"',
+        ("val-much-better-than-test",),
+    )
 
     # ---- accuracy
-    # acc-at-chance: final accuracy at most chance + max(at_chance_rel * chance,
-    # at_chance_abs); with no class count, at most at_chance_abs (chance for >= 100
-    # classes). Calibration.
-    at_chance_rel: float = 0.5
-    at_chance_abs: float = 0.01
-    # acc-low-plateau and underfitting: final accuracy keeps at most low_acc_gain of the
-    # possible gain over chance, and has levelled off: over the last plateau_window of the
-    # points it changed by at most acc_plateau_flat and rose by at most acc_plateau_rise of
-    # its gain over chance (median of the window's last quarter minus its first).
-    # AUTOTRAINER "not converging": max acc < 0.6. Calibration for acc_plateau_rise: runs
-    # still climbing at the end rise 7.6-12% of their gain in the last third (the healthy
-    # Caffe ImageNet tanh run 0.197 -> 0.216, the RMSProp one, adadelta 1e-7), levelled
-    # ones at most 2.1% (adagrad 0.170 -> 0.174, the corpus linear underfit 0.4-0.9%).
-    low_acc_gain: float = 0.4
-    acc_plateau_flat: float = 0.02
-    acc_plateau_rise: float = 0.05
-    # acc-jump: a flat start (within jump_flat of its median) over at least
-    # jump_min_flat_frac of the points, then a rise of at least jump_min_rise within
-    # jump_max_points points that is at least jump_min_share of the whole rise to the
-    # final level (abrupt, not the start of a steady climb). Calibration.
-    jump_flat: float = 0.03
-    jump_min_flat_frac: float = 0.15
-    jump_min_rise: float = 0.05
-    jump_max_points: int = 3
-    jump_min_share: float = 0.5
+    acc_min_points: int = knob(
+        2,
+        "fewest finite accuracy points for any accuracy judgement",
+        "one point is no series",
+        ACCURACY,
+    )
+    at_chance_rel: float = knob(
+        0.5,
+        "at chance: final accuracy at most chance plus this share of chance ...",
+        "calibration",
+        ("acc-at-chance", "acc-low-plateau", "underfitting"),
+    )
+    at_chance_abs: float = knob(
+        0.01,
+        "... or plus this, whichever is larger; with no class count, at most this",
+        "chance for 100 or more classes",
+        ("acc-at-chance", "acc-low-plateau", "underfitting"),
+    )
+    low_acc_gain: float = knob(
+        0.4,
+        "low: the final accuracy keeps at most this share of the possible gain over chance",
+        'AUTOTRAINER "not converging": max acc < 0.6; calibration',
+        ("acc-low-plateau", "underfitting"),
+    )
+    acc_plateau_flat: float = knob(
+        0.02,
+        "levelled off: over the last plateau_window it changed by at most this",
+        "calibration",
+        ("acc-low-plateau", "underfitting"),
+    )
+    acc_plateau_rise: float = knob(
+        0.05,
+        "... and rose by at most this share of its gain over chance",
+        "calibration: runs still climbing rise 7.6-12% of their gain in the last third, "
+        "levelled ones at most 2.1%",
+        ("acc-low-plateau", "underfitting"),
+    )
+    jump_flat: float = knob(
+        0.03,
+        "a flat start stays within this of its median (smoothed accuracy)",
+        "calibration",
+        ("acc-jump",),
+    )
+    jump_min_flat_frac: float = knob(
+        0.15,
+        "the flat start covers at least this share of the points",
+        "calibration",
+        ("acc-jump",),
+    )
+    jump_before_points: int = knob(
+        3,
+        "the level before the jump is the median of this many points before it",
+        "one noisy evaluation does not decide",
+        ("acc-jump",),
+    )
+    jump_min_rise: float = knob(
+        0.05,
+        "then a rise of at least this ...",
+        "calibration",
+        ("acc-jump",),
+    )
+    jump_max_points: int = knob(
+        3,
+        "... within this many points",
+        "calibration: abrupt, not the start of a steady climb",
+        ("acc-jump",),
+    )
+    jump_min_share: float = knob(
+        0.5,
+        "that rise is at least this share of the whole rise to the final level",
+        "calibration: steady climbs are not jumps",
+        ("acc-jump",),
+    )
 
     # ---- per-layer probes
-    # grad-vanishing: first/last layer gradient ratio below this and first-layer gradient
-    # below grad_vanish_abs. Source: AUTOTRAINER beta_1 = 1e-3, beta_2 = 1e-4.
-    grad_vanish_ratio: float = 1e-3
-    grad_vanish_abs: float = 1e-4
-    # grad-exploding: any gradient norm at least this (TheDeepChecker: mean |g| > 1e6) or
-    # infinite.
-    grad_explode_abs: float = 1e6
-    # dead-relu: share of zero activations at least this in a ReLU layer. DeepDiagnosis:
-    # >= 70% of activations <= 0; we ask for more because a healthy ReLU layer is already
-    # 45-60% zero in the corpus.
-    dead_relu_frac: float = 0.9
-    # logits-huge: mean |logit| of the last layer before the loss at least this ("in the
-    # hundreds", the symptom's definition).
-    logits_huge: float = 100.0
+    recent_points: int = knob(
+        3,
+        "a layer statistic's latest value is the median of this many last finite values",
+        "one noisy step does not decide",
+        ("grad-vanishing", "dead-relu"),
+    )
+    grad_vanish_ratio: float = knob(
+        1e-3,
+        "first-layer / last-layer weight gradient below this",
+        "AUTOTRAINER beta_1",
+        ("grad-vanishing",),
+    )
+    grad_vanish_abs: float = knob(
+        1e-4,
+        "... and the first-layer gradient below this",
+        "AUTOTRAINER beta_2",
+        ("grad-vanishing",),
+    )
+    grad_explode_abs: float = knob(
+        1e6,
+        "any gradient at least this (or infinite)",
+        "TheDeepChecker: mean |g| > 1e6",
+        ("grad-exploding",),
+    )
+    dead_relu_frac: float = knob(
+        0.9,
+        "share of zero activations in a ReLU layer at least this",
+        "DeepDiagnosis: >= 70% <= 0; a healthy ReLU layer is already 45-60% zero in the corpus",
+        ("dead-relu",),
+    )
+    logits_huge: float = knob(
+        100.0,
+        "mean |logit| of the last layer before the loss at least this",
+        'the symptom\'s definition: "in the hundreds"',
+        ("logits-huge",),
+    )
 
     # ---- KL
-    # kl-negative: a logged KL value below minus this (rounding noise is not a symptom).
-    kl_negative_tol: float = 1e-4
+    kl_negative_tol: float = knob(
+        1e-4,
+        "a logged KL value below minus this",
+        "KL >= 0 by definition; the tolerance absorbs rounding",
+        ("kl-negative",),
+    )
 
 
 DEFAULT = Thresholds()

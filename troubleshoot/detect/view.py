@@ -96,7 +96,8 @@ def view_of(run: RunData, t: Thresholds, given: Mapping[str, object] | None = No
         if resumes:
             warnings.append(
                 f"{run.source}: {name} goes back in step {resumes} time(s); "
-                "treated as resumed runs, later points replace earlier ones"
+                "treated as resumed runs, later points replace earlier ones "
+                f"({len(series) - len(curve)} of its {len(series)} points replaced)"
             )
         curves[name] = curve
     # With no separate validation series, the test series is the held-out one (Caffe's

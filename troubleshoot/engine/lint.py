@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
+from troubleshoot.detect.threshold_text import PLACEHOLDER, problems, thresholds_of
 from troubleshoot.engine.compile import compile_rules
 from troubleshoot.engine.diagnose import diagnose
 from troubleshoot.facts import ContextFact, FactSet, SymptomFact
@@ -30,6 +31,7 @@ from troubleshoot.knowledge.schema import (
     Kind,
     Lesson,
     Rule,
+    Symptom,
     SymptomAtom,
     Text,
 )
@@ -218,6 +220,21 @@ def _check_symptoms(kb: KnowledgeBase) -> Iterator[str]:
         for other in symptom.implies:
             if other not in kb.symptoms:
                 yield f"{path}: implies: unknown symptom '{other}'"
+        yield from _check_numbers(symptom, path)
+
+
+def _check_numbers(symptom: Symptom, path: Path) -> Iterator[str]:
+    """The rule's numbers come from thresholds.py: each is a placeholder naming a threshold
+    of this symptom, so a changed threshold cannot leave a stale number in the text."""
+    for lang in ("en", "zh"):
+        if symptom.detection:
+            for problem in problems(symptom.id, symptom.detection.get(lang)):
+                yield f"{path}: detection.{lang}: {problem}"
+        if symptom.basis:
+            own = thresholds_of(symptom.id)
+            for name, _ in PLACEHOLDER.findall(symptom.basis.get(lang)):
+                if name not in own:
+                    yield f"{path}: basis.{lang}: {{{name}}} is not a threshold of {symptom.id}"
 
 
 def _check_reachable(kb: KnowledgeBase) -> Iterator[str]:

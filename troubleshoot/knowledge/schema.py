@@ -245,7 +245,10 @@ class Symptom(Strict):
     phrases: Phrases
     via: list[Via] = Field(min_length=1)
     implies: list[Id] = Field(default_factory=list)
+    # The detector's rule; every number is a threshold placeholder such as {spike_factor}.
     detection: Text | None = None
+    # Where the rule's numbers come from (prior art, calibration); may quote other numbers.
+    basis: Text | None = None
 
 
 # ---------------------------------------------------------------- context vocabulary

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from troubleshoot.detect.threshold_text import fill
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import Lesson, Symptom
 from troubleshoot.lang import Lang
@@ -38,5 +39,6 @@ def symptom_page(kb: KnowledgeBase, symptom: Symptom, lang: Lang = Lang.EN) -> s
             symptom=symptom,
             lang=lang,
             lessons=kb.lessons_for_symptom(symptom.id),
+            fill=fill,
         )
     )
