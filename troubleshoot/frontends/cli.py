@@ -177,7 +177,10 @@ def interview(
 def kb_lint(
     kb_path: KbOption = None,
     catalogue: Annotated[
-        Path | None, typer.Option(help="Folder with lessons.yaml and symptoms.yaml.")
+        Path | None,
+        typer.Option(
+            help="Folder with lessons.yaml and symptoms.yaml (default: the kb's catalogue/)."
+        ),
     ] = None,
 ) -> None:
     """Check the knowledge base; exit 1 if anything is wrong."""
