@@ -9,6 +9,8 @@ import sys
 
 from conftest import MINI_KB, run_cli
 
+from troubleshoot.knowledge.load import load_kb
+
 
 def mini(*args: str):
     return run_cli(*args, "--kb", str(MINI_KB))
@@ -77,6 +79,37 @@ def test_kb_list_and_show():
     assert shown.returncode == 0 and shown.stdout.startswith("# CTC without blank")
     missing = mini("kb", "show", "ctcc")
     assert missing.returncode == 2 and "Did you mean: ctc?" in missing.stderr
+
+
+def test_kb_symptoms_lists_ids_titles_and_how_each_is_detected():
+    listed = run_cli("kb", "symptoms")
+    assert listed.returncode == 0, listed.stderr
+    rows = [line.split() for line in listed.stdout.splitlines()[1:]]
+    assert [row[0] for row in rows] == sorted(load_kb().symptoms)
+    (nan,) = [line for line in listed.stdout.splitlines() if line.startswith("loss-nan ")]
+    assert "Loss becomes NaN" in nan and "metrics, log, question" in nan
+    chinese = run_cli("kb", "symptoms", "--lang", "zh")
+    assert "loss 变成 NaN" in chinese.stdout and "获取方式" in chinese.stdout
+
+
+def test_kb_context_lists_keys_types_values_synonyms_and_questions():
+    listed = mini("kb", "context")
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    framework = next(line for line in lines if line.startswith("framework "))
+    assert "choice" in framework and "caffe (caffe1, bvlc)" in framework
+    assert "Which framework are you training with?" in framework
+    assert any("pytorch (torch, lightning, pytorch-lightning)" in line for line in lines)
+    batch = next(line for line in lines if line.startswith("batch_size "))
+    assert "integer" in batch and "a whole number (samples)" in batch
+    assert "true or false" in next(line for line in lines if line.startswith("uses_batchnorm "))
+    real = run_cli("kb", "context").stdout.splitlines()[1:]
+    keys = [line.split()[0] for line in real if not line.startswith(" ")]  # not a 2nd value
+    assert keys == list(load_kb().context)
+    chinese = mini("kb", "context", "--lang", "zh")
+    assert "你用的是哪个训练框架?" in chinese.stdout and "整数 (个样本)" in chinese.stdout
+    wrong = mini("kb", "context", "--lang", "fr")
+    assert wrong.returncode == 2 and "unknown language 'fr'" in wrong.stderr
 
 
 def test_json_output_is_the_same_whatever_the_hash_seed():

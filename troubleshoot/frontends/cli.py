@@ -14,9 +14,11 @@ from troubleshoot.engine.diagnose import diagnose as run_engine
 from troubleshoot.engine.lint import lint
 from troubleshoot.frontends.gather import gather, inputs_json
 from troubleshoot.frontends.summary import print_summary, progress_bar
+from troubleshoot.frontends.vocabulary import context_table, symptom_table
 from troubleshoot.knowledge.load import KnowledgeBase, KnowledgeBaseError, cached_kb
 from troubleshoot.knowledge.vocab import UnknownTerm
 from troubleshoot.read.model import UnreadableInput
+from troubleshoot.render.i18n import check_lang
 from troubleshoot.render.output import OutputFormat, render
 from troubleshoot.render.pages import lesson_page, symptom_page
 from troubleshoot.render.report import write_report
@@ -208,6 +210,26 @@ def kb_list(
             table.add_row(
                 lesson.id, lesson.kind.value, lesson.title.get(lang), " ".join(lesson.symptoms)
             )
+    Console(width=200).print(table)
+
+
+@kb_app.command("symptoms")
+def kb_symptoms(lang: LangOption = "en", kb_path: KbOption = None) -> None:
+    """List the symptom ids that -s, --absent and facts files accept."""
+    try:
+        table = symptom_table(load(kb_path), check_lang(lang))
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    Console(width=200).print(table)
+
+
+@kb_app.command("context")
+def kb_context(lang: LangOption = "en", kb_path: KbOption = None) -> None:
+    """List the context keys that -c key=value accepts, with their allowed values."""
+    try:
+        table = context_table(load(kb_path), check_lang(lang))
+    except ValueError as exc:
+        raise fail(str(exc)) from None
     Console(width=200).print(table)
 
 
