@@ -55,6 +55,34 @@ def test_unknown_ids_get_the_closest_valid_ones():
     assert done.returncode == 2 and "batch_size takes a number" in done.stderr
 
 
+def test_unknown_context_names_close_matches_and_lists_what_is_valid(tmp_path):
+    done = mini("diagnose", "-s", "loss-nan", "-c", "colour=red")
+    assert done.returncode == 2
+    assert "unknown context key 'colour'" in done.stderr
+    assert "Valid keys: framework, task, architecture, loss, optimizer" in done.stderr
+    assert "troubleshoot kb context" in done.stderr
+    close = mini("diagnose", "-s", "loss-nan", "-c", "optimiser=adam")
+    assert "Did you mean: optimizer?" in close.stderr and "Valid keys:" in close.stderr
+    value = mini("diagnose", "-s", "loss-nan", "-c", "loss=ctcc")
+    assert "loss takes one of softmax-cross-entropy, ctc, mse" in value.stderr
+    assert "Did you mean: ctc?" in value.stderr and "troubleshoot kb context" in value.stderr
+    number = mini("diagnose", "-s", "loss-nan", "-c", "learning_rate=fast")
+    assert "learning_rate takes a number (e.g. 0.01 or 1e-3), not 'fast'" in number.stderr
+    facts = tmp_path / "facts.yaml"
+    facts.write_text("symptoms: [loss-nan]\ncontext: {colour: red}\n", encoding="utf-8")
+    from_file = mini("diagnose", "--facts", str(facts))
+    assert from_file.returncode == 2
+    assert f"{facts}: unknown context key 'colour'" in from_file.stderr
+    assert "Valid keys: framework" in from_file.stderr
+
+
+def test_unknown_symptom_points_to_the_list():
+    done = mini("diagnose", "-s", "loss-nann", "--absent", "overfiting")
+    assert done.returncode == 2
+    assert "Did you mean: loss-nan" in done.stderr
+    assert "`troubleshoot kb symptoms` lists them all" in done.stderr
+
+
 def test_bad_facts_file_is_a_clear_error(tmp_path):
     facts = tmp_path / "facts.yaml"
     facts.write_bytes(b"\xff\xfe garbage: [")
