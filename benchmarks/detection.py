@@ -43,7 +43,7 @@ from test_detect_real import (  # noqa: E402
 
 from troubleshoot.consult.gather import facts_from_paths  # noqa: E402
 
-VOCABULARY = REPO.parent / "shared" / "symptoms.yaml"
+VOCABULARY = REPO / "kb" / "catalogue" / "symptoms.yaml"
 RECALL_TARGET = PRECISION_TARGET = 0.9
 
 

@@ -1,8 +1,9 @@
 """How fast troubleshoot reads a big Caffe log, next to awk pulling out only the loss.
 
 Builds a log of about ``--size-mb`` megabytes by repeating the real Caffe logs in
-``shared/fixtures/caffenet-benchmark`` (whole files, so it holds many runs one after
-another, as a long-lived log file does), in a temporary folder that is deleted after. Then
+``--logs`` (default ``tests/fixtures/caffenet-benchmark``, gzip-compressed there; whole
+files, so it holds many runs one after another, as a long-lived log file does), in a
+temporary folder that is deleted after. Then
 measures, each in its own child process, wall time and peak memory (``ru_maxrss`` from
 ``os.wait4``) of:
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import gzip
 import os
 import platform
 import shlex
@@ -35,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO.parent / "shared" / "fixtures" / "caffenet-benchmark"
+LOGS = REPO / "tests" / "fixtures" / "caffenet-benchmark"
 OUT = REPO / "docs" / "benchmarks" / "throughput.md"
 AWK = ["awk", "/Iteration .*, loss = /{print $NF}"]
 READ = (
@@ -60,18 +62,19 @@ class Measured:
         return size_mb / self.seconds
 
 
-def build_log(folder: Path, size_mb: int) -> Path:
-    """Whole real logs, repeated in order until the file reaches the size."""
-    logs = sorted(CORPUS.glob("*.log"))
+def build_log(logs_folder: Path, folder: Path, size_mb: int) -> Path:
+    """Whole real logs (``*.log``, or ``*.log.gz`` unpacked), repeated in order until the
+    file reaches the size; the timed contenders then read plain text."""
+    logs = sorted([*logs_folder.glob("*.log"), *logs_folder.glob("*.log.gz")])
     if not logs:
-        raise SystemExit(f"no Caffe logs in {CORPUS}")
+        raise SystemExit(f"no Caffe logs in {logs_folder}")
+    texts = [gzip.decompress(p.read_bytes()) if p.suffix == ".gz" else p.read_bytes() for p in logs]
     target = size_mb * 1024 * 1024
     path = folder / "BIG.log"
     written = 0
     with path.open("wb") as out:
         while written < target:
-            for log in logs:
-                data = log.read_bytes()
+            for data in texts:
                 out.write(data)
                 written += len(data)
                 if written >= target:
@@ -113,7 +116,7 @@ def machine() -> str:
     )
 
 
-def report(size_mb: float, runs: list[Measured], command: str) -> str:
+def report(size_mb: float, runs: list[Measured], command: str, logs: str) -> str:
     awk = runs[0]
     lines = [
         "# Throughput on a big Caffe log",
@@ -123,7 +126,7 @@ def report(size_mb: float, runs: list[Measured], command: str) -> str:
         f"- Date: {datetime.date.today().isoformat()}",
         f"- Machine: {machine()}",
         f"- Command: `{command}`",
-        f"- Input: {size_mb:.0f} MB, the real logs of `shared/fixtures/caffenet-benchmark` "
+        f"- Input: {size_mb:.0f} MB, the real logs of `{logs}` "
         "repeated whole (so many runs, one after another), read from the page cache.",
         "",
         "| what | MB/s | share of awk's speed | peak memory (MB) | seconds |",
@@ -166,9 +169,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size-mb", type=int, default=1024, help="size of the log to build")
     parser.add_argument("--out", type=Path, default=OUT, help="where to write the results")
+    parser.add_argument("--logs", type=Path, default=LOGS, help="folder of Caffe logs to repeat")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="troubleshoot-bench-") as folder:
-        log = build_log(Path(folder), args.size_mb)
+        log = build_log(args.logs, Path(folder), args.size_mb)
         size_mb = log.stat().st_size / 1024 / 1024
         subprocess.run(["cat", str(log)], stdout=subprocess.DEVNULL, check=True)  # warm cache
         runs = [
@@ -186,7 +190,9 @@ def main() -> None:
             ),
         ]
     command = shlex.join(["python", "benchmarks/throughput.py", *sys.argv[1:]])
-    text = report(size_mb, runs, command).replace(folder, "$TMP")
+    logs = args.logs.resolve()
+    shown = logs.relative_to(REPO) if logs.is_relative_to(REPO) else logs
+    text = report(size_mb, runs, command, str(shown)).replace(folder, "$TMP")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(text)

@@ -25,7 +25,6 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 TESTS = Path(__file__).parent
 MINI_KB = TESTS / "fixtures" / "kb-mini"
 REPO = TESTS.parent
-SHARED = REPO.parent / "shared"
 
 
 def read_one(path: Path) -> RunData:

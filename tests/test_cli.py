@@ -9,6 +9,8 @@ import sys
 
 from conftest import MINI_KB, run_cli
 
+from troubleshoot.knowledge.load import load_kb
+
 
 def mini(*args: str):
     return run_cli(*args, "--kb", str(MINI_KB))
@@ -53,6 +55,34 @@ def test_unknown_ids_get_the_closest_valid_ones():
     assert done.returncode == 2 and "batch_size takes a number" in done.stderr
 
 
+def test_unknown_context_names_close_matches_and_lists_what_is_valid(tmp_path):
+    done = mini("diagnose", "-s", "loss-nan", "-c", "colour=red")
+    assert done.returncode == 2
+    assert "unknown context key 'colour'" in done.stderr
+    assert "Valid keys: framework, task, architecture, loss, optimizer" in done.stderr
+    assert "troubleshoot kb context" in done.stderr
+    close = mini("diagnose", "-s", "loss-nan", "-c", "optimiser=adam")
+    assert "Did you mean: optimizer?" in close.stderr and "Valid keys:" in close.stderr
+    value = mini("diagnose", "-s", "loss-nan", "-c", "loss=ctcc")
+    assert "loss takes one of softmax-cross-entropy, ctc, mse" in value.stderr
+    assert "Did you mean: ctc?" in value.stderr and "troubleshoot kb context" in value.stderr
+    number = mini("diagnose", "-s", "loss-nan", "-c", "learning_rate=fast")
+    assert "learning_rate takes a number (e.g. 0.01 or 1e-3), not 'fast'" in number.stderr
+    facts = tmp_path / "facts.yaml"
+    facts.write_text("symptoms: [loss-nan]\ncontext: {colour: red}\n", encoding="utf-8")
+    from_file = mini("diagnose", "--facts", str(facts))
+    assert from_file.returncode == 2
+    assert f"{facts}: unknown context key 'colour'" in from_file.stderr
+    assert "Valid keys: framework" in from_file.stderr
+
+
+def test_unknown_symptom_points_to_the_list():
+    done = mini("diagnose", "-s", "loss-nann", "--absent", "overfiting")
+    assert done.returncode == 2
+    assert "Did you mean: loss-nan" in done.stderr
+    assert "`troubleshoot kb symptoms` lists them all" in done.stderr
+
+
 def test_bad_facts_file_is_a_clear_error(tmp_path):
     facts = tmp_path / "facts.yaml"
     facts.write_bytes(b"\xff\xfe garbage: [")
@@ -77,6 +107,37 @@ def test_kb_list_and_show():
     assert shown.returncode == 0 and shown.stdout.startswith("# CTC without blank")
     missing = mini("kb", "show", "ctcc")
     assert missing.returncode == 2 and "Did you mean: ctc?" in missing.stderr
+
+
+def test_kb_symptoms_lists_ids_titles_and_how_each_is_detected():
+    listed = run_cli("kb", "symptoms")
+    assert listed.returncode == 0, listed.stderr
+    rows = [line.split() for line in listed.stdout.splitlines()[1:]]
+    assert [row[0] for row in rows] == sorted(load_kb().symptoms)
+    (nan,) = [line for line in listed.stdout.splitlines() if line.startswith("loss-nan ")]
+    assert "Loss becomes NaN" in nan and "metrics, log, question" in nan
+    chinese = run_cli("kb", "symptoms", "--lang", "zh")
+    assert "loss 变成 NaN" in chinese.stdout and "获取方式" in chinese.stdout
+
+
+def test_kb_context_lists_keys_types_values_synonyms_and_questions():
+    listed = mini("kb", "context")
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    framework = next(line for line in lines if line.startswith("framework "))
+    assert "choice" in framework and "caffe (caffe1, bvlc)" in framework
+    assert "Which framework are you training with?" in framework
+    assert any("pytorch (torch, lightning, pytorch-lightning)" in line for line in lines)
+    batch = next(line for line in lines if line.startswith("batch_size "))
+    assert "integer" in batch and "a whole number (samples)" in batch
+    assert "true or false" in next(line for line in lines if line.startswith("uses_batchnorm "))
+    real = run_cli("kb", "context").stdout.splitlines()[1:]
+    keys = [line.split()[0] for line in real if not line.startswith(" ")]  # not a 2nd value
+    assert keys == list(load_kb().context)
+    chinese = mini("kb", "context", "--lang", "zh")
+    assert "你用的是哪个训练框架?" in chinese.stdout and "整数 (个样本)" in chinese.stdout
+    wrong = mini("kb", "context", "--lang", "fr")
+    assert wrong.returncode == 2 and "'fr' is not one of" in wrong.stderr
 
 
 def test_json_output_is_the_same_whatever_the_hash_seed():

@@ -76,3 +76,12 @@ def test_wheel_installs_and_diagnoses_in_a_fresh_venv(version, wheel, tmp_path):
     out = json.loads(done.stdout)
     assert out["diagnoses"][0]["id"] == "softmax-overflow-87"
     assert "87.3365" in out["guide"]
+    linted = subprocess.run(
+        [str(venv / "bin" / "troubleshoot"), "kb", "lint"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert linted.returncode == 0, linted.stdout[-2000:]
+    assert "coverage: lessons: 74/74" in linted.stdout  # the catalogues ship in the wheel

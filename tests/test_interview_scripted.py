@@ -51,6 +51,7 @@ def test_answers_file_mistakes_fail_before_the_first_question(tmp_path):
     assert done.returncode == 2
     assert "'los-nan' is neither a symptom id nor a context key" in done.stderr
     assert "Did you mean: loss-nan" in done.stderr
+    assert "`troubleshoot kb symptoms` and `troubleshoot kb context` list them" in done.stderr
     answers = write(tmp_path / "answers.yaml", "batch_size: eight\n")
     done = interview("--answers", str(answers))
     assert done.returncode == 2 and "batch_size: I could not read a number" in done.stderr

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-import pytest
 import yaml
-from conftest import MINI_KB, SHARED, run_cli
+from conftest import MINI_KB, REPO, run_cli
 
 from troubleshoot.engine.lint import lint
 
@@ -105,7 +105,7 @@ def test_failing_example(kb_copy):
 
 
 def test_catalogue_coverage_reports_what_is_missing(kb_copy, tmp_path):
-    catalogue = tmp_path / "shared"
+    catalogue = tmp_path / "catalogue"
     catalogue.mkdir()
     (catalogue / "lessons.yaml").write_text(
         yaml.safe_dump(
@@ -124,12 +124,37 @@ def test_catalogue_coverage_reports_what_is_missing(kb_copy, tmp_path):
         encoding="utf-8",
     )
     (catalogue / "symptoms.yaml").write_text(
-        yaml.safe_dump({"symptoms": [{"id": "loss-nan", "via": ["metrics"]}]}), encoding="utf-8"
+        yaml.safe_dump(
+            {
+                "symptoms": [{"id": "loss-nan", "via": ["metrics"]}],
+                "context": {
+                    "framework": ["caffe", "jax"],
+                    "batch_size": "number",
+                    "uses_batchnorm": [True, False],
+                    "colour": ["red"],
+                },
+            }
+        ),
+        encoding="utf-8",
     )
     report = lint(kb_copy, catalogue)
     assert "lessons: 1/2" in report.coverage and "symptoms: 1/1" in report.coverage
+    assert "context keys: 3/4" in report.coverage
     assert any("'not-written' is missing" in e for e in report.errors)
     assert any("via: catalogue says" in e for e in report.errors)
+    assert any("framework: choices: catalogue lists 'jax'" in e for e in report.errors)
+    assert any("batch_size: type: catalogue says 'number'" in e for e in report.errors)
+    assert any("context key 'colour' is missing" in e for e in report.errors)
+    assert not any("uses_batchnorm" in e for e in report.errors)
+
+
+def test_a_kb_is_checked_against_the_catalogue_it_carries(kb_copy):
+    """With no --catalogue, lint reads <kb>/catalogue/, wherever that kb is."""
+    shutil.copytree(REPO / "kb" / "catalogue", kb_copy / "catalogue")
+    edit(kb_copy, "catalogue/lessons.yaml", lambda d: d.update(lessons=d["lessons"][:3]))
+    report = lint(kb_copy)
+    assert "lessons: 0/3" in report.coverage and "symptoms: 5/39" in report.coverage
+    assert any("catalogue lesson 'lr-step-decay' is missing" in e for e in report.errors)
 
 
 def test_cli_lint_exit_codes(kb_copy):
@@ -142,9 +167,9 @@ def test_cli_lint_exit_codes(kb_copy):
     assert "unknown lesson 'nope'" in broken.stdout
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is not beside the repository")
-def test_real_kb_is_clean_and_covers_both_catalogues():
+def test_real_kb_is_clean_and_covers_the_shipped_catalogues():
     report = lint()
     assert report.errors == []
     assert "lessons: 74/74" in report.coverage
     assert "symptoms: 39/39" in report.coverage
+    assert "context keys: 16/16" in report.coverage

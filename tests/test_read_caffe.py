@@ -8,15 +8,15 @@ import math
 from pathlib import Path
 
 import pytest
-from conftest import SHARED, TESTS
+from conftest import TESTS
 
 from troubleshoot.read import read_inputs
 from troubleshoot.read.layers import CAP, FORWARD_DATA, PARAM_DIFF
 from troubleshoot.read.model import TEST_ACC, TEST_LOSS, TRAIN_ACC, TRAIN_LOSS
 
 REAL = TESTS / "fixtures" / "reallogs"
-BENCH = SHARED / "fixtures" / "caffenet-benchmark"
-BENCH_MANIFEST = json.loads((BENCH / "manifest.json").read_text()) if BENCH.is_dir() else []
+BENCH = TESTS / "fixtures" / "caffenet-benchmark"
+BENCH_MANIFEST = json.loads((BENCH / "manifest.json").read_text(encoding="utf-8"))
 
 
 def one(path: Path):
@@ -98,9 +98,15 @@ def test_debug_info_waits_for_its_iteration_and_stays_bounded(tmp_path):
     assert series.steps[-1] > 2 * CAP  # decimated evenly, not cut off
 
 
+def test_every_caffenet_benchmark_case_is_collected():
+    """The parametrised test below must not quietly run on fewer logs than were copied."""
+    assert len(BENCH_MANIFEST) == 30
+    assert {e["fixture"] for e in BENCH_MANIFEST} == {p.name for p in BENCH.glob("*.log.gz")}
+
+
 @pytest.mark.parametrize("entry", BENCH_MANIFEST, ids=lambda e: e["file"][:40])
 def test_caffenet_benchmark_logs_match_their_manifest(entry):
-    runs = read_inputs([BENCH / entry["file"]])
+    runs = read_inputs([BENCH / entry["fixture"]])
     losses = [r.series[TRAIN_LOSS] for r in runs if TRAIN_LOSS in r.series]
     assert losses[0].values[0] == entry["first_loss"]
     assert losses[-1].values[-1] == entry["last_loss"]
@@ -115,18 +121,18 @@ def test_caffenet_benchmark_logs_match_their_manifest(entry):
 
 
 def test_solver_and_net_become_context():
-    adam = one(BENCH / "solvers__bad__caffenet128_lsuv_adam_lr_001_09_0999_1e-7.log").context
+    adam = one(BENCH / "solvers__bad__caffenet128_lsuv_adam_lr_001_09_0999_1e-7.log.gz").context
     assert adam["optimizer"] == "adam" and adam["learning_rate"] == 0.01
     assert adam["batch_size"] == 128 and adam["num_classes"] == 1000
     assert adam["uses_batchnorm"] is False and adam["task"] == "classification"
-    sgd = one(BENCH / "lr_policy__caffenet_lsuv_linear_3x_faster_BN.log").context
+    sgd = one(BENCH / "lr_policy__caffenet_lsuv_linear_3x_faster_BN.log.gz").context
     assert sgd["optimizer"] == "sgd-momentum" and sgd["uses_batchnorm"] is True
-    rmsprop = one(BENCH / "solvers__caffenet128_RMS_Prop_linear_lr01_dec095.log").context
+    rmsprop = one(BENCH / "solvers__caffenet128_RMS_Prop_linear_lr01_dec095.log.gz").context
     assert rmsprop["optimizer"] == "other"
 
 
 def test_a_crashed_start_and_its_restart_are_two_runs():
-    runs = read_inputs([BENCH / "architectures__SqueezeNet128_new_solver.log"])
+    runs = read_inputs([BENCH / "architectures__SqueezeNet128_new_solver.log.gz"])
     assert not runs[0].series
     assert runs[0].events[0].kind == "error-cuda-oom"
     assert runs[0].source.endswith("#run-1") and runs[1].source.endswith("#run-2")

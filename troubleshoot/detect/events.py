@@ -6,7 +6,7 @@ from troubleshoot.detect.thresholds import Thresholds
 from troubleshoot.detect.view import Found, RunView
 from troubleshoot.facts import Evidence
 
-# Symptoms a log line can establish on its own (via: log in shared/symptoms.yaml).
+# Symptoms a log line can establish on its own (via: log in kb/catalogue/symptoms.yaml).
 FROM_LOG = frozenset({"loss-nan", "loss-87-3365"})
 
 

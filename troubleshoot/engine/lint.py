@@ -2,7 +2,9 @@
 
 Schema errors come from loading; this adds what a schema cannot see: references between
 files, the context vocabulary, Chinese text that is really Chinese, rules that can fire,
-each lesson's own examples, and coverage of the shared catalogues.
+each lesson's own examples, and coverage of the catalogues of lesson ids, symptom ids and
+context keys that the repository ships in ``kb/catalogue/`` (a contract: ids are added,
+never renamed).
 """
 
 from __future__ import annotations
@@ -49,9 +51,10 @@ class LintReport:
         return not self.errors
 
 
-def default_catalogue() -> Path:
-    """``../shared`` beside the repository, where the lesson and symptom catalogues live."""
-    return Path(__file__).resolve().parents[3] / "shared"
+def default_catalogue(kb_path: Path) -> Path:
+    """The catalogues travel with the knowledge base they bind (``kb/catalogue/``), so a
+    source checkout and an installed wheel are checked against the same contract."""
+    return kb_path / "catalogue"
 
 
 # ---------------------------------------------------------------- examples
@@ -249,14 +252,38 @@ def _check_reachable(kb: KnowledgeBase) -> Iterator[str]:
                 yield f"{kb.lesson_file(lesson.id)}: rules ({rule.id}): cannot fire on any facts"
 
 
-def _catalogue_ids(path: Path, section: str) -> dict[str, dict]:
-    entries = yaml.safe_load(path.read_text(encoding="utf-8"))[section]
-    return {e["id"]: e for e in entries}
+def _read_catalogue(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def _check_catalogue(kb: KnowledgeBase, shared: Path, report: LintReport) -> None:
-    lessons = _catalogue_ids(shared / "lessons.yaml", "lessons")
-    symptoms = _catalogue_ids(shared / "symptoms.yaml", "symptoms")
+def _check_context_contract(kb: KnowledgeBase, contract: dict, report: LintReport) -> None:
+    """Every catalogue context key exists with the catalogue's type and values."""
+    present = 0
+    for key, expected in contract.items():
+        spec = kb.context.get(key)
+        if spec is None:
+            report.errors.append(f"catalogue context key '{key}' is missing from kb/context.yaml")
+            continue
+        present += 1
+        where = f"{kb.path / 'context.yaml'}: {key}"
+        if isinstance(expected, str):
+            if spec.type != expected:
+                report.errors.append(f"{where}: type: catalogue says '{expected}'")
+        elif spec.type == "boolean":
+            if sorted(expected) != [False, True]:
+                report.errors.append(f"{where}: type: catalogue lists {expected}")
+        else:
+            values = [c.value for c in spec.choices]
+            report.errors += [
+                f"{where}: choices: catalogue lists '{v}'" for v in expected if v not in values
+            ]
+    report.coverage.append(f"context keys: {present}/{len(contract)}")
+
+
+def _check_catalogue(kb: KnowledgeBase, catalogue: Path, report: LintReport) -> None:
+    lessons = {e["id"]: e for e in _read_catalogue(catalogue / "lessons.yaml")["lessons"]}
+    contract = _read_catalogue(catalogue / "symptoms.yaml")
+    symptoms = {e["id"]: e for e in contract["symptoms"]}
     missing_l = [i for i in lessons if i not in kb.lessons]
     missing_s = [i for i in symptoms if i not in kb.symptoms]
     report.coverage.append(f"lessons: {len(lessons) - len(missing_l)}/{len(lessons)}")
@@ -283,6 +310,7 @@ def _check_catalogue(kb: KnowledgeBase, shared: Path, report: LintReport) -> Non
             report.errors.append(
                 f"{kb.path}/symptoms/{symptom_id}.yaml: via: catalogue says {entry['via']}"
             )
+    _check_context_contract(kb, contract.get("context") or {}, report)
 
 
 def lint(kb_path: Path | None = None, catalogue: Path | None = None) -> LintReport:
@@ -308,9 +336,9 @@ def lint(kb_path: Path | None = None, catalogue: Path | None = None) -> LintRepo
             report.errors.append(
                 f"{kb.lesson_file(lesson.id)}: examples.{expect}.{n - 1}: {problem}"
             )
-    shared = catalogue or default_catalogue()
-    if (shared / "lessons.yaml").is_file():
-        _check_catalogue(kb, shared, report)
+    catalogue = catalogue or default_catalogue(kb.path)
+    if (catalogue / "lessons.yaml").is_file():
+        _check_catalogue(kb, catalogue, report)
     else:
-        report.coverage.append(f"catalogues not found at {shared}; coverage not checked")
+        report.coverage.append(f"catalogues not found at {catalogue}; coverage not checked")
     return report

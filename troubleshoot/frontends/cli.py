@@ -15,6 +15,7 @@ from troubleshoot.consult.consultation import Request, consult
 from troubleshoot.consult.gather import RunSplit
 from troubleshoot.engine.lint import lint
 from troubleshoot.frontends.summary import print_summary, progress_bar
+from troubleshoot.frontends.vocabulary import context_table, symptom_table
 from troubleshoot.knowledge.load import KnowledgeBase, KnowledgeBaseError, cached_kb
 from troubleshoot.knowledge.vocab import UnknownTerm
 from troubleshoot.lang import Lang
@@ -211,7 +212,10 @@ def interview(
 def kb_lint(
     kb_path: KbOption = None,
     catalogue: Annotated[
-        Path | None, typer.Option(help="Folder with lessons.yaml and symptoms.yaml.")
+        Path | None,
+        typer.Option(
+            help="Folder with lessons.yaml and symptoms.yaml (default: the kb's catalogue/)."
+        ),
     ] = None,
 ) -> None:
     """Check the knowledge base; exit 1 if anything is wrong."""
@@ -228,7 +232,7 @@ def kb_lint(
 @kb_app.command("list")
 def kb_list(
     kind: Annotated[str | None, typer.Option(help="diagnosis, practice or explainer")] = None,
-    lang: LangOption = "en",
+    lang: LangOption = Lang.EN,
     kb_path: KbOption = None,
 ) -> None:
     """List the lessons."""
@@ -242,10 +246,22 @@ def kb_list(
     Console(width=200).print(table)
 
 
+@kb_app.command("symptoms")
+def kb_symptoms(lang: LangOption = Lang.EN, kb_path: KbOption = None) -> None:
+    """List the symptom ids that -s, --absent and facts files accept."""
+    Console(width=200).print(symptom_table(load(kb_path), lang))
+
+
+@kb_app.command("context")
+def kb_context(lang: LangOption = Lang.EN, kb_path: KbOption = None) -> None:
+    """List the context keys that -c key=value accepts, with their allowed values."""
+    Console(width=200).print(context_table(load(kb_path), lang))
+
+
 @kb_app.command("show")
 def kb_show(
     item: Annotated[str, typer.Argument(help="A lesson id or a symptom id.")],
-    lang: LangOption = "en",
+    lang: LangOption = Lang.EN,
     kb_path: KbOption = None,
 ) -> None:
     """Show one lesson or symptom as Markdown."""

@@ -24,10 +24,15 @@ def _closest(word: str, choices: Iterable[str]) -> str:
     return f" Did you mean: {', '.join(close)}?" if close else ""
 
 
+# The commands that list the whole vocabulary, for when no close match is the one meant.
+_SYMPTOMS_LISTED = " `troubleshoot kb symptoms` lists them all."
+_CONTEXT_LISTED = " `troubleshoot kb context` lists every key with its values and synonyms."
+
+
 def symptom_id(kb: KnowledgeBase, word: str) -> str:
     if word in kb.symptoms:
         return word
-    raise UnknownTerm(f"unknown symptom '{word}'.{_closest(word, kb.symptoms)}")
+    raise UnknownTerm(f"unknown symptom '{word}'.{_closest(word, kb.symptoms)}{_SYMPTOMS_LISTED}")
 
 
 def lesson_id(kb: KnowledgeBase, word: str) -> str:
@@ -39,7 +44,10 @@ def lesson_id(kb: KnowledgeBase, word: str) -> str:
 def context_key(kb: KnowledgeBase, word: str) -> ContextKey:
     key = kb.context.get(word.strip().lower().replace("-", "_"))
     if key is None:
-        raise UnknownTerm(f"unknown context key '{word}'.{_closest(word, kb.context)}")
+        raise UnknownTerm(
+            f"unknown context key '{word}'.{_closest(word, kb.context)}"
+            f" Valid keys: {', '.join(kb.context)}.{_CONTEXT_LISTED}"
+        )
     return key
 
 
@@ -55,15 +63,16 @@ def context_value(key: ContextKey, raw: object) -> ContextValue:
             return raw
         if text.lower() in _TRUE | _FALSE:
             return text.lower() in _TRUE
-        raise UnknownTerm(f"{key.key} takes true or false, not '{text}'.")
+        raise UnknownTerm(f"{key.key} takes true or false (or yes, no), not '{text}'.")
     if key.type in ("number", "integer"):
+        unit = f" ({key.unit.en})" if key.unit else ""
         try:
             number = float(text.replace(",", "").replace("_", ""))
         except ValueError:
-            raise UnknownTerm(f"{key.key} takes a number, not '{text}'.") from None
+            raise UnknownTerm(f"{key.key} takes a number{unit}, not '{text}'.") from None
         if key.type == "integer":
             if not number.is_integer():
-                raise UnknownTerm(f"{key.key} takes a whole number, not '{text}'.")
+                raise UnknownTerm(f"{key.key} takes a whole number{unit}, not '{text}'.")
             return int(number)
         return number
     lowered = text.lower()
@@ -73,6 +82,7 @@ def context_value(key: ContextKey, raw: object) -> ContextValue:
     values = [str(c.value) for c in key.choices]
     raise UnknownTerm(
         f"{key.key} takes one of {', '.join(values)}, not '{text}'.{_closest(lowered, values)}"
+        f"{_CONTEXT_LISTED}"
     )
 
 

@@ -2,7 +2,7 @@
 
 Each signature has literal words that must appear before its regular expression is
 tried, so scanning millions of ordinary lines costs a few substring tests each. The ids
-are those of ``shared/symptoms.yaml`` (``error-*``, and ``loss-nan`` for the messages
+are those of ``kb/catalogue/symptoms.yaml`` (``error-*``, and ``loss-nan`` for the messages
 with which training scripts stop on a NaN loss).
 """
 

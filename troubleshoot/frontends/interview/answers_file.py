@@ -71,4 +71,5 @@ def _question(kb: KnowledgeBase, name: str, path: Path) -> Question:
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         raise UnknownTerm(
             f"{path}: '{name}' is neither a symptom id nor a context key.{hint}"
+            " `troubleshoot kb symptoms` and `troubleshoot kb context` list them."
         ) from None
