@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import gzip
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import pytest
 from conftest import TESTS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from troubleshoot.read import UnreadableInput, read_inputs
+from troubleshoot.read import RunData, UnreadableInput, mlflow, read_inputs, sniff, tensorboard
 from troubleshoot.read.inputs import READERS
 from troubleshoot.read.source import Source
-from troubleshoot.read.tensorboard import read_tensorboard
 
 FIXTURES = sorted(
     p
@@ -25,9 +26,9 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 
 
 @st.composite
-def mutated(draw) -> bytes:
-    """A real input, cut, overwritten, extended or compressed at random."""
-    data = bytearray(draw(st.sampled_from(FIXTURES)).read_bytes())
+def mutated(draw: st.DrawFn, pool: list[Path] = FIXTURES) -> bytes:
+    """A real input from ``pool``, cut, overwritten, extended or compressed at random."""
+    data = bytearray(draw(st.sampled_from(pool)).read_bytes())
     for _ in range(draw(st.integers(0, 4))):
         at = draw(st.integers(0, len(data)))
         action = draw(st.sampled_from(["cut", "overwrite", "insert", "repeat"]))
@@ -44,45 +45,94 @@ def mutated(draw) -> bytes:
     return gzip.compress(raw) if draw(st.booleans()) else raw
 
 
-def only_unreadable(action) -> None:
+def only_unreadable(action: Callable[[], object]) -> None:
     try:
         action()
     except UnreadableInput as exc:
         assert str(exc)
 
 
-def with_file(content: bytes, check) -> None:
+def with_file(content: bytes, check: Callable[[Path], None]) -> None:
+    """``content`` as the one metric file of an MLflow run folder, which every parser takes."""
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "input"
+        path = Path(folder) / "metrics" / "loss"
+        path.parent.mkdir()
         path.write_bytes(content)
         check(path)
 
 
 @SETTINGS
 @given(st.binary(max_size=4096))
-def test_random_bytes(content):
+def test_random_bytes(content: bytes) -> None:
     with_file(content, lambda path: only_unreadable(lambda: read_inputs([path])))
 
 
 @SETTINGS
 @given(mutated())
-def test_mutated_real_inputs(content):
+def test_mutated_real_inputs(content: bytes) -> None:
     with_file(content, lambda path: only_unreadable(lambda: read_inputs([path])))
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(mutated(), st.sampled_from([*READERS, "tensorboard"]))
-def test_every_parser_on_anything(content, kind):
-    """Each reader also copes with input that sniffing would have sent elsewhere."""
+MLFLOW_RUN = "mlflow-run-folder"
+PARSERS = [*READERS, sniff.TENSORBOARD, MLFLOW_RUN]
 
-    def check(path: Path) -> None:
-        def read() -> None:
-            source = Source(path)
-            if kind == "tensorboard":
-                read_tensorboard(str(path), [(source, None)])
-            else:
-                READERS[kind](source, None)
 
-        only_unreadable(read)
+def _sniffed(path: Path) -> str | None:
+    try:
+        return sniff.sniff(Source(path))
+    except UnreadableInput:
+        return None
 
-    with_file(content, check)
+
+def _own_inputs(kind: str) -> list[Path]:
+    """The fixtures in the parser's own format: mutated, they reach past its first checks."""
+    if kind == MLFLOW_RUN:
+        return [p for p in FIXTURES if "mlruns" in p.parts and "metrics" in p.parts]
+    return [p for p in FIXTURES if _sniffed(p) == kind]
+
+
+OWN_INPUTS = {kind: _own_inputs(kind) for kind in PARSERS}
+
+
+def parse(kind: str, path: Path) -> list[RunData]:
+    """Every run the parser for ``kind`` makes of ``path``, read to the end: the Caffe reader
+    is a generator, whose errors surface only as it is iterated. Parsers are looked up when
+    called, so a test can swap one for a broken one."""
+    if kind == MLFLOW_RUN:
+        return list(mlflow.read_run_dir(path.parent.parent))
+    source = Source(path)
+    if kind == sniff.TENSORBOARD:
+        return list(tensorboard.read_tensorboard(str(path), [(source, None)]))
+    return list(READERS[kind](source, None))
+
+
+@pytest.mark.parametrize("kind", PARSERS)
+@SETTINGS
+@given(data=st.data())
+def test_every_parser_on_anything(kind: str, data: st.DataObject) -> None:
+    """Each parser copes with damaged input in its own format, and with input that sniffing
+    would have sent elsewhere."""
+    content = data.draw(st.one_of(mutated(OWN_INPUTS[kind]), mutated()))
+    with_file(content, lambda path: only_unreadable(lambda: parse(kind, path)))
+
+
+def _fail(_: object) -> RunData:
+    raise RuntimeError("broken parser")
+
+
+def broken(*_args: object) -> Iterable[RunData]:
+    """A parser that fails only once its runs are consumed, as a streaming reader would."""
+    return map(_fail, [None])
+
+
+@pytest.mark.parametrize("kind", PARSERS)
+def test_the_fuzz_test_of_each_parser_can_fail(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fuzz test that never runs its parser to the end passes whatever the parser does."""
+    if kind == MLFLOW_RUN:
+        monkeypatch.setattr(mlflow, "read_run_dir", broken)
+    elif kind == sniff.TENSORBOARD:
+        monkeypatch.setattr(tensorboard, "read_tensorboard", broken)
+    else:
+        monkeypatch.setitem(READERS, kind, broken)
+    with pytest.raises(RuntimeError, match="broken parser"):
+        test_every_parser_on_anything(kind=kind)

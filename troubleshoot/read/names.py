@@ -10,7 +10,16 @@ from __future__ import annotations
 
 import re
 
-from troubleshoot.read.model import KL, LEARNING_RATE
+from troubleshoot.read.model import (
+    KL,
+    LEARNING_RATE,
+    TEST_ACC,
+    TEST_LOSS,
+    TRAIN_ACC,
+    TRAIN_LOSS,
+    VAL_ACC,
+    VAL_LOSS,
+)
 
 SPLITS = {
     "train": "train",
@@ -41,6 +50,14 @@ _SEP = re.compile(r"[/._ -]")
 # values of metrics that are also logged per epoch.
 _PERIOD_PREFIX = ("epoch_", "batch_")
 _STEP_SUFFIX = "_step"
+KNOWN = {TRAIN_LOSS, VAL_LOSS, TEST_LOSS, TRAIN_ACC, VAL_ACC, TEST_ACC, LEARNING_RATE, KL}
+# Words a metric's name is made of when it is one (nll_loss, trainLoss, top1_err, val_dice).
+METRIC_WORDS = {
+    *("loss", "acc", "accuracy", "kl", "kld", "perplexity", "ppl", "dice", "iou"),
+    *("error", "err", "lr"),
+}
+_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
+_ENDINGS = ("loss", "acc", "accuracy")  # trainloss, valacc
 
 
 def canonical(name: str, split: str | None = "train") -> str:
@@ -74,6 +91,16 @@ def canonical(name: str, split: str | None = "train") -> str:
             if _KL.fullmatch(base):
                 return KL
     return low
+
+
+def is_metric_name(name: str) -> bool:
+    """Whether ``name`` is what a training log calls a metric: a loss, accuracy, learning
+    rate or KL in a spelling ``canonical`` knows, or a name built from such a word. Random
+    text has numbers after all sorts of words; a log has them after these."""
+    if canonical(name) in KNOWN:
+        return True
+    words = [word.lower() for word in _WORDS.findall(name)]
+    return any(word in METRIC_WORDS or word.endswith(_ENDINGS) for word in words)
 
 
 def split_of(folder: str) -> str | None:

@@ -9,7 +9,9 @@ kinds apart:
 - Lightning's ``CSVLogger`` has ``step`` (and ``epoch`` when the Trainer logs) and sparse
   rows: training and validation values on different rows, other cells empty.
 - A ``layer`` column means per-layer statistics (see ``rows.LAYER_COLUMNS``).
-- Anything else with a header is a generic table, read the same way.
+- Anything else with a header is a generic table, read the same way if a column is a
+  metric or a counter (``loss``, ``val_acc``, ``iteration``): a table of addresses or
+  prices is not a training log.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ import re
 from collections.abc import Iterator
 
 from troubleshoot.read.model import RunData, UnreadableInput
-from troubleshoot.read.rows import RowSink
+from troubleshoot.read.names import is_metric_name
+from troubleshoot.read.rows import COUNTERS, RowSink
 from troubleshoot.read.runs import RunBuilder
+from troubleshoot.read.sniff import ACCEPTED
 from troubleshoot.read.source import Meter, Source
 
 _DELIMITERS = ",\t;|"
@@ -57,6 +61,13 @@ def read_table(source: Source, meter: Meter | None = None) -> list[RunData]:
         fmt = "lightning-csv"
     else:
         fmt = "csv"
+        counters = {name for name, _ in COUNTERS}
+        if not any(is_metric_name(h) or h.lower() in counters for h in header):
+            raise UnreadableInput(
+                f"{source.label}: no training metrics found in this table (it looks for "
+                "columns such as loss, val_acc, lr, step or epoch; its columns are "
+                f"{', '.join(header[:8])}{' ...' if len(header) > 8 else ''}); {ACCEPTED}"
+            )
     runs = RunBuilder(source.label, fmt)
     sink = RowSink(runs)
     ragged = 0

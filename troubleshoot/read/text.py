@@ -10,14 +10,21 @@ were stepping through (``Epoch 3 validation: val_loss ...`` after ``[3, 140]``),
 position of the line before it: a validation summary printed after an epoch belongs at that
 epoch's last step, on the same axis as the training points. A file that never prints a
 counter uses the order of its metric lines.
+
+Prose, source code and random text also have words followed by numbers. Their numbers are
+read as metrics only if the text looks like a training log: a metric name (``names.
+is_metric_name``) twice on lines that look printed by a program, that is with a counter or
+as ``name: value`` (a line with both counts twice).
 """
 
 from __future__ import annotations
 
+from collections import Counter
+
 from troubleshoot.read.errors import error_kind, lines_with_words
 from troubleshoot.read.model import RunData, UnreadableInput
-from troubleshoot.read.names import canonical
-from troubleshoot.read.runs import RunBuilder
+from troubleshoot.read.names import canonical, is_metric_name
+from troubleshoot.read.runs import RunBuilder, is_empty
 from troubleshoot.read.sniff import ACCEPTED
 from troubleshoot.read.source import Meter, Source
 from troubleshoot.read.text_line import Parsed, keras_epoch, parse, segments
@@ -65,6 +72,8 @@ class TextReader:
         self.counted = 0  # metric lines so far, the step of last resort
         self.keras = False
         self.mentions: set[str] = set()
+        # By metric name: its lines with a counter plus its lines printed ``name: value``.
+        self.signs: Counter[str] = Counter()
 
     def read(self, meter: Meter | None = None) -> list[RunData]:
         number = 0
@@ -83,10 +92,16 @@ class TextReader:
                 self._line(number, line)
         self.source.tail_line = number + 1
         runs = self.runs.finish(self.source)
+        if not self._trained():
+            for run in runs:  # numbers in prose or code; error messages still count
+                run.series.clear()
+            runs = [run for run in runs if not is_empty(run)]
         if not runs:
             raise UnreadableInput(
-                f"{self.source.label}: no training metrics or known error messages found in "
-                f"this text (it starts: {_first_words(self.source)}); {ACCEPTED}"
+                f"{self.source.label}: no training metrics found in this text, nor known "
+                "error messages (it looks for a loss, accuracy or learning rate printed as "
+                "'loss: 0.12' or beside a step, epoch or iteration counter, on more than one "
+                f"line; it starts: {_first_words(self.source)}); {ACCEPTED}"
             )
         framework = self._framework()
         for run in runs:
@@ -108,7 +123,10 @@ class TextReader:
         self.keras = self.keras or parsed.keras
         step, unit = self._where(parsed)
         for key, value in parsed.metrics:
-            self.runs.point(canonical(key, parsed.split or "train"), step, value, number, unit)
+            name = canonical(key, parsed.split or "train")
+            self.runs.point(name, step, value, number, unit)
+            if is_metric_name(key):
+                self.signs[name] += parsed.placed + (key in parsed.labelled)
 
     def _where(self, parsed: Parsed) -> tuple[float, str]:
         epoch = parsed.epoch if parsed.epoch is not None else self.epoch
@@ -126,6 +144,10 @@ class TextReader:
             self.counted += 1
             return float(self.counted), "step"
         return self.position
+
+    def _trained(self) -> bool:
+        """Whether the numbers read look like a training log's rather than prose's."""
+        return any(n >= 2 for n in self.signs.values())
 
     def _framework(self) -> str | None:
         if self.keras:

@@ -23,7 +23,7 @@ _VALUE = (
     r"|1\.#[A-Za-z]+\d*|nan(?:\(ind\))?|NaN|NAN|inf(?:inity)?|Inf(?:inity)?|INF)"
 )
 _PAIR = re.compile(
-    r"(?<![\w.])['\"]?([A-Za-z][\w./@-]*?)['\"]?\s*(?:[:=]\s*|\s+)("
+    r"(?<![\w.])['\"]?([A-Za-z][\w./@-]*?)['\"]?\s*([:=]\s*|\s+)("
     + _VALUE
     + r")(?![\d.]|\s*/\s*\d)"
 )
@@ -62,7 +62,14 @@ class Parsed:
     step_unit: str = "step"
     split: str | None = None  # train/val/test, when the line names one up front
     metrics: list[tuple[str, float]] = field(default_factory=list)
+    # Keys printed as ``key: value`` or ``key=value``, as programs print; prose says "loss 2".
+    labelled: set[str] = field(default_factory=set)
     keras: bool = False  # a Keras progress bar
+
+    @property
+    def placed(self) -> bool:
+        """The line says where in training it is: an epoch, batch, step or iteration."""
+        return self.keras or any(c is not None for c in (self.epoch, self.batch, self.step))
 
 
 def segments(line: str) -> list[str]:
@@ -88,12 +95,14 @@ def parse(text: str) -> Parsed | None:
         parsed.batch, parsed.batches = float(progress.group(1)), float(progress.group(2))
         body = body[progress.end() :]
     _counters(body, parsed)
-    for key, raw in _PAIR.findall(body):
+    for key, separator, raw in _PAIR.findall(body):
         low = key.lower()
         value = to_float(raw)
         if value is None or low in COUNTERS or _NOT_METRICS.search(low):
             continue
         parsed.metrics.append((key, value))
+        if separator.strip():
+            parsed.labelled.add(key)
     return parsed if any(_METRIC_HINT.search(k) for k, _ in parsed.metrics) else None
 
 

@@ -81,12 +81,15 @@ def _curve(series: Series) -> ChartCurve:
 
 
 def markers_for(source: str, facts: FactSet) -> list[Marker]:
-    """Evidence that points at a step of this run, one marker per symptom and step."""
+    """Evidence that points at a step of this run, one marker per symptom and step.
+
+    Detectors cite the run's own source, so only an exact match is this run: a prefix
+    would put ``train.log#run-1``'s NaN on ``train.log#run-2`` and ``train.log.old``."""
     found: dict[tuple[str, float], Marker] = {}
     for symptom in facts.symptoms.values():
         evidence: Iterable[Evidence] = symptom.provenance.evidence
         for ev in evidence:
-            if ev.step is not None and source.startswith(ev.source.split("#")[0]):
+            if ev.step is not None and ev.source == source:
                 found.setdefault((symptom.id, float(ev.step)), Marker(float(ev.step), symptom.id))
     return sorted(found.values(), key=lambda m: m.step)
 
