@@ -143,3 +143,18 @@ def test_a_report_renders_the_guide_once(tmp_path, monkeypatch):
     done = CliRunner().invoke(cli.app, ["diagnose", str(EXAMPLE), "--report", str(report), "-q"])
     assert done.exit_code == 0, done.output
     assert calls.count("guide.md.j2") == 1 and "<svg" in report.read_text(encoding="utf-8")
+
+
+def test_each_layer_has_one_table_of_interface_strings_in_both_languages():
+    from troubleshoot.frontends.i18n import TEXT
+    from troubleshoot.render.i18n import STRINGS
+
+    for table in (TEXT, STRINGS):
+        assert set(table) == set(Lang)
+        assert table[Lang.EN].keys() == table[Lang.ZH].keys()
+
+
+def test_the_terminal_summary_speaks_the_language_asked_for():
+    done = run_cli("diagnose", str(EXAMPLE), "--lang", "zh")
+    assert "发现的症状" in done.stderr and "可能的原因" in done.stderr
+    assert "Symptoms found" not in done.stderr

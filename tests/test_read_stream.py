@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from conftest import TESTS
 
+from troubleshoot.consult.chart_copy import MAX_POINTS, run_chart
 from troubleshoot.consult.gather import read_runs
 from troubleshoot.read import iter_runs, read_inputs
-from troubleshoot.render.charts import MAX_POINTS, run_chart
 
 CAFFENET = TESTS / "fixtures" / "caffenet-benchmark"
 REAL = TESTS / "fixtures" / "reallogs"

@@ -21,6 +21,19 @@ from troubleshoot.consult.session import Session
 from troubleshoot.engine.diagnose import Diagnosis, Result, diagnose
 from troubleshoot.facts import FactSet
 from troubleshoot.knowledge.load import KnowledgeBase
+from troubleshoot.read.model import UnreadableInput
+
+# What front ends need of the layers below, so that they import only the core and render.
+__all__ = [
+    "Consultation",
+    "Diagnosis",
+    "Request",
+    "Result",
+    "RunVerdict",
+    "UnreadableInput",
+    "consult",
+    "consult_facts",
+]
 
 
 @dataclass(frozen=True)

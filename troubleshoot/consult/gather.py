@@ -33,8 +33,8 @@ from troubleshoot.knowledge.vocab import build_facts, parse_assignment
 from troubleshoot.read.names import SPLITS
 
 if TYPE_CHECKING:
+    from troubleshoot.consult.chart_copy import RunChart
     from troubleshoot.read.model import RunData
-    from troubleshoot.render.charts import RunChart
 
 Progress = Callable[[int, int], None]
 FOLDER_RUN_FORMATS = ("tensorboard", "mlflow")  # formats whose source is itself a run folder
@@ -111,8 +111,8 @@ def group_key(source: str, fmt: str, given: Sequence[Path], split: RunSplit) -> 
 
 
 def _read_run(run: RunData, given: Mapping[str, object], charts: bool) -> tuple[ReadRun, FactSet]:
+    from troubleshoot.consult.chart_copy import run_chart
     from troubleshoot.detect import detect
-    from troubleshoot.render.charts import run_chart
 
     detection = detect(run, given)
     kept = ReadRun(

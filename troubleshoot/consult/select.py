@@ -58,6 +58,21 @@ class Situation:
     doubt: float
     step: Ask | Conclude
 
+    def separated_by(self, name: str) -> list[tuple[str, float, list[Hypothesis]]]:
+        """What an answer about ``name`` tells apart: each lesson whose still-possible
+        rules name it, with the lesson's share of belief and those rules, most believed
+        first."""
+        found: dict[str, list[Hypothesis]] = defaultdict(list)
+        share: dict[str, float] = defaultdict(float)
+        for hyp in self.hypotheses:
+            if hyp.lesson_id is None or hyp.rule is None:
+                continue
+            share[hyp.lesson_id] += hyp.weight
+            if any(a.name == name for a in atoms(hyp.rule.as_condition())):
+                found[hyp.lesson_id].append(hyp)
+        ranked = sorted(found, key=lambda lesson_id: (-share[lesson_id], lesson_id))
+        return [(lesson_id, share[lesson_id], found[lesson_id]) for lesson_id in ranked]
+
 
 def buckets(result: Result, hyps: list[Hypothesis]) -> list[str]:
     """The outcome each hypothesis stands for: the leader, a diagnosis that could overtake

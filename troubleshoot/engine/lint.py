@@ -37,6 +37,7 @@ from troubleshoot.knowledge.schema import (
     SymptomAtom,
     Text,
 )
+from troubleshoot.lang import Lang
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -229,7 +230,7 @@ def _check_symptoms(kb: KnowledgeBase) -> Iterator[str]:
 def _check_numbers(symptom: Symptom, path: Path) -> Iterator[str]:
     """The rule's numbers come from thresholds.py: each is a placeholder naming a threshold
     of this symptom, so a changed threshold cannot leave a stale number in the text."""
-    for lang in ("en", "zh"):
+    for lang in Lang:
         if symptom.detection:
             for problem in problems(symptom.id, symptom.detection.get(lang)):
                 yield f"{path}: detection.{lang}: {problem}"

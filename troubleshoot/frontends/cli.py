@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from troubleshoot.consult.consultation import Request, consult
+from troubleshoot.consult.consultation import Request, UnreadableInput, consult
 from troubleshoot.consult.gather import RunSplit
 from troubleshoot.engine.lint import lint
 from troubleshoot.frontends.summary import print_summary, progress_bar
@@ -19,7 +19,6 @@ from troubleshoot.frontends.vocabulary import context_table, symptom_table
 from troubleshoot.knowledge.load import KnowledgeBase, KnowledgeBaseError, cached_kb
 from troubleshoot.knowledge.vocab import UnknownTerm
 from troubleshoot.lang import Lang
-from troubleshoot.read.model import UnreadableInput
 from troubleshoot.render.guide import render_guide
 from troubleshoot.render.output import OutputFormat, render
 from troubleshoot.render.pages import lesson_page, symptom_page

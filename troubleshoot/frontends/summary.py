@@ -13,6 +13,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColu
 from rich.table import Table
 
 from troubleshoot.consult.consultation import Consultation
+from troubleshoot.frontends.i18n import t
 from troubleshoot.lang import Lang
 from troubleshoot.render.guide import evidence_text
 
@@ -30,18 +31,26 @@ def print_summary(console: Console, consultation: Consultation, lang: Lang, verb
     for note in consultation.notes if verbose else []:
         console.print(f"note: {note}", highlight=False, markup=False)
     if len(consultation.runs) > 1:
-        _print_runs(console, consultation)
+        _print_runs(console, consultation, lang)
         return
     run = consultation.runs[0]
-    symptoms = Table("symptom", "evidence", title="Symptoms found", box=None)
+    symptoms = Table(
+        t(lang, "col_symptom"), t(lang, "col_evidence"), title=t(lang, "summary_symptoms"), box=None
+    )
     for fact in run.facts.symptoms.values():
         title = kb.symptoms[fact.id].title.get(lang) if fact.id in kb.symptoms else fact.id
         first = fact.provenance.evidence[:1]
         detail = evidence_text(first[0], lang) if first else fact.provenance.origin.value
         more = len(fact.provenance.evidence) - 1
         symptoms.add_row(f"{title}\n({fact.id})", detail + (f" (+{more} more)" if more > 0 else ""))
-    console.print(symptoms if symptoms.rows else "No problem symptoms found.")
-    causes = Table("#", "cause", "confidence", title="Likely causes", box=None)
+    console.print(symptoms if symptoms.rows else t(lang, "summary_none"))
+    causes = Table(
+        "#",
+        t(lang, "col_cause"),
+        t(lang, "col_confidence"),
+        title=t(lang, "summary_causes"),
+        box=None,
+    )
     for rank, diagnosis in enumerate(run.result.diagnoses[:MAX_CAUSES], 1):
         title = diagnosis.lesson.title.get(lang)
         causes.add_row(str(rank), f"{title} ({diagnosis.id})", f"{diagnosis.score:.2f}")
@@ -49,16 +58,17 @@ def print_summary(console: Console, consultation: Consultation, lang: Lang, verb
         console.print(causes)
 
 
-def _print_runs(console: Console, consultation: Consultation) -> None:
+def _print_runs(console: Console, consultation: Consultation, lang: Lang) -> None:
     """Several runs: one row each, its symptoms and its most likely cause."""
-    table = Table("run", "symptoms", "most likely cause", title="Runs", box=None)
+    headings = [t(lang, f"col_{name}") for name in ("run", "symptoms", "top_cause")]
+    table = Table(*headings, title=t(lang, "summary_runs"), box=None)
     for run in consultation.runs[:MAX_RUNS]:
         top = run.result.top()
         symptoms = ", ".join(run.facts.present_symptoms()) or "-"
         table.add_row(run.id, symptoms, f"{top.id} ({top.score:.2f})" if top else "-")
     console.print(table)
     if len(consultation.runs) > MAX_RUNS:
-        console.print(f"... and {len(consultation.runs) - MAX_RUNS} more runs (see the guide)")
+        console.print(t(lang, "summary_more_runs", n=len(consultation.runs) - MAX_RUNS))
 
 
 @contextmanager

@@ -11,7 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-LANGS = ("en", "zh")
+from troubleshoot.lang import Lang
+
 FRAMEWORKS = ("caffe", "pytorch", "tensorflow", "keras")
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
@@ -27,8 +28,8 @@ class Text(Strict):
     en: str = Field(min_length=1)
     zh: str = Field(min_length=1)
 
-    def get(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+    def get(self, lang: Lang) -> str:
+        return self.zh if lang == Lang.ZH else self.en
 
 
 class Phrases(Strict):

@@ -62,6 +62,9 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "possible_causes": "Possible causes",
         "report_charts": "Curves",
         "report_marked": "Marked steps",
+        "rule_and": " and ",
+        "rule_or": " or ",
+        "rule_not": "not ",
     },
     Lang.ZH: {
         "guide_title": "故障排查指南",
@@ -116,5 +119,8 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "possible_causes": "可能的原因",
         "report_charts": "曲线",
         "report_marked": "标记的步数",
+        "rule_and": " 且 ",
+        "rule_or": " 或 ",
+        "rule_not": "非 ",
     },
 }

@@ -5,10 +5,11 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from troubleshoot.consult.chart_copy import RunChart
 from troubleshoot.consult.consultation import Consultation
 from troubleshoot.facts import FactSet
 from troubleshoot.lang import Lang
-from troubleshoot.render.charts import RunChart, markers_for, run_chart_svg
+from troubleshoot.render.charts import markers_for, run_chart_svg
 from troubleshoot.render.html import html_page
 from troubleshoot.render.i18n import STRINGS
 

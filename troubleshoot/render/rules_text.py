@@ -11,11 +11,8 @@ from troubleshoot.knowledge.schema import (
     Rule,
     SymptomAtom,
 )
-
-_WORDS = {
-    "en": {"and": " and ", "or": " or ", "not": "not "},
-    "zh": {"and": " 且 ", "or": " 或 ", "not": "非 "},
-}
+from troubleshoot.lang import Lang
+from troubleshoot.render.i18n import STRINGS
 
 
 def typed(value: object) -> str:
@@ -31,19 +28,19 @@ def _value(expected: object) -> str:
     return f"= {typed(expected)}"
 
 
-def condition_text(cond: Condition, lang: str) -> str:
-    words = _WORDS[lang]
+def condition_text(cond: Condition, lang: Lang) -> str:
+    words = STRINGS[lang]
     if isinstance(cond, SymptomAtom):
         return f"`{cond.symptom}`"
     if isinstance(cond, ContextAtom):
-        return words["and"].join(f"`{k} {_value(v)}`" for k, v in cond.context.items())
+        return words["rule_and"].join(f"`{k} {_value(v)}`" for k, v in cond.context.items())
     if isinstance(cond, AllOf):
-        return "(" + words["and"].join(condition_text(c, lang) for c in cond.all) + ")"
+        return "(" + words["rule_and"].join(condition_text(c, lang) for c in cond.all) + ")"
     if isinstance(cond, AnyOf):
-        return "(" + words["or"].join(condition_text(c, lang) for c in cond.any) + ")"
-    return words["and"].join(words["not"] + condition_text(c, lang) for c in cond.none)
+        return "(" + words["rule_or"].join(condition_text(c, lang) for c in cond.any) + ")"
+    return words["rule_and"].join(words["rule_not"] + condition_text(c, lang) for c in cond.none)
 
 
-def rule_text(rule: Rule, lang: str) -> str:
+def rule_text(rule: Rule, lang: Lang) -> str:
     text = condition_text(rule.as_condition(), lang)
     return text[1:-1] if text.startswith("(") and text.endswith(")") else text

@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from troubleshoot.consult.questions import Kind, Question
 from troubleshoot.consult.session import Value
-from troubleshoot.frontends.interview.i18n import WORDS, t
+from troubleshoot.frontends.i18n import WORDS, t
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import ContextKey
 from troubleshoot.knowledge.vocab import UnknownTerm, context_value

@@ -24,8 +24,8 @@ import yaml
 from troubleshoot.consult.implication import implied
 from troubleshoot.consult.questions import Kind, Question
 from troubleshoot.consult.session import Value
+from troubleshoot.frontends.i18n import t
 from troubleshoot.frontends.interview.answers import Invalid, from_file
-from troubleshoot.frontends.interview.i18n import t
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.vocab import UnknownTerm, context_key
 

@@ -6,16 +6,13 @@ screen reader; the terminal only adds emphasis.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
-from troubleshoot.consult.belief import Hypothesis
+from troubleshoot.consult.consultation import Result
 from troubleshoot.consult.questions import Kind, Question, group_of
 from troubleshoot.consult.select import Ask, Situation
-from troubleshoot.engine.diagnose import Result
-from troubleshoot.engine.open_world import atoms
 from troubleshoot.facts import Fact
-from troubleshoot.frontends.interview.i18n import t
+from troubleshoot.frontends.i18n import t
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.render.guide import evidence_text, fact_label
 from troubleshoot.render.i18n import STRINGS
@@ -97,8 +94,7 @@ def why(kb: KnowledgeBase, situation: Situation, lang: str) -> list[str]:
         live = {h.lesson_id for h in situation.hypotheses if h.lesson_id}
         return [*lines, t(lang, "why_opening", n=len(live))]
     lines.append(t(lang, "why_separates"))
-    for lesson_id, hyps in _users(situation.hypotheses, question.name):
-        share = sum(h.weight for h in situation.hypotheses if h.lesson_id == lesson_id)
+    for lesson_id, share, hyps in situation.separated_by(question.name):
         title = kb.lessons[lesson_id].title.get(lang)
         lines.append(f"- {title} ({lesson_id}, {share:.0%})")
         for hyp in hyps:
@@ -114,19 +110,6 @@ def why(kb: KnowledgeBase, situation: Situation, lang: str) -> list[str]:
         lines.append(t(lang, "why_check", text=_plain(kb.symptoms[question.name].check.get(lang))))
     lines.append(t(lang, "why_gain", gain=step.gain))
     return lines
-
-
-def _users(hyps: list[Hypothesis], name: str) -> list[tuple[str, list[Hypothesis]]]:
-    """Lessons whose still-possible rules name ``name``, most believed first."""
-    found: dict[str, list[Hypothesis]] = defaultdict(list)
-    weight: dict[str, float] = defaultdict(float)
-    for hyp in hyps:
-        if hyp.lesson_id is None or hyp.rule is None:
-            continue
-        weight[hyp.lesson_id] += hyp.weight
-        if any(a.name == name for a in atoms(hyp.rule.as_condition())):
-            found[hyp.lesson_id].append(hyp)
-    return sorted(found.items(), key=lambda item: (-weight[item[0]], item[0]))
 
 
 def fact_text(kb: KnowledgeBase, fact: Fact, lang: str) -> str:

@@ -28,6 +28,7 @@ from troubleshoot.consult.questions import Question
 from troubleshoot.consult.select import Ask, Conclude, Situation, situation
 from troubleshoot.consult.session import Answer, Session, Value
 from troubleshoot.facts import FactSet
+from troubleshoot.frontends.i18n import t
 from troubleshoot.frontends.interview import state
 from troubleshoot.frontends.interview.answers import Command, Invalid, Reply, command, parse
 from troubleshoot.frontends.interview.answers_file import AnswerBook, read_answers
@@ -39,7 +40,6 @@ from troubleshoot.frontends.interview.explain import (
     show,
     why,
 )
-from troubleshoot.frontends.interview.i18n import t
 from troubleshoot.knowledge.load import KnowledgeBase, cached_kb
 from troubleshoot.lang import Lang
 from troubleshoot.render.guide import render_guide

@@ -1,16 +1,39 @@
-"""Every word the interview says or understands, in English and Chinese.
+"""Every word the front ends say or understand, in English and Chinese.
 
 Questions, choices and ``why`` texts come from the knowledge base; this holds the rest:
-prompts, commands, help, errors and the headings of the ``why``/``how`` answers.
+the interview's prompts, commands, help, errors and the headings of its ``why``/``how``
+answers, the command line's terminal summary, and the headings of ``kb symptoms`` and
+``kb context``.
 """
 
 from __future__ import annotations
 
 from troubleshoot.lang import Lang
 
-TEXT: dict[str, dict[str, str]] = {
-    "en": {
+TEXT: dict[Lang, dict[str, str]] = {
+    Lang.EN: {
         "title": "troubleshoot interview",
+        "summary_symptoms": "Symptoms found",
+        "summary_causes": "Likely causes",
+        "summary_none": "No problem symptoms found.",
+        "summary_runs": "Runs",
+        "summary_more_runs": "... and {n} more runs (see the guide)",
+        "col_symptom": "symptom",
+        "col_evidence": "evidence",
+        "col_cause": "cause",
+        "col_confidence": "confidence",
+        "col_run": "run",
+        "col_symptoms": "symptoms",
+        "col_top_cause": "most likely cause",
+        "col_title": "title",
+        "col_via": "detected via",
+        "col_key": "key",
+        "col_type": "type",
+        "col_values": "allowed values (synonyms)",
+        "col_question": "question",
+        "type_number": "a number",
+        "type_integer": "a whole number",
+        "type_boolean": "true or false (yes/no)",
         "intro": (
             "I will ask a few questions to find out why your training goes wrong. Answer "
             "with a number or a word; '0' means not sure. Type 'help' for the commands."
@@ -94,7 +117,28 @@ TEXT: dict[str, dict[str, str]] = {
         "resume_conflict": "--resume continues a saved interview; it takes no new facts "
         "(--from, --facts, --symptom, --context, --absent).",
     },
-    "zh": {
+    Lang.ZH: {
+        "summary_symptoms": "发现的症状",
+        "summary_causes": "可能的原因",
+        "summary_none": "没有发现问题症状。",
+        "summary_runs": "训练",
+        "summary_more_runs": "……另有 {n} 次训练(见指南)",
+        "col_symptom": "症状",
+        "col_evidence": "证据",
+        "col_cause": "原因",
+        "col_confidence": "置信度",
+        "col_run": "训练",
+        "col_symptoms": "症状",
+        "col_top_cause": "最可能的原因",
+        "col_title": "名称",
+        "col_via": "获取方式",
+        "col_key": "键",
+        "col_type": "类型",
+        "col_values": "可用取值(同义词)",
+        "col_question": "问题",
+        "type_number": "数字",
+        "type_integer": "整数",
+        "type_boolean": "true 或 false(是/否)",
         "title": "troubleshoot 问答诊断",
         "intro": "我会问几个问题,找出训练出问题的原因。请输入编号或文字回答;"
         "'0' 表示不确定。输入 '帮助'(或 help)查看可用命令。",
@@ -201,5 +245,5 @@ WORDS: dict[str, set[str]] = {
 
 
 def t(lang: Lang, key: str, **values: object) -> str:
-    text = TEXT["zh" if lang == "zh" else "en"][key]
+    text = TEXT[lang][key]
     return text.format(**values) if values else text
