@@ -52,7 +52,7 @@ def test_unknown_ids_get_the_closest_valid_ones():
     done = mini("diagnose", "-s", "loss-nan", "-c", "framwork=caffe")
     assert done.returncode == 2 and "Did you mean: framework?" in done.stderr
     done = mini("diagnose", "-s", "loss-nan", "-c", "batch_size=eight")
-    assert done.returncode == 2 and "batch_size takes a number" in done.stderr
+    assert done.returncode == 2 and "batch_size takes a whole number" in done.stderr
 
 
 def test_unknown_context_names_close_matches_and_lists_what_is_valid(tmp_path):

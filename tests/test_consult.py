@@ -158,3 +158,24 @@ def test_the_terminal_summary_speaks_the_language_asked_for():
     done = run_cli("diagnose", str(EXAMPLE), "--lang", "zh")
     assert "发现的症状" in done.stderr and "可能的原因" in done.stderr
     assert "Symptoms found" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("typed", "integer", "value"),
+    [
+        ("1e-3", False, 0.001),
+        ("０．１", False, 0.1),
+        ("8 per GPU", True, 8),
+        ("10k", True, 10_000),
+        ("1,024", True, 1024),
+        ("5万", True, 50_000),
+    ],
+)
+def test_one_number_parser_for_the_command_line_and_the_interview(typed, integer, value):
+    from troubleshoot.consult.questions import Kind, Question
+    from troubleshoot.frontends.interview.answers import Reply, parse
+    from troubleshoot.knowledge.vocab import context_value
+
+    key = "batch_size" if integer else "learning_rate"
+    assert context_value(KB.context[key], typed) == value
+    assert parse(KB, Question(Kind.CONTEXT, key), typed, Lang.EN) == Reply(value)

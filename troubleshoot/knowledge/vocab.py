@@ -8,7 +8,10 @@ facts file, an interview answer file or a chat message.
 from __future__ import annotations
 
 import difflib
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 
 from troubleshoot.facts import GIVEN, ContextFact, ContextValue, FactSet, Provenance, SymptomFact
 from troubleshoot.knowledge.load import KnowledgeBase
@@ -51,6 +54,53 @@ def context_key(kb: KnowledgeBase, word: str) -> ContextKey:
     return key
 
 
+class BadNumber(UnknownTerm):
+    """Text that is not one number; ``problem`` names why, for front ends that word it in
+    their own language: ``bad_number``, ``several_numbers``, ``not_positive``, ``not_whole``."""
+
+    def __init__(self, problem: str, text: str, numbers: tuple[str, ...] = ()) -> None:
+        reasons = {
+            "bad_number": f"no number in '{text}'",
+            "several_numbers": f"more than one number in '{text}' ({', '.join(numbers)})",
+            "not_positive": f"'{text}' must be above zero",
+            "not_whole": f"'{text}' is not a whole number",
+        }
+        super().__init__(reasons[problem])
+        self.problem = problem
+        self.text = text
+        self.numbers = numbers
+
+
+_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?", re.ASCII)
+_SCALE = re.compile(r"\s*(k|m|千|万)(?![a-z])", re.IGNORECASE)
+_SCALES = {"k": 1000, "m": 1_000_000, "千": 1000, "万": 10_000}
+_THOUSANDS = re.compile(r"(?<=\d)[,_](?=\d{3}(?!\d))", re.ASCII)
+
+
+def read_number(text: str, integer: bool = False) -> int | float:
+    """The one positive number in what a person typed: "1e-3", "0.001", "8 per GPU",
+    "10k", "1,000", "5万", full-width "０．１". Every front end reads numbers here."""
+    shown = text.strip()
+    plain = _THOUSANDS.sub("", unicodedata.normalize("NFKC", shown))
+    matches = list(_NUMBER.finditer(plain))
+    if not matches:
+        raise BadNumber("bad_number", shown)
+    if len(matches) > 1:
+        raise BadNumber("several_numbers", shown, tuple(m.group() for m in matches))
+    match = matches[0]
+    exact = Decimal(match.group())  # exact, so that "1.1k" is the whole number 1100
+    scale = _SCALE.match(plain, match.end())
+    if scale:
+        exact *= _SCALES[scale.group(1).lower()]
+    if exact <= 0:
+        raise BadNumber("not_positive", shown)
+    if integer:
+        if exact != exact.to_integral_value():
+            raise BadNumber("not_whole", shown)
+        return int(exact)
+    return float(exact)
+
+
 _TRUE = {"true", "yes", "y", "1", "on", "是", "有"}
 _FALSE = {"false", "no", "n", "0", "off", "否", "没有", "无"}
 
@@ -66,15 +116,14 @@ def context_value(key: ContextKey, raw: object) -> ContextValue:
         raise UnknownTerm(f"{key.key} takes true or false (or yes, no), not '{text}'.")
     if key.type in ("number", "integer"):
         unit = f" ({key.unit.en})" if key.unit else ""
+        whole = "a whole number" if key.type == "integer" else "a number"
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            text = repr(raw)  # YAML has read it already: keep its exact spelling
         try:
-            number = float(text.replace(",", "").replace("_", ""))
-        except ValueError:
-            raise UnknownTerm(f"{key.key} takes a number{unit}, not '{text}'.") from None
-        if key.type == "integer":
-            if not number.is_integer():
-                raise UnknownTerm(f"{key.key} takes a whole number{unit}, not '{text}'.")
-            return int(number)
-        return number
+            return read_number(text, integer=key.type == "integer")
+        except BadNumber as exc:
+            reason = f"not '{text}'" if exc.problem == "bad_number" else str(exc)
+            raise UnknownTerm(f"{key.key} takes {whole}{unit}, {reason}.") from None
     lowered = text.lower()
     for choice in key.choices:
         if lowered == str(choice.value) or lowered in (s.lower() for s in choice.synonyms):

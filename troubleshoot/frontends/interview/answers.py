@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import StrEnum
 
 from troubleshoot.consult.questions import Kind, Question
@@ -17,7 +16,8 @@ from troubleshoot.consult.session import Value
 from troubleshoot.frontends.i18n import WORDS, t
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import ContextKey
-from troubleshoot.knowledge.vocab import UnknownTerm, context_value
+from troubleshoot.knowledge.vocab import BadNumber, UnknownTerm, context_value, read_number
+from troubleshoot.lang import Lang
 
 
 class Command(StrEnum):
@@ -40,10 +40,6 @@ class Invalid:
 
 Parsed = Command | Reply | Invalid
 
-_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?", re.ASCII)
-_SCALE = re.compile(r"\s*(k|m|千|万)(?![a-z])", re.IGNORECASE)
-_SCALES = {"k": 1000, "m": 1_000_000, "千": 1000, "万": 10_000}
-_THOUSANDS = re.compile(r"(?<=\d)[,_](?=\d{3}(?!\d))", re.ASCII)
 _INDEX = re.compile(r"\d{1,4}", re.ASCII)
 _SEPARATORS = re.compile(r"[\s,，、;；]+")
 
@@ -122,28 +118,13 @@ def _opening(question: Question, word: str, lang: str) -> Parsed:
     return Reply(tuple(dict.fromkeys(picked)))  # "0": none of these
 
 
-def parse_number(text: str, integer: bool, lang: str, example: str = "32") -> float | Invalid:
-    """The one number in ``text`` ("1e-3", "0.001", "8 per GPU", "10k", "1,000", "5万")."""
-    plain = _THOUSANDS.sub("", text.strip())
-    matches = list(_NUMBER.finditer(plain))
-    if not matches:
-        return Invalid(t(lang, "bad_number", text=text.strip(), example=example))
-    if len(matches) > 1:
-        numbers = ", ".join(m.group() for m in matches)
-        return Invalid(t(lang, "several_numbers", text=text.strip(), numbers=numbers))
-    match = matches[0]
-    exact = Decimal(match.group())  # exact, so that "1.1k" is the whole number 1100
-    scale = _SCALE.match(plain, match.end())
-    if scale:
-        exact *= _SCALES[scale.group(1).lower()]
-    value = float(exact)
-    if value <= 0:
-        return Invalid(t(lang, "not_positive", text=text.strip()))
-    if integer:
-        if exact != exact.to_integral_value():
-            return Invalid(t(lang, "not_whole", text=text.strip()))
-        return int(exact)
-    return value
+def parse_number(text: str, integer: bool, lang: Lang, example: str = "32") -> float | Invalid:
+    """The one number in ``text``, or what to type instead in the interview's language."""
+    try:
+        return read_number(text, integer)
+    except BadNumber as exc:
+        numbers = ", ".join(exc.numbers)
+        return Invalid(t(lang, exc.problem, text=exc.text, numbers=numbers, example=example))
 
 
 def from_file(kb: KnowledgeBase, question: Question, raw: object, lang: str) -> Reply | Invalid:
