@@ -13,7 +13,7 @@ from troubleshoot.consult.gather import RunSplit, group_key
 from troubleshoot.consult.select import Ask
 from troubleshoot.knowledge.load import cached_kb
 from troubleshoot.lang import Lang
-from troubleshoot.render.guide import render_guide
+from troubleshoot.render.guide import render_guide, sections
 
 KB = cached_kb()
 OVERFIT = TESTS / "fixtures" / "corpus" / "overfit-tiny-data-keras.csv"
@@ -179,3 +179,11 @@ def test_one_number_parser_for_the_command_line_and_the_interview(typed, integer
     key = "batch_size" if integer else "learning_rate"
     assert context_value(KB.context[key], typed) == value
     assert parse(KB, Question(Kind.CONTEXT, key), typed, Lang.EN) == Reply(value)
+
+
+def test_runs_share_a_section_only_with_the_same_findings_and_framework():
+    real = TESTS / "fixtures" / "reallogs"
+    nan_twice = consult(KB, Request([real / "caffe-nan-01.log", real / "caffe-nan-03.log"]))
+    caffe_and_keras = consult(KB, Request([real / "caffe-nan-01.log", real / "keras-inf-01.log"]))
+    assert [len(s.ids) for s in sections(caffe_and_keras)] == [1, 1]
+    assert [s.ids for s in sections(nan_twice)] == [[r.id for r in nan_twice.runs]]

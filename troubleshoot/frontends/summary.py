@@ -60,8 +60,10 @@ def print_summary(console: Console, consultation: Consultation, lang: Lang, verb
 
 def _print_runs(console: Console, consultation: Consultation, lang: Lang) -> None:
     """Several runs: one row each, its symptoms and its most likely cause."""
-    headings = [t(lang, f"col_{name}") for name in ("run", "symptoms", "top_cause")]
-    table = Table(*headings, title=t(lang, "summary_runs"), box=None)
+    table = Table(title=t(lang, "summary_runs"), box=None)
+    table.add_column(t(lang, "col_run"), overflow="fold")  # a path must show whole
+    table.add_column(t(lang, "col_symptoms"))
+    table.add_column(t(lang, "col_top_cause"))
     for run in consultation.runs[:MAX_RUNS]:
         top = run.result.top()
         symptoms = ", ".join(run.facts.present_symptoms()) or "-"

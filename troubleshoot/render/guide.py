@@ -95,8 +95,11 @@ class Section:
 
 
 def _findings(result: Result) -> tuple[object, ...]:
+    """What makes two runs' sections the same: symptoms, causes, and the framework (which
+    orders the code examples)."""
     symptoms = tuple((s.id, s.present) for s in result.facts.symptoms.values())
-    return (symptoms, tuple(d.id for d in result.diagnoses))
+    framework = result.facts.context.get("framework")
+    return (symptoms, tuple(d.id for d in result.diagnoses), framework and framework.value)
 
 
 def sections(consultation: Consultation) -> list[Section]:
