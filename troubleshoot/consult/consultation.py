@@ -13,14 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from troubleshoot.consult.belief import model_for
 from troubleshoot.consult.gather import Progress, RunEvidence, RunSplit, gather
-from troubleshoot.consult.select import Situation, situation
-from troubleshoot.consult.session import Session
 from troubleshoot.engine.diagnose import Diagnosis, Result, diagnose
 from troubleshoot.facts import FactSet
 from troubleshoot.knowledge.load import KnowledgeBase
+
+if TYPE_CHECKING:
+    from troubleshoot.consult.select import Situation
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,12 @@ class RunVerdict:
     def next_step(self) -> Situation:
         """The question that best tells this run's likely causes apart, with its expected
         information gain, or the conclusion that none is worth asking."""
+        # The question planner is imported when a front end asks for it; a plain diagnosis
+        # does not need it.
+        from troubleshoot.consult.belief import model_for
+        from troubleshoot.consult.select import situation
+        from troubleshoot.consult.session import Session
+
         return situation(model_for(self.kb), Session(self.kb, self.facts))
 
 
