@@ -104,9 +104,6 @@ class NoneOf(Strict):
 
 
 Condition = SymptomAtom | ContextAtom | AllOf | AnyOf | NoneOf
-AllOf.model_rebuild()
-AnyOf.model_rebuild()
-NoneOf.model_rebuild()
 
 
 class Rule(Strict):
