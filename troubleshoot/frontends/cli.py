@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from troubleshoot.consult.gather import RunSplit
-from troubleshoot.knowledge.load import KnowledgeBaseError, cached_kb
-from troubleshoot.knowledge.vocab import UnknownTerm
 from troubleshoot.lang import Lang
 from troubleshoot.read.model import UnreadableInput
 from troubleshoot.render.output import OutputFormat
@@ -23,9 +21,10 @@ if TYPE_CHECKING:
 
     from troubleshoot.knowledge.load import KnowledgeBase
 
-# Each command imports what only it needs (rich's tables, the engine, jinja2, the readers)
-# when it runs: every invocation pays for this module's imports, and a command that reads no
-# file should start about as fast as typer itself (docs/benchmarks/startup.md).
+# Each command imports what only it needs (the knowledge base's models, rich's tables, the
+# engine, jinja2, the readers) when it runs: every invocation pays for this module's
+# imports, and a command that reads no file should start about as fast as typer itself
+# (docs/benchmarks/startup.md).
 
 app = typer.Typer(
     help="Explain why deep-learning training goes wrong, with a cited remediation guide.",
@@ -69,6 +68,8 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 
 
 def load(kb_path: Path | None) -> KnowledgeBase:
+    from troubleshoot.knowledge.load import KnowledgeBaseError, cached_kb
+
     try:
         return cached_kb(kb_path)
     except KnowledgeBaseError as exc:
@@ -140,6 +141,7 @@ def diagnose(
     for target in (output, report):
         check_writable(target)
     from troubleshoot.consult.consultation import Request, consult
+    from troubleshoot.knowledge.vocab import UnknownTerm
     from troubleshoot.render.guide import render_guide
     from troubleshoot.render.output import render
 
@@ -200,6 +202,8 @@ def interview(
     Type why, how, back, 0 (not sure) or quit at any question.
     """
     from troubleshoot.frontends.interview.terminal import InterviewArgs, InterviewError, main
+    from troubleshoot.knowledge.load import KnowledgeBaseError
+    from troubleshoot.knowledge.vocab import UnknownTerm
 
     check_writable(output)
     try:
