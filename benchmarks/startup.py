@@ -31,6 +31,32 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "docs" / "benchmarks" / "startup.md"
 TARGET_RATIO = 3.0
+# What a warm `diagnose -s` still spends its time on, and why it is not within the target;
+# measured by hand (CPU time of each step in one process), so kept as prose beside the table.
+WHERE_TIME_GOES = """\
+## Where a warm `diagnose -s loss-nan` spends its time
+
+CPU time of each step, measured once in a quiet moment on the machine above (the
+benchmark's wall times also carry the machine's load):
+
+| step | ms |
+| --- | ---: |
+| Python start and `import typer` | 60-90 |
+| import pydantic and define the knowledge base's models (validators deferred) | 100-110 |
+| import experta, compile the rules (the first validation builds pydantic's validators) | 50 |
+| experta builds its RETE network from the 116 rules | 75-85 |
+| import jinja2 and the consultation modules | 55 |
+| knowledge base from the cache (hash 120 files, unpickle 3,000 models) | 20 |
+| render the guide from cached template bytecode | 3 |
+
+The cache removes YAML parsing and validation (about 140 ms), the lazy imports remove
+numpy, the readers and detectors, rich, markdown-it and yaml (about 400 ms), and the
+template cache removes compiling the templates (about 35 ms). What remains is the price of
+the libraries the command is built on: pydantic's models, which any pickle of them needs,
+and experta's RETE network, which holds closures and is rebuilt in each process. Going
+further means a knowledge base that unpickles without pydantic, or a network that can be
+stored, each a change to the knowledge base's schema or the rule compiler.
+"""
 
 
 @dataclass
@@ -118,6 +144,7 @@ def machine() -> str:
 
 
 def report(table: list[Command], rounds: int, command_line: str) -> str:
+    warm = statistics.median(next(c for c in table if c.name.endswith("(warm cache)")).ratios)
     lines = [
         "# Start-up time",
         "",
@@ -129,8 +156,8 @@ def report(table: list[Command], rounds: int, command_line: str) -> str:
         f"- {rounds} rounds; each runs every command once in a shuffled order. Times are "
         "medians over the rounds; the ratio is the median of each round's time over that "
         "round's `import typer`.",
-        f"- Target: every command that reads no file within {TARGET_RATIO:g}x of "
-        "`import typer`.",
+        f"- Target: `diagnose -s loss-nan` with a warm cache within {TARGET_RATIO:g}x of "
+        f"`import typer`: {'met' if warm <= TARGET_RATIO else 'not met'} ({warm:.1f}x).",
         "",
         "| command | median ms | min ms | x import typer |",
         "| --- | ---: | ---: | ---: |",
@@ -140,7 +167,7 @@ def report(table: list[Command], rounds: int, command_line: str) -> str:
             f"| `{command.name}` | {statistics.median(command.seconds) * 1000:.0f} "
             f"| {min(command.seconds) * 1000:.0f} | {statistics.median(command.ratios):.1f} |"
         )
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n\n" + WHERE_TIME_GOES
 
 
 def main() -> None:
