@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,26 @@ from troubleshoot.read import RunData, read_inputs
 settings.register_profile("repeatable", derandomize=True, database=None)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+
+_CACHE = pytest.StashKey[tuple[str | None, str]]()  # XDG_CACHE_HOME before, the session's
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Caches (the loaded knowledge base, compiled templates) go to a folder of this session,
+    never the real home; set before collection, since test modules load the knowledge base
+    at import, and inherited by every ``run_cli`` child."""
+    config.stash[_CACHE] = (os.environ.get("XDG_CACHE_HOME"), tempfile.mkdtemp(prefix="ts-cache-"))
+    os.environ["XDG_CACHE_HOME"] = config.stash[_CACHE][1]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    before, folder = config.stash[_CACHE]
+    shutil.rmtree(folder, ignore_errors=True)
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+
 
 TESTS = Path(__file__).parent
 MINI_KB = TESTS / "fixtures" / "kb-mini"

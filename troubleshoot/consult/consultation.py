@@ -13,11 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from troubleshoot.consult.belief import model_for
 from troubleshoot.consult.gather import Progress, RunEvidence, RunSplit, gather
-from troubleshoot.consult.select import Situation, situation
-from troubleshoot.consult.session import Session
 from troubleshoot.engine.diagnose import Diagnosis, Result, diagnose
 from troubleshoot.facts import FactSet
 from troubleshoot.knowledge.load import KnowledgeBase
@@ -34,6 +32,9 @@ __all__ = [
     "consult",
     "consult_facts",
 ]
+
+if TYPE_CHECKING:
+    from troubleshoot.consult.select import Situation
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,12 @@ class RunVerdict:
     def next_step(self) -> Situation:
         """The question that best tells this run's likely causes apart, with its expected
         information gain, or the conclusion that none is worth asking."""
+        # The question planner is imported when a front end asks for it; a plain diagnosis
+        # does not need it.
+        from troubleshoot.consult.belief import model_for
+        from troubleshoot.consult.select import situation
+        from troubleshoot.consult.session import Session
+
         return situation(model_for(self.kb), Session(self.kb, self.facts))
 
 

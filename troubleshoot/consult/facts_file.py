@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from troubleshoot.facts import FactSet, Origin, Provenance
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.vocab import UnknownTerm, build_facts
@@ -13,6 +11,8 @@ from troubleshoot.knowledge.vocab import UnknownTerm, build_facts
 
 def read_facts_file(kb: KnowledgeBase, path: Path) -> FactSet:
     """``symptoms: [...]``, ``absent: [...]``, ``context: {key: value}``; ids are checked."""
+    import yaml  # here, so that a command given no facts file does not import it
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:

@@ -26,14 +26,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from troubleshoot.consult.facts_file import read_facts_file
 from troubleshoot.facts import FactSet
-from troubleshoot.knowledge.load import KnowledgeBase
-from troubleshoot.knowledge.vocab import build_facts, parse_assignment
 from troubleshoot.read.names import SPLITS
 
 if TYPE_CHECKING:
     from troubleshoot.consult.chart_copy import RunChart
+    from troubleshoot.knowledge.load import KnowledgeBase
     from troubleshoot.read.model import RunData
 
 Progress = Callable[[int, int], None]
@@ -163,6 +161,10 @@ def stated_facts(
     absent: Sequence[str] = (),
 ) -> FactSet:
     """What the user stated: a facts file, then the command line (which wins)."""
+    # Imported here: the command line imports this module for RunSplit, also for --help.
+    from troubleshoot.consult.facts_file import read_facts_file
+    from troubleshoot.knowledge.vocab import build_facts, parse_assignment
+
     stated = read_facts_file(kb, facts_file) if facts_file else FactSet()
     pairs = dict(parse_assignment(c) for c in context)
     return stated.extend(build_facts(kb, symptoms, pairs, absent))

@@ -4,25 +4,27 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import nullcontext
+from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from troubleshoot.consult.consultation import Request, UnreadableInput, consult
+from troubleshoot.consult.errors import UnreadableInput
 from troubleshoot.consult.gather import RunSplit
-from troubleshoot.engine.lint import lint
-from troubleshoot.frontends.summary import print_summary, progress_bar
-from troubleshoot.frontends.vocabulary import context_table, symptom_table
-from troubleshoot.knowledge.load import KnowledgeBase, KnowledgeBaseError, cached_kb
-from troubleshoot.knowledge.vocab import UnknownTerm
 from troubleshoot.lang import Lang
-from troubleshoot.render.guide import render_guide
-from troubleshoot.render.output import OutputFormat, render
-from troubleshoot.render.pages import lesson_page, symptom_page
-from troubleshoot.render.report import write_report
+from troubleshoot.render.output import OutputFormat
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from troubleshoot.knowledge.load import KnowledgeBase
+
+# Each command imports what only it needs (the knowledge base's models, rich's tables, the
+# engine, jinja2, the readers) when it runs: every invocation pays for this module's
+# imports, and a command that reads no file should start about as fast as typer itself
+# (docs/benchmarks/startup.md).
 
 app = typer.Typer(
     help="Explain why deep-learning training goes wrong, with a cited remediation guide.",
@@ -32,7 +34,14 @@ app = typer.Typer(
 kb_app = typer.Typer(help="Inspect and check the knowledge base.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 
-err = Console(stderr=True, soft_wrap=True)
+
+@cache
+def err() -> Console:
+    """The console on stderr, made when first printed to (importing rich takes a while)."""
+    from rich.console import Console
+
+    return Console(stderr=True, soft_wrap=True)
+
 
 KbOption = Annotated[
     Path | None, typer.Option("--kb", help="Knowledge-base folder (default: the bundled kb/).")
@@ -54,11 +63,13 @@ FactsOption = Annotated[
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold]error:[/bold] {message}", highlight=False, markup=True)
+    err().print(f"[bold]error:[/bold] {message}", highlight=False, markup=True)
     return typer.Exit(code)
 
 
 def load(kb_path: Path | None) -> KnowledgeBase:
+    from troubleshoot.knowledge.load import KnowledgeBaseError, cached_kb
+
     try:
         return cached_kb(kb_path)
     except KnowledgeBaseError as exc:
@@ -86,7 +97,7 @@ def write_output(text: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
-    err.print(f"wrote {output}")
+    err().print(f"wrote {output}")
 
 
 @app.command()
@@ -129,24 +140,33 @@ def diagnose(
         )
     for target in (output, report):
         check_writable(target)
+    from troubleshoot.consult.consultation import Request, consult
+    from troubleshoot.knowledge.vocab import UnknownTerm
+    from troubleshoot.render.guide import render_guide
+    from troubleshoot.render.output import render
+
     kb = load(kb_path)
     request = Request(paths or [], facts, symptom, context, absent, runs, charts=bool(report))
+    if paths:
+        from troubleshoot.frontends.summary import print_summary, progress_bar
     try:
-        with progress_bar(err) as progress:
+        with progress_bar(err()) if paths else nullcontext() as progress:
             consultation = consult(kb, request, progress)
     except (UnreadableInput, UnknownTerm, ValueError) as exc:
         raise fail(str(exc)) from None
     if paths and not quiet:
-        print_summary(err, consultation, lang, verbose)
+        print_summary(err(), consultation, lang, verbose)
     guide = render_guide(consultation, lang)
     write_output(render(consultation, guide, fmt, lang), output)
     if report:
+        from troubleshoot.render.report import write_report
+
         try:
             written = write_report(report, consultation, guide, lang)
         except OSError as exc:
             raise fail(f"cannot write {report}: {exc.strerror or exc}") from None
         for path in written:
-            err.print(f"wrote {path}")
+            err().print(f"wrote {path}")
 
 
 @app.command()
@@ -182,6 +202,8 @@ def interview(
     Type why, how, back, 0 (not sure) or quit at any question.
     """
     from troubleshoot.frontends.interview.terminal import InterviewArgs, InterviewError, main
+    from troubleshoot.knowledge.load import KnowledgeBaseError
+    from troubleshoot.knowledge.vocab import UnknownTerm
 
     check_writable(output)
     try:
@@ -199,7 +221,7 @@ def interview(
             output=output,
             lang=lang,
         )
-        code = main(args, err)
+        code = main(args, err())
     except KnowledgeBaseError as exc:
         raise fail(f"the knowledge base does not load:\n{exc}") from None
     except (InterviewError, UnreadableInput, UnknownTerm, ValueError) as exc:
@@ -218,6 +240,8 @@ def kb_lint(
     ] = None,
 ) -> None:
     """Check the knowledge base; exit 1 if anything is wrong."""
+    from troubleshoot.engine.lint import lint
+
     report = lint(kb_path, catalogue)
     for line in report.errors:
         print(line)
@@ -235,6 +259,9 @@ def kb_list(
     kb_path: KbOption = None,
 ) -> None:
     """List the lessons."""
+    from rich.console import Console
+    from rich.table import Table
+
     kb = load(kb_path)
     table = Table("id", "kind", "title", "symptoms", box=None, pad_edge=False)
     for lesson in sorted(kb.lessons.values(), key=lambda x: (x.kind.value, x.id)):
@@ -248,12 +275,20 @@ def kb_list(
 @kb_app.command("symptoms")
 def kb_symptoms(lang: LangOption = Lang.EN, kb_path: KbOption = None) -> None:
     """List the symptom ids that -s, --absent and facts files accept."""
+    from rich.console import Console
+
+    from troubleshoot.frontends.vocabulary import symptom_table
+
     Console(width=200).print(symptom_table(load(kb_path), lang))
 
 
 @kb_app.command("context")
 def kb_context(lang: LangOption = Lang.EN, kb_path: KbOption = None) -> None:
     """List the context keys that -c key=value accepts, with their allowed values."""
+    from rich.console import Console
+
+    from troubleshoot.frontends.vocabulary import context_table
+
     Console(width=200).print(context_table(load(kb_path), lang))
 
 
@@ -264,6 +299,8 @@ def kb_show(
     kb_path: KbOption = None,
 ) -> None:
     """Show one lesson or symptom as Markdown."""
+    from troubleshoot.render.pages import lesson_page, symptom_page
+
     kb = load(kb_path)
     if item in kb.lessons:
         text = lesson_page(kb, kb.lessons[item], lang)

@@ -9,7 +9,6 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from troubleshoot.knowledge.schema import (
@@ -67,14 +66,15 @@ class KnowledgeBase:
         return [x for x in self.lessons.values() if symptom_id in x.symptoms]
 
 
-# libyaml's loader parses the knowledge base about ten times faster than the pure-Python one,
-# which every command pays at start; PyYAML's wheels ship it, so the fallback is rare.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _read_yaml(path: Path, problems: list[str]) -> object | None:
+    # Imported here: with the knowledge base cached on disk, a command parses no YAML.
+    import yaml
+
+    # libyaml's loader parses the knowledge base about ten times faster than the pure-Python
+    # one; PyYAML's wheels ship it, so the fallback is rare.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         problems.append(f"{path}: cannot read: {exc}")
         return None
@@ -135,10 +135,13 @@ def load_kb(path: Path | None = None) -> KnowledgeBase:
 
 
 def cached_kb(path: Path | None = None) -> KnowledgeBase:
-    """The knowledge base, loaded once per process and folder."""
+    """The knowledge base, loaded once per process and folder, and kept on disk between
+    processes (``troubleshoot.knowledge.cache``)."""
     return _load_once((path or default_kb_path()).resolve())
 
 
 @cache
 def _load_once(path: Path) -> KnowledgeBase:
-    return load_kb(path)
+    from troubleshoot.knowledge.cache import cached_load
+
+    return cached_load(path, load_kb)

@@ -19,7 +19,7 @@ Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Text(Strict):
@@ -105,9 +105,6 @@ class NoneOf(Strict):
 
 
 Condition = SymptomAtom | ContextAtom | AllOf | AnyOf | NoneOf
-AllOf.model_rebuild()
-AnyOf.model_rebuild()
-NoneOf.model_rebuild()
 
 
 class Rule(Strict):

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from troubleshoot.consult.consultation import Consultation
 from troubleshoot.lang import Lang
-from troubleshoot.render.contract import to_json
-from troubleshoot.render.html import html_page
 from troubleshoot.render.i18n import STRINGS
+
+if TYPE_CHECKING:
+    from troubleshoot.consult.consultation import Consultation
 
 
 class OutputFormat(StrEnum):
@@ -29,9 +30,15 @@ class OutputFormat(StrEnum):
 
 def render(consultation: Consultation, guide: str, fmt: OutputFormat, lang: Lang) -> str:
     """``guide`` is the Markdown guide, rendered once by the caller and reused here."""
+    # Each format imports its renderer when asked for: the command line imports this module
+    # for OutputFormat on every run, and markdown-it alone is a tenth of typer's start-up.
     if fmt is OutputFormat.JSON:
+        from troubleshoot.render.contract import to_json
+
         payload = to_json(consultation, guide, lang)
         return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     if fmt is OutputFormat.HTML:
+        from troubleshoot.render.html import html_page
+
         return html_page(guide, STRINGS[lang]["guide_title"], lang)
     return guide

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from functools import cache
 
 import jinja2
 
+from troubleshoot.knowledge.cache import cache_dir
 from troubleshoot.knowledge.schema import Step
 
 FRAMEWORK_NAMES = {
@@ -28,10 +30,39 @@ def _indent(text: str, width: int = 3) -> str:
     return "\n".join((" " * width + line) if line else "" for line in str(text).splitlines())
 
 
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept on disk: compiling them from source costs a short command
+    about as much as importing typer. Unlike jinja2's own, a damaged file or a folder that
+    cannot be written means compiling from source, never an error."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a damaged file: compile from source
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _bytecode_cache() -> _BytecodeCache | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    folder = folder / f"jinja2-{jinja2.__version__}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _BytecodeCache(str(folder))
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("troubleshoot.render", "templates"),
+        bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
