@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import assert_never
+
 from troubleshoot.knowledge.schema import (
     AllOf,
     AnyOf,
     Compare,
     Condition,
     ContextAtom,
+    NoneOf,
     Rule,
     SymptomAtom,
 )
@@ -33,15 +36,19 @@ def _value(expected: object) -> str:
 
 def condition_text(cond: Condition, lang: str) -> str:
     words = _WORDS[lang]
-    if isinstance(cond, SymptomAtom):
-        return f"`{cond.symptom}`"
-    if isinstance(cond, ContextAtom):
-        return words["and"].join(f"`{k} {_value(v)}`" for k, v in cond.context.items())
-    if isinstance(cond, AllOf):
-        return "(" + words["and"].join(condition_text(c, lang) for c in cond.all) + ")"
-    if isinstance(cond, AnyOf):
-        return "(" + words["or"].join(condition_text(c, lang) for c in cond.any) + ")"
-    return words["and"].join(words["not"] + condition_text(c, lang) for c in cond.none)
+    match cond:
+        case SymptomAtom(symptom=symptom):
+            return f"`{symptom}`"
+        case ContextAtom(context=context):
+            return words["and"].join(f"`{k} {_value(v)}`" for k, v in context.items())
+        case AllOf(all=parts):
+            return "(" + words["and"].join(condition_text(c, lang) for c in parts) + ")"
+        case AnyOf(any=parts):
+            return "(" + words["or"].join(condition_text(c, lang) for c in parts) + ")"
+        case NoneOf(none=parts):
+            return words["and"].join(words["not"] + condition_text(c, lang) for c in parts)
+        case _:
+            assert_never(cond)
 
 
 def rule_text(rule: Rule, lang: str) -> str:
