@@ -18,6 +18,7 @@ from troubleshoot.frontends.interview.i18n import WORDS, t
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import ContextKey
 from troubleshoot.knowledge.vocab import UnknownTerm, context_value
+from troubleshoot.lang import Lang
 
 
 class Command(StrEnum):
@@ -61,7 +62,7 @@ def command(text: str) -> Command | None:
     return next((c for c in Command if _is(word, c.value)), None)
 
 
-def parse(kb: KnowledgeBase, question: Question, text: str, lang: str) -> Parsed:
+def parse(kb: KnowledgeBase, question: Question, text: str, lang: Lang) -> Parsed:
     """What ``text`` means as a reply to ``question``."""
     word = _words(text)
     found = command(word)
@@ -83,7 +84,7 @@ def parse(kb: KnowledgeBase, question: Question, text: str, lang: str) -> Parsed
     return number if isinstance(number, Invalid) else Reply(number)
 
 
-def _yes_no(word: str, lang: str) -> Parsed:
+def _yes_no(word: str, lang: Lang) -> Parsed:
     if _is(word, "yes"):
         return Reply(True)
     if _is(word, "no"):
@@ -91,7 +92,7 @@ def _yes_no(word: str, lang: str) -> Parsed:
     return Invalid(t(lang, "bad_yes_no"))
 
 
-def _choice(key: ContextKey, word: str, lang: str) -> Parsed:
+def _choice(key: ContextKey, word: str, lang: Lang) -> Parsed:
     if _INDEX.fullmatch(word):
         index = int(word)
         if 1 <= index <= len(key.choices):
@@ -106,7 +107,7 @@ def _choice(key: ContextKey, word: str, lang: str) -> Parsed:
         return Invalid(t(lang, "bad_choice", n=len(key.choices)))
 
 
-def _opening(question: Question, word: str, lang: str) -> Parsed:
+def _opening(question: Question, word: str, lang: Lang) -> Parsed:
     picked: list[str] = []
     for token in _SEPARATORS.split(word):
         if not token or _is(token, "skip"):
@@ -122,7 +123,7 @@ def _opening(question: Question, word: str, lang: str) -> Parsed:
     return Reply(tuple(dict.fromkeys(picked)))  # "0": none of these
 
 
-def parse_number(text: str, integer: bool, lang: str, example: str = "32") -> float | Invalid:
+def parse_number(text: str, integer: bool, lang: Lang, example: str = "32") -> float | Invalid:
     """The one number in ``text`` ("1e-3", "0.001", "8 per GPU", "10k", "1,000", "5万")."""
     plain = _THOUSANDS.sub("", text.strip())
     matches = list(_NUMBER.finditer(plain))
@@ -146,7 +147,7 @@ def parse_number(text: str, integer: bool, lang: str, example: str = "32") -> fl
     return value
 
 
-def from_file(kb: KnowledgeBase, question: Question, raw: object, lang: str) -> Reply | Invalid:
+def from_file(kb: KnowledgeBase, question: Question, raw: object, lang: Lang) -> Reply | Invalid:
     """An answers-file value for ``question`` (YAML has already made yes/no booleans)."""
     if raw is None:
         return Reply(None)
