@@ -101,7 +101,9 @@ def answer_index(kb: KnowledgeBase, atom: Atom, fact: Fact) -> int | None:
         points = _points(compares)
         matches = (i for i, p in enumerate(points) if tuple(c.holds(p) for c in compares) == where)
         return next(matches, None)
-    values = [True, False] if key.type == "boolean" else [c.value for c in key.choices]
+    values: list[Scalar] = [True, False]
+    if key.type != "boolean":
+        values = [c.value for c in key.choices]
     return values.index(fact.value) if fact.value in values else None
 
 

@@ -35,6 +35,7 @@ from troubleshoot.knowledge.schema import (
     Kind,
     Lesson,
     NoneOf,
+    Scalar,
     Symptom,
     SymptomAtom,
     Text,
@@ -94,7 +95,7 @@ def iter_examples(kb: KnowledgeBase) -> Iterator[tuple[Lesson, str, int, Example
 # ---------------------------------------------------------------- witnesses
 
 
-def _witness_value(expected: object) -> object:
+def _witness_value(expected: Scalar | list[Scalar] | Compare) -> Scalar:
     if isinstance(expected, Compare):
         if expected.ge is not None:
             return expected.ge
@@ -114,7 +115,7 @@ def witness(cond: Condition, facts: FactSet) -> None:
             facts.add(SymptomFact(symptom))
         case ContextAtom(context=context):
             for key, expected in context.items():
-                facts.add(ContextFact(key, _witness_value(expected)))  # type: ignore[arg-type]
+                facts.add(ContextFact(key, _witness_value(expected)))
         case AllOf(all=parts):
             for child in parts:
                 witness(child, facts)
