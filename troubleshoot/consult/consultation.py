@@ -154,7 +154,9 @@ def consult(kb: KnowledgeBase, request: Request, progress: Progress | None = Non
         request.split,
     )
     consultation = Consultation(kb, gathered.stated)
-    for evidence in gathered.runs or [None]:
+    # Without files to read there is still one run: the stated facts alone.
+    runs: list[RunEvidence | None] = [*gathered.runs] or [None]
+    for evidence in runs:
         facts = FactSet()
         if evidence is not None:
             facts.extend(evidence.detected)

@@ -8,18 +8,18 @@ selection can reason about "batch size under 16" without enumerating every integ
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from itertools import pairwise
+from typing import assert_never
 
 from troubleshoot.engine.open_world import Atom
 from troubleshoot.facts import ContextFact, Fact, Origin, Provenance, SymptomFact
+from troubleshoot.knowledge.conditions import leaves
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import (
-    AllOf,
-    AnyOf,
     Compare,
     Condition,
     ContextAtom,
@@ -101,7 +101,9 @@ def answer_index(kb: KnowledgeBase, atom: Atom, fact: Fact) -> int | None:
         points = _points(compares)
         matches = (i for i, p in enumerate(points) if tuple(c.holds(p) for c in compares) == where)
         return next(matches, None)
-    values = [True, False] if key.type == "boolean" else [c.value for c in key.choices]
+    values: list[Scalar] = [True, False]
+    if key.type != "boolean":
+        values = [c.value for c in key.choices]
     return values.index(fact.value) if fact.value in values else None
 
 
@@ -110,26 +112,22 @@ def _number_points(kb: KnowledgeBase, key: str) -> tuple[float, ...]:
 
 
 def _comparisons(kb: KnowledgeBase, key: str) -> tuple[Compare, ...]:
-    found: list[Compare] = []
-    for lesson in kb.diagnoses():
-        for rule in lesson.rules:
-            _collect(rule.as_condition(), key, found)
-    return tuple(dict.fromkeys(found))
+    rules = (rule for lesson in kb.diagnoses() for rule in lesson.rules)
+    return tuple(dict.fromkeys(c for rule in rules for c in _compares(rule.as_condition(), key)))
 
 
-def _collect(cond: Condition, key: str, found: list[Compare]) -> None:
-    if isinstance(cond, ContextAtom):
-        expected = cond.context.get(key)
-        if isinstance(expected, Compare):
-            found.append(expected)
-    elif not isinstance(cond, SymptomAtom):
-        children = (
-            cond.all
-            if isinstance(cond, AllOf)
-            else (cond.any if isinstance(cond, AnyOf) else cond.none)
-        )
-        for child in children:
-            _collect(child, key, found)
+def _compares(cond: Condition, key: str) -> Iterator[Compare]:
+    """The numeric comparisons ``cond`` makes on ``key``, in the order written."""
+    for leaf in leaves(cond):
+        match leaf:
+            case SymptomAtom():
+                pass
+            case ContextAtom(context=context):
+                expected = context.get(key)
+                if isinstance(expected, Compare):
+                    yield expected
+            case _:
+                assert_never(leaf)
 
 
 @cache

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import assert_never
 
 from troubleshoot.engine._experta import AND, AS, NOT, OR, Fact, KnowledgeEngine, P, Rule
 from troubleshoot.knowledge.load import KnowledgeBase
@@ -20,6 +21,7 @@ from troubleshoot.knowledge.schema import (
     Compare,
     Condition,
     ContextAtom,
+    NoneOf,
     Scalar,
     SymptomAtom,
 )
@@ -47,35 +49,43 @@ class _Compiler:
     names: Callable[[], str] = field(default_factory=lambda: _name_counter())
 
     def positive(self, cond: Condition) -> object:
-        if isinstance(cond, SymptomAtom):
-            return getattr(AS, self.names()) << SymptomF(id=cond.symptom, present=True)
-        if isinstance(cond, ContextAtom):
-            patterns = [
-                getattr(AS, self.names()) << ContextF(key=key, value=_value_test(expected))
-                for key, expected in cond.context.items()
-            ]
-            return patterns[0] if len(patterns) == 1 else AND(*patterns)
-        if isinstance(cond, AllOf):
-            return AND(*(self.positive(c) for c in cond.all))
-        if isinstance(cond, AnyOf):
-            return OR(*(self.positive(c) for c in cond.any))
-        return AND(*(self.negative(c) for c in cond.none))
+        match cond:
+            case SymptomAtom(symptom=symptom):
+                return getattr(AS, self.names()) << SymptomF(id=symptom, present=True)
+            case ContextAtom(context=context):
+                patterns = [
+                    getattr(AS, self.names()) << ContextF(key=key, value=_value_test(expected))
+                    for key, expected in context.items()
+                ]
+                return patterns[0] if len(patterns) == 1 else AND(*patterns)
+            case AllOf(all=parts):
+                return AND(*(self.positive(c) for c in parts))
+            case AnyOf(any=parts):
+                return OR(*(self.positive(c) for c in parts))
+            case NoneOf(none=parts):
+                return AND(*(self.negative(c) for c in parts))
+            case _:
+                assert_never(cond)
 
     def negative(self, cond: Condition) -> object:
         """The negation of ``cond``, with NOT only in front of single patterns."""
-        if isinstance(cond, SymptomAtom):
-            return NOT(SymptomF(id=cond.symptom, present=True))
-        if isinstance(cond, ContextAtom):
-            negated = [
-                NOT(ContextF(key=key, value=_value_test(expected)))
-                for key, expected in cond.context.items()
-            ]
-            return negated[0] if len(negated) == 1 else OR(*negated)
-        if isinstance(cond, AllOf):
-            return OR(*(self.negative(c) for c in cond.all))
-        if isinstance(cond, AnyOf):
-            return AND(*(self.negative(c) for c in cond.any))
-        return OR(*(self.positive(c) for c in cond.none))
+        match cond:
+            case SymptomAtom(symptom=symptom):
+                return NOT(SymptomF(id=symptom, present=True))
+            case ContextAtom(context=context):
+                negated = [
+                    NOT(ContextF(key=key, value=_value_test(expected)))
+                    for key, expected in context.items()
+                ]
+                return negated[0] if len(negated) == 1 else OR(*negated)
+            case AllOf(all=parts):
+                return OR(*(self.negative(c) for c in parts))
+            case AnyOf(any=parts):
+                return AND(*(self.negative(c) for c in parts))
+            case NoneOf(none=parts):
+                return OR(*(self.positive(c) for c in parts))
+            case _:
+                assert_never(cond)
 
 
 def _name_counter() -> Callable[[], str]:

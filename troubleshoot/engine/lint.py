@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import assert_never
 
 import yaml
 from pydantic import BaseModel
@@ -21,6 +22,7 @@ from troubleshoot.detect.threshold_text import PLACEHOLDER, problems, thresholds
 from troubleshoot.engine.compile import compile_rules
 from troubleshoot.engine.diagnose import diagnose
 from troubleshoot.facts import ContextFact, FactSet, SymptomFact
+from troubleshoot.knowledge.conditions import leaves
 from troubleshoot.knowledge.load import KnowledgeBase, KnowledgeBaseError, load_kb
 from troubleshoot.knowledge.schema import (
     AllOf,
@@ -32,7 +34,8 @@ from troubleshoot.knowledge.schema import (
     Example,
     Kind,
     Lesson,
-    Rule,
+    NoneOf,
+    Scalar,
     Symptom,
     SymptomAtom,
     Text,
@@ -93,7 +96,7 @@ def iter_examples(kb: KnowledgeBase) -> Iterator[tuple[Lesson, str, int, Example
 # ---------------------------------------------------------------- witnesses
 
 
-def _witness_value(expected: object) -> object:
+def _witness_value(expected: Scalar | list[Scalar] | Compare) -> Scalar:
     if isinstance(expected, Compare):
         if expected.ge is not None:
             return expected.ge
@@ -108,16 +111,21 @@ def _witness_value(expected: object) -> object:
 
 def witness(cond: Condition, facts: FactSet) -> None:
     """Add facts that make ``cond`` true in a closed world (first branch of every 'any')."""
-    if isinstance(cond, SymptomAtom):
-        facts.add(SymptomFact(cond.symptom))
-    elif isinstance(cond, ContextAtom):
-        for key, expected in cond.context.items():
-            facts.add(ContextFact(key, _witness_value(expected)))  # type: ignore[arg-type]
-    elif isinstance(cond, AllOf):
-        for child in cond.all:
-            witness(child, facts)
-    elif isinstance(cond, AnyOf):
-        witness(cond.any[0], facts)
+    match cond:
+        case SymptomAtom(symptom=symptom):
+            facts.add(SymptomFact(symptom))
+        case ContextAtom(context=context):
+            for key, expected in context.items():
+                facts.add(ContextFact(key, _witness_value(expected)))
+        case AllOf(all=parts):
+            for child in parts:
+                witness(child, facts)
+        case AnyOf(any=parts):
+            witness(parts[0], facts)
+        case NoneOf():
+            pass  # in a closed world, facts left out are absent, which satisfies it
+        case _:
+            assert_never(cond)
 
 
 # ---------------------------------------------------------------- checks
@@ -132,15 +140,6 @@ def _texts(obj: object, where: str) -> Iterator[tuple[str, Text]]:
     elif isinstance(obj, BaseModel):
         for name in type(obj).model_fields:
             yield from _texts(getattr(obj, name), f"{where}.{name}" if where else name)
-
-
-def _conditions(cond: Condition) -> Iterator[Condition]:
-    yield cond
-    for child in getattr(cond, "all", None) or getattr(cond, "any", None) or []:
-        yield from _conditions(child)
-    if not isinstance(cond, AllOf | AnyOf):
-        for child in getattr(cond, "none", None) or []:
-            yield from _conditions(child)
 
 
 def _check_context(kb: KnowledgeBase, key: str, value: object, where: str) -> Iterator[str]:
@@ -173,13 +172,18 @@ def _check_citation(kb: KnowledgeBase, c: Citation, where: str) -> Iterator[str]
         yield f"{where}: source '{c.source}' needs a section"
 
 
-def _check_rule(kb: KnowledgeBase, lesson: Lesson, rule: Rule, where: str) -> Iterator[str]:
-    for cond in _conditions(rule.as_condition()):
-        if isinstance(cond, SymptomAtom) and cond.symptom not in kb.symptoms:
-            yield f"{where}: unknown symptom '{cond.symptom}'"
-        if isinstance(cond, ContextAtom):
-            for key, value in cond.context.items():
-                yield from _check_context(kb, key, value, where)
+def _check_condition(kb: KnowledgeBase, cond: Condition, where: str) -> Iterator[str]:
+    """Every symptom a rule's condition names exists, every context value fits its key."""
+    for leaf in leaves(cond):
+        match leaf:
+            case SymptomAtom(symptom=symptom):
+                if symptom not in kb.symptoms:
+                    yield f"{where}: unknown symptom '{symptom}'"
+            case ContextAtom(context=context):
+                for key, value in context.items():
+                    yield from _check_context(kb, key, value, where)
+            case _:
+                assert_never(leaf)
 
 
 def _check_lesson(kb: KnowledgeBase, lesson: Lesson) -> Iterator[str]:
@@ -193,7 +197,7 @@ def _check_lesson(kb: KnowledgeBase, lesson: Lesson) -> Iterator[str]:
         if s not in kb.symptoms:
             yield f"{path}: symptoms: unknown symptom '{s}'"
     for i, rule in enumerate(lesson.rules):
-        yield from _check_rule(kb, lesson, rule, f"{path}: rules.{i} ({rule.id})")
+        yield from _check_condition(kb, rule.as_condition(), f"{path}: rules.{i} ({rule.id})")
     for i, step in enumerate(lesson.steps):
         for c in step.cite:
             yield from _check_citation(kb, c, f"{path}: steps.{i}.cite")

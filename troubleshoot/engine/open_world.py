@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import assert_never
 
 from troubleshoot.facts import FactSet
+from troubleshoot.knowledge.conditions import leaves
 from troubleshoot.knowledge.schema import (
     AllOf,
     AnyOf,
     Compare,
     Condition,
     ContextAtom,
+    NoneOf,
     Rule,
     Scalar,
     SymptomAtom,
@@ -49,22 +52,26 @@ def _matches(expected: Scalar | list[Scalar] | Compare, value: object) -> bool:
 
 def evaluate(cond: Condition, facts: FactSet) -> Truth:
     """True, False, or None when unknown facts decide it."""
-    if isinstance(cond, SymptomAtom):
-        known = facts.symptoms.get(cond.symptom)
-        return None if known is None else known.present
-    if isinstance(cond, ContextAtom):
-        return _and(
-            [
-                None if key not in facts.context else _matches(exp, facts.context[key].value)
-                for key, exp in cond.context.items()
-            ]
-        )
-    if isinstance(cond, AllOf):
-        return _and([evaluate(c, facts) for c in cond.all])
-    if isinstance(cond, AnyOf):
-        return _or([evaluate(c, facts) for c in cond.any])
-    truth = _or([evaluate(c, facts) for c in cond.none])
-    return None if truth is None else not truth
+    match cond:
+        case SymptomAtom(symptom=symptom):
+            known = facts.symptoms.get(symptom)
+            return None if known is None else known.present
+        case ContextAtom(context=context):
+            return _and(
+                [
+                    None if key not in facts.context else _matches(exp, facts.context[key].value)
+                    for key, exp in context.items()
+                ]
+            )
+        case AllOf(all=parts):
+            return _and([evaluate(c, facts) for c in parts])
+        case AnyOf(any=parts):
+            return _or([evaluate(c, facts) for c in parts])
+        case NoneOf(none=parts):
+            truth = _or([evaluate(c, facts) for c in parts])
+            return None if truth is None else not truth
+        case _:
+            assert_never(cond)
 
 
 @dataclass(frozen=True)
@@ -76,19 +83,16 @@ class Atom:
 
 
 def atoms(cond: Condition) -> Iterator[Atom]:
-    if isinstance(cond, SymptomAtom):
-        yield Atom("symptom", cond.symptom)
-    elif isinstance(cond, ContextAtom):
-        for key in cond.context:
-            yield Atom("context", key)
-    else:
-        children = (
-            cond.all
-            if isinstance(cond, AllOf)
-            else (cond.any if isinstance(cond, AnyOf) else cond.none)
-        )
-        for child in children:
-            yield from atoms(child)
+    """The facts whose answers can settle ``cond``, in the order written."""
+    for leaf in leaves(cond):
+        match leaf:
+            case SymptomAtom(symptom=symptom):
+                yield Atom("symptom", symptom)
+            case ContextAtom(context=context):
+                for key in context:
+                    yield Atom("context", key)
+            case _:
+                assert_never(leaf)
 
 
 def rule_truth(rule: Rule, facts: FactSet) -> Truth:

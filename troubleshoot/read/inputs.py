@@ -77,14 +77,14 @@ def iter_runs(paths: Iterable[Path | str], progress: Progress | None = None) -> 
     inputs are read. Raises UnreadableInput, with a message meant for the user, when the
     one path given (or every one of several) cannot be read.
     """
-    paths = [Path(p) for p in paths]
-    if len(paths) == 1:
-        plan = _plan(paths[0])
+    given = [Path(p) for p in paths]
+    if len(given) == 1:
+        plan = _plan(given[0])
         meter = Meter(plan.size, progress)
         yield from _read(plan, meter)
         meter.report(meter.total)
         return
-    yield from _read_several(paths, progress)
+    yield from _read_several(given, progress)
 
 
 def _read_several(paths: list[Path], progress: Progress | None) -> Iterator[RunData]:

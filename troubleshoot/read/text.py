@@ -79,9 +79,9 @@ class TextReader:
         number = 0
         for block in self.source.blocks(meter):
             flagged = {number + block.count(b"\n", 0, at) + 1 for at, _ in lines_with_words(block)}
-            for word, framework in FRAMEWORKS:
+            for word, name in FRAMEWORKS:
                 if word in block:
-                    self.mentions.add(framework)
+                    self.mentions.add(name)
             for raw in block.split(b"\n")[:-1]:
                 number += 1
                 line = self.source.decode(raw.removesuffix(b"\r"))

@@ -10,7 +10,8 @@ from troubleshoot.engine.diagnose import Result
 from troubleshoot.facts import ContextFact, Evidence, Fact, SymptomFact
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import Citation, Lesson
-from troubleshoot.render.i18n import STRINGS, Lang
+from troubleshoot.lang import Lang
+from troubleshoot.render.i18n import STRINGS
 from troubleshoot.render.rules_text import typed
 from troubleshoot.render.templating import environment, framework_snippets
 

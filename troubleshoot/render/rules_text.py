@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import assert_never
+
 from troubleshoot.knowledge.schema import (
     AllOf,
     AnyOf,
     Compare,
     Condition,
     ContextAtom,
+    NoneOf,
     Rule,
     SymptomAtom,
 )
@@ -30,15 +33,21 @@ def _value(expected: object) -> str:
 
 def condition_text(cond: Condition, lang: Lang) -> str:
     words = STRINGS[lang]
-    if isinstance(cond, SymptomAtom):
-        return f"`{cond.symptom}`"
-    if isinstance(cond, ContextAtom):
-        return words["rule_and"].join(f"`{k} {_value(v)}`" for k, v in cond.context.items())
-    if isinstance(cond, AllOf):
-        return "(" + words["rule_and"].join(condition_text(c, lang) for c in cond.all) + ")"
-    if isinstance(cond, AnyOf):
-        return "(" + words["rule_or"].join(condition_text(c, lang) for c in cond.any) + ")"
-    return words["rule_and"].join(words["rule_not"] + condition_text(c, lang) for c in cond.none)
+    match cond:
+        case SymptomAtom(symptom=symptom):
+            return f"`{symptom}`"
+        case ContextAtom(context=context):
+            return words["rule_and"].join(f"`{k} {_value(v)}`" for k, v in context.items())
+        case AllOf(all=parts):
+            return "(" + words["rule_and"].join(condition_text(c, lang) for c in parts) + ")"
+        case AnyOf(any=parts):
+            return "(" + words["rule_or"].join(condition_text(c, lang) for c in parts) + ")"
+        case NoneOf(none=parts):
+            return words["rule_and"].join(
+                words["rule_not"] + condition_text(c, lang) for c in parts
+            )
+        case _:
+            assert_never(cond)
 
 
 def rule_text(rule: Rule, lang: Lang) -> str:

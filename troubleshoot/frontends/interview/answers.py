@@ -57,7 +57,7 @@ def command(text: str) -> Command | None:
     return next((c for c in Command if _is(word, c.value)), None)
 
 
-def parse(kb: KnowledgeBase, question: Question, text: str, lang: str) -> Parsed:
+def parse(kb: KnowledgeBase, question: Question, text: str, lang: Lang) -> Parsed:
     """What ``text`` means as a reply to ``question``."""
     word = _words(text)
     found = command(word)
@@ -79,7 +79,7 @@ def parse(kb: KnowledgeBase, question: Question, text: str, lang: str) -> Parsed
     return number if isinstance(number, Invalid) else Reply(number)
 
 
-def _yes_no(word: str, lang: str) -> Parsed:
+def _yes_no(word: str, lang: Lang) -> Parsed:
     if _is(word, "yes"):
         return Reply(True)
     if _is(word, "no"):
@@ -87,7 +87,7 @@ def _yes_no(word: str, lang: str) -> Parsed:
     return Invalid(t(lang, "bad_yes_no"))
 
 
-def _choice(key: ContextKey, word: str, lang: str) -> Parsed:
+def _choice(key: ContextKey, word: str, lang: Lang) -> Parsed:
     if _INDEX.fullmatch(word):
         index = int(word)
         if 1 <= index <= len(key.choices):
@@ -102,7 +102,7 @@ def _choice(key: ContextKey, word: str, lang: str) -> Parsed:
         return Invalid(t(lang, "bad_choice", n=len(key.choices)))
 
 
-def _opening(question: Question, word: str, lang: str) -> Parsed:
+def _opening(question: Question, word: str, lang: Lang) -> Parsed:
     picked: list[str] = []
     for token in _SEPARATORS.split(word):
         if not token or _is(token, "skip"):
@@ -127,7 +127,7 @@ def parse_number(text: str, integer: bool, lang: Lang, example: str = "32") -> f
         return Invalid(t(lang, exc.problem, text=exc.text, numbers=numbers, example=example))
 
 
-def from_file(kb: KnowledgeBase, question: Question, raw: object, lang: str) -> Reply | Invalid:
+def from_file(kb: KnowledgeBase, question: Question, raw: object, lang: Lang) -> Reply | Invalid:
     """An answers-file value for ``question`` (YAML has already made yes/no booleans)."""
     if raw is None:
         return Reply(None)

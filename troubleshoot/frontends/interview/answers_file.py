@@ -28,6 +28,7 @@ from troubleshoot.frontends.i18n import t
 from troubleshoot.frontends.interview.answers import Invalid, from_file
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.vocab import UnknownTerm, context_key
+from troubleshoot.lang import Lang
 
 
 @dataclass
@@ -44,7 +45,7 @@ class AnswerBook:
         return self.answers[question.name]
 
 
-def read_answers(kb: KnowledgeBase, path: Path, lang: str) -> AnswerBook:
+def read_answers(kb: KnowledgeBase, path: Path, lang: Lang) -> AnswerBook:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:

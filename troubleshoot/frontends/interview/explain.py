@@ -14,6 +14,7 @@ from troubleshoot.consult.select import Ask, Situation
 from troubleshoot.facts import Fact
 from troubleshoot.frontends.i18n import t
 from troubleshoot.knowledge.load import KnowledgeBase
+from troubleshoot.lang import Lang
 from troubleshoot.render.guide import evidence_text, fact_label
 from troubleshoot.render.i18n import STRINGS
 from troubleshoot.render.rules_text import rule_text
@@ -33,15 +34,16 @@ def _plain(text: str) -> str:
     return text.replace("`", "")
 
 
-def symptom_title(kb: KnowledgeBase, symptom_id: str, lang: str) -> str:
+def symptom_title(kb: KnowledgeBase, symptom_id: str, lang: Lang) -> str:
     symptom = kb.symptoms.get(symptom_id)
     return symptom.title.get(lang) if symptom else symptom_id
 
 
-def show(kb: KnowledgeBase, question: Question, lang: str, known: bool = False) -> Shown:
+def show(kb: KnowledgeBase, question: Question, lang: Lang, known: bool = False) -> Shown:
     """The question's text and options in ``lang``, from the knowledge base."""
     if question.kind is Kind.OPENING:
-        options, groups = [], {}
+        options: list[tuple[str, str]] = []
+        groups: dict[int, str] = {}
         for i, symptom_id in enumerate(question.options):
             group = group_of(kb, symptom_id)
             if not options or group != group_of(kb, question.options[i - 1]):
@@ -67,7 +69,7 @@ def show(kb: KnowledgeBase, question: Question, lang: str, known: bool = False) 
     return Shown(text, t(lang, "number_hint", unit=unit), [skip], {})
 
 
-def answer_text(kb: KnowledgeBase, question: Question, value: object, lang: str) -> str:
+def answer_text(kb: KnowledgeBase, question: Question, value: object, lang: Lang) -> str:
     """An answer in words, for echoing it and for "going back to"."""
     if value is None:
         return t(lang, "not_sure")
@@ -84,7 +86,7 @@ def answer_text(kb: KnowledgeBase, question: Question, value: object, lang: str)
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def why(kb: KnowledgeBase, situation: Situation, lang: str) -> list[str]:
+def why(kb: KnowledgeBase, situation: Situation, lang: Lang) -> list[str]:
     """Which candidate diagnoses the pending question separates, through which rules."""
     step = situation.step
     assert isinstance(step, Ask)
@@ -112,7 +114,7 @@ def why(kb: KnowledgeBase, situation: Situation, lang: str) -> list[str]:
     return lines
 
 
-def fact_text(kb: KnowledgeBase, fact: Fact, lang: str) -> str:
+def fact_text(kb: KnowledgeBase, fact: Fact, lang: Lang) -> str:
     """A fact with where it came from: answered, given (file), detected (evidence)."""
     origin = STRINGS[lang][f"origin_{fact.provenance.origin.value}"]
     detail = [origin]
@@ -123,7 +125,7 @@ def fact_text(kb: KnowledgeBase, fact: Fact, lang: str) -> str:
     return f"{_plain(fact_label(kb, fact, lang))} [{'; '.join(detail)}]"
 
 
-def how(kb: KnowledgeBase, result: Result, lang: str, limit: int = 5) -> list[str]:
+def how(kb: KnowledgeBase, result: Result, lang: Lang, limit: int = 5) -> list[str]:
     """The rules and facts behind each ranked diagnosis."""
     lines = [t(lang, "how_title")]
     if not result.diagnoses:
@@ -144,7 +146,7 @@ def how(kb: KnowledgeBase, result: Result, lang: str, limit: int = 5) -> list[st
     return lines
 
 
-def ranking(result: Result, lang: str, limit: int = 5) -> list[str]:
+def ranking(result: Result, lang: Lang, limit: int = 5) -> list[str]:
     return [
         t(lang, "rank", rank=rank, title=d.lesson.title.get(lang), id=d.id, score=d.score)
         for rank, d in enumerate(result.diagnoses[:limit], 1)

@@ -111,7 +111,6 @@ def _answer_json(answer: Answer) -> dict[str, object]:
 
 def _answer(data: dict) -> Answer:
     kind = Kind(data["kind"])
-    value: Value = data["value"]
-    if kind is Kind.OPENING and value is not None:
-        value = tuple(value)
+    raw = data["value"]  # JSON has lists, the opening's answer is a tuple of symptom ids
+    value: Value = tuple(raw) if kind is Kind.OPENING and raw is not None else raw
     return Answer(Question(kind, data["name"], tuple(data.get("options", ()))), value)
