@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from conftest import MINI_KB, REPO, run_cli
 
-from troubleshoot.engine.lint import lint
+from troubleshoot.engine.lint import lint_path
 
 NO_CATALOGUE = Path("/nonexistent")
 
@@ -22,7 +22,7 @@ def edit(kb: Path, name: str, change) -> Path:
 
 
 def errors(kb: Path) -> list[str]:
-    return lint(kb, NO_CATALOGUE).errors
+    return lint_path(kb, NO_CATALOGUE).errors
 
 
 def test_the_test_kb_is_clean():
@@ -137,7 +137,7 @@ def test_catalogue_coverage_reports_what_is_missing(kb_copy, tmp_path):
         ),
         encoding="utf-8",
     )
-    report = lint(kb_copy, catalogue)
+    report = lint_path(kb_copy, catalogue)
     assert "lessons: 1/2" in report.coverage and "symptoms: 1/1" in report.coverage
     assert "context keys: 3/4" in report.coverage
     assert any("'not-written' is missing" in e for e in report.errors)
@@ -152,7 +152,7 @@ def test_a_kb_is_checked_against_the_catalogue_it_carries(kb_copy):
     """With no --catalogue, lint reads <kb>/catalogue/, wherever that kb is."""
     shutil.copytree(REPO / "kb" / "catalogue", kb_copy / "catalogue")
     edit(kb_copy, "catalogue/lessons.yaml", lambda d: d.update(lessons=d["lessons"][:3]))
-    report = lint(kb_copy)
+    report = lint_path(kb_copy)
     assert "lessons: 0/3" in report.coverage and "symptoms: 5/39" in report.coverage
     assert any("catalogue lesson 'lr-step-decay' is missing" in e for e in report.errors)
 
@@ -168,7 +168,7 @@ def test_cli_lint_exit_codes(kb_copy):
 
 
 def test_real_kb_is_clean_and_covers_the_shipped_catalogues():
-    report = lint()
+    report = lint_path()
     assert report.errors == []
     assert "lessons: 74/74" in report.coverage
     assert "symptoms: 39/39" in report.coverage

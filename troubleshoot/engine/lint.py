@@ -318,13 +318,20 @@ def _check_catalogue(kb: KnowledgeBase, catalogue: Path, report: LintReport) -> 
     _check_context_contract(kb, contract.get("context") or {}, report)
 
 
-def lint(kb_path: Path | None = None, catalogue: Path | None = None) -> LintReport:
-    report = LintReport()
+def lint_path(kb_path: Path | None = None, catalogue: Path | None = None) -> LintReport:
+    """``troubleshoot kb lint``: load the files as they are now (never a cached copy) and
+    check them; a file that does not load is a problem like any other."""
     try:
         kb = load_kb(kb_path)
     except KnowledgeBaseError as exc:
-        report.errors.extend(exc.problems)
-        return report
+        return LintReport(errors=list(exc.problems))
+    return lint(kb, catalogue)
+
+
+def lint(kb: KnowledgeBase, catalogue: Path | None = None) -> LintReport:
+    """Check a loaded knowledge base: references, both languages, rules that can fire, each
+    lesson's examples, and coverage of its catalogues."""
+    report = LintReport()
     for lesson in kb.lessons.values():
         report.errors.extend(_check_lesson(kb, lesson))
     report.errors.extend(_check_symptoms(kb))

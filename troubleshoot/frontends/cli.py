@@ -240,9 +240,9 @@ def kb_lint(
     ] = None,
 ) -> None:
     """Check the knowledge base; exit 1 if anything is wrong."""
-    from troubleshoot.engine.lint import lint
+    from troubleshoot.engine.lint import lint_path
 
-    report = lint(kb_path, catalogue)
+    report = lint_path(kb_path, catalogue)
     for line in report.errors:
         print(line)
     for line in report.coverage:
