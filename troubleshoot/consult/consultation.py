@@ -85,10 +85,6 @@ class Consultation:
     runs: list[RunVerdict] = field(default_factory=list)
 
     @property
-    def read_files(self) -> bool:
-        return any(run.evidence is not None for run in self.runs)
-
-    @property
     def warnings(self) -> list[str]:
         """Problems with the inputs: files skipped, damaged or cut short."""
         return [

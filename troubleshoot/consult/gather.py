@@ -69,11 +69,6 @@ class RunEvidence:
     inputs: list[ReadRun] = field(default_factory=list)
     detected: FactSet = field(default_factory=FactSet)
 
-    @property
-    def warnings(self) -> list[str]:
-        """Each input's reading warnings, then what detection noticed in it."""
-        return [w for run in self.inputs for w in (*run.warnings, *run.detection_warnings)]
-
 
 @dataclass
 class Gathered:
@@ -81,14 +76,6 @@ class Gathered:
 
     stated: FactSet
     runs: list[RunEvidence] = field(default_factory=list)
-
-    @property
-    def warnings(self) -> list[str]:
-        return [w for run in self.runs for w in run.warnings]
-
-    @property
-    def charts(self) -> list[RunChart]:
-        return [i.chart for run in self.runs for i in run.inputs if i.chart is not None]
 
 
 _SPLIT_WORD = re.compile(r"(?:^|[-_. ])(" + "|".join(SPLITS) + r")(?=$|[-_. ])")
