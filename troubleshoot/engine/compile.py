@@ -9,7 +9,7 @@ down to single patterns (De Morgan), which is the form experta's RETE handles re
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import assert_never
 
@@ -126,23 +126,84 @@ def _action(ref: RuleRef) -> Callable[..., None]:
     return fire
 
 
-def compile_rules(kb: KnowledgeBase) -> type[DiagnosisEngine]:
-    """Build an engine class whose rules are the knowledge base's diagnosis rules."""
+def compile_rules(
+    kb: KnowledgeBase, only: frozenset[RuleRef] | None = None
+) -> type[DiagnosisEngine]:
+    """Build an engine class whose rules are the knowledge base's diagnosis rules (those in
+    ``only``, if given)."""
     members: dict[str, object] = {}
     for lesson in kb.diagnoses():
         for rule in lesson.rules:
             ref = RuleRef(lesson.id, rule.id)
+            if only is not None and ref not in only:
+                continue
             compiled = _Compiler().positive(rule.as_condition())
             members[f"rule_{len(members)}"] = Rule(compiled)(_action(ref))
     return type("CompiledKnowledgeBase", (DiagnosisEngine,), members)
 
 
-_COMPILED: dict[int, tuple[KnowledgeBase, type[DiagnosisEngine]]] = {}
+def _names(cond: Condition, positive: bool) -> set[str]:
+    """The facts ``cond`` needs present (``positive``) or absent, through negations."""
+    match cond:
+        case SymptomAtom(symptom=symptom):
+            return {symptom} if positive else set()
+        case ContextAtom(context=context):
+            return set(context) if positive else set()
+        case AllOf(all=parts) | AnyOf(any=parts):
+            return set().union(*(_names(c, positive) for c in parts))
+        case NoneOf(none=parts):
+            return set().union(*(_names(c, not positive) for c in parts))
+        case _:
+            assert_never(cond)
 
 
-def engine_class(kb: KnowledgeBase) -> type[DiagnosisEngine]:
-    """The compiled engine class for a knowledge base, built once per process and object
-    (the object is kept with it, so its id is never reused for another)."""
-    if id(kb) not in _COMPILED:
-        _COMPILED[id(kb)] = (kb, compile_rules(kb))
-    return _COMPILED[id(kb)][1]
+def _holds_on_nothing(cond: Condition) -> bool:
+    """Whether ``cond`` holds when no fact at all is declared (the engine's closed world)."""
+    match cond:
+        case SymptomAtom() | ContextAtom():
+            return False
+        case AllOf(all=parts):
+            return all(_holds_on_nothing(c) for c in parts)
+        case AnyOf(any=parts):
+            return any(_holds_on_nothing(c) for c in parts)
+        case NoneOf(none=parts):
+            return not any(_holds_on_nothing(c) for c in parts)
+        case _:
+            assert_never(cond)
+
+
+@dataclass(frozen=True)
+class _RuleNeeds:
+    ref: RuleRef
+    present: frozenset[str]  # facts that, declared, can make the rule hold
+    always: bool  # holds with nothing declared
+
+
+_NEEDS: dict[int, tuple[KnowledgeBase, list[_RuleNeeds]]] = {}
+
+
+def _needs(kb: KnowledgeBase) -> list[_RuleNeeds]:
+    if id(kb) not in _NEEDS:
+        needs = [
+            _RuleNeeds(
+                RuleRef(lesson.id, rule.id),
+                frozenset(_names(rule.as_condition(), positive=True)),
+                _holds_on_nothing(rule.as_condition()),
+            )
+            for lesson in kb.diagnoses()
+            for rule in lesson.rules
+        ]
+        _NEEDS[id(kb)] = (kb, needs)
+    return _NEEDS[id(kb)][1]
+
+
+def rules_that_can_fire(kb: KnowledgeBase, declared: Iterable[str] | None) -> frozenset[RuleRef]:
+    """The rules that can fire on facts naming only ``declared`` (present symptoms and
+    context keys; None: any facts, so every rule). A condition only gains truth from facts
+    it needs present, so a rule that needs none of these holds at most as it does on no
+    facts at all: building the engine from the rest leaves out only rules that cannot
+    fire, and costs a fraction of building it from all of them."""
+    if declared is None:
+        return frozenset(n.ref for n in _needs(kb))
+    names = set(declared)
+    return frozenset(n.ref for n in _needs(kb) if n.always or n.present & names)

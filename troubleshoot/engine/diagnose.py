@@ -6,7 +6,14 @@ import math
 import threading
 from dataclasses import dataclass, field
 
-from troubleshoot.engine.compile import ContextF, DiagnosisEngine, SymptomF, engine_class
+from troubleshoot.engine.compile import (
+    ContextF,
+    DiagnosisEngine,
+    RuleRef,
+    SymptomF,
+    compile_rules,
+    rules_that_can_fire,
+)
 from troubleshoot.facts import Fact, FactSet, Origin, Provenance, SymptomFact
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import Lesson, Rule
@@ -78,19 +85,36 @@ Signature = frozenset[tuple[str, str, object]]
 # A firing as the engine reports it: lesson, rule, and the matched facts as (kind, name).
 Firing = tuple[str, str, tuple[tuple[str, str], ...]]
 _MEMO_SIZE = 4096  # distinct fact sets remembered per thread; runs of one log share a few
+_ENGINES = 64  # engines kept per thread, one per set of rules that can fire
+# Building the engine of every rule costs about as much as six built for the rules a fact
+# set can fire. A one-shot command builds one small engine; a process that keeps
+# diagnosing (an interview, a chat bot, a log of many runs) switches to the whole engine
+# after this many small ones, so it never pays much more than twice the best choice.
+_SMALL_ENGINES = 4
 
 
 class _EnginePool(threading.local):
-    """One experta engine per thread and knowledge base (experta rules keep a pointer to
-    their engine), and the firings of fact sets already seen: the runs of a long log mostly
-    show the same few symptom sets, and each costs the engine a few milliseconds."""
+    """Engines per thread (experta rules keep a pointer to their engine), each built from
+    only the rules that can fire on the facts at hand (building experta's network is most
+    of a first diagnosis' cost), and the firings of fact sets already seen: the runs of a
+    long log mostly show the same few symptom sets."""
 
-    engines: dict[int, DiagnosisEngine]
+    engines: dict[tuple[int, frozenset[RuleRef]], DiagnosisEngine]
     memo: dict[tuple[int, Signature], list[Firing]]
+    kept: dict[int, KnowledgeBase]  # keeps each knowledge base alive: its id is never reused
+    built: int
 
     def __init__(self) -> None:
         self.engines = {}
         self.memo = {}
+        self.kept = {}
+        self.built = 0
+
+    def _rules(self, kb: KnowledgeBase, facts: FactSet) -> frozenset[RuleRef]:
+        if self.built >= _SMALL_ENGINES:
+            return rules_that_can_fire(kb, None)
+        declared = [s.id for s in facts.symptoms.values() if s.present] + list(facts.context)
+        return rules_that_can_fire(kb, declared)
 
     def firings(self, kb: KnowledgeBase, facts: FactSet) -> list[Firing]:
         signature: Signature = frozenset(
@@ -98,12 +122,17 @@ class _EnginePool(threading.local):
             + [("context", c.key, c.value) for c in facts.context.values()]
         )
         key = (id(kb), signature)
+        self.kept[id(kb)] = kb
         if key not in self.memo:
             if len(self.memo) >= _MEMO_SIZE:
                 self.memo.clear()
-            if id(kb) not in self.engines:
-                self.engines[id(kb)] = engine_class(kb)()
-            self.memo[key] = _run(self.engines[id(kb)], facts)
+            rules = (id(kb), self._rules(kb, facts))
+            if rules not in self.engines:
+                if len(self.engines) >= _ENGINES:
+                    self.engines.clear()
+                self.engines[rules] = compile_rules(kb, rules[1])()
+                self.built += 1
+            self.memo[key] = _run(self.engines[rules], facts)
         return self.memo[key]
 
 

@@ -124,12 +124,15 @@ class Rule(Strict):
         return self
 
     def as_condition(self) -> AllOf:
+        """The rule as one condition. Its parts were validated when the rule was, so they
+        are assembled without validating again (which would make pydantic build its
+        validators in every process that only runs rules)."""
         parts: list[Condition] = list(self.all)
         if self.any:
-            parts.append(AnyOf(any=self.any))
+            parts.append(AnyOf.model_construct(any=self.any))
         if self.none:
-            parts.append(NoneOf(none=self.none))
-        return AllOf(all=parts)
+            parts.append(NoneOf.model_construct(none=self.none))
+        return AllOf.model_construct(all=parts)
 
 
 # ---------------------------------------------------------------- lessons
