@@ -18,6 +18,7 @@ from troubleshoot.render.output import OutputFormat
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
     from troubleshoot.knowledge.load import KnowledgeBase
 
@@ -41,6 +42,16 @@ def err() -> Console:
     from rich.console import Console
 
     return Console(stderr=True, soft_wrap=True)
+
+
+def print_table(table: Table) -> None:
+    """A table on stdout: as wide as the terminal, or one line a row when piped (grep)."""
+    from rich.console import Console
+
+    table.columns[0].no_wrap = True  # the id, whole, so that it can be copied
+    for column in table.columns[1:]:
+        column.overflow = "fold"  # wrap a long title or question, never cut it short
+    Console(width=None if sys.stdout.isatty() else 200).print(table)
 
 
 KbOption = Annotated[
@@ -259,7 +270,6 @@ def kb_list(
     kb_path: KbOption = None,
 ) -> None:
     """List the lessons."""
-    from rich.console import Console
     from rich.table import Table
 
     kb = load(kb_path)
@@ -269,27 +279,23 @@ def kb_list(
             table.add_row(
                 lesson.id, lesson.kind.value, lesson.title.get(lang), " ".join(lesson.symptoms)
             )
-    Console(width=200).print(table)
+    print_table(table)
 
 
 @kb_app.command("symptoms")
 def kb_symptoms(lang: LangOption = Lang.EN, kb_path: KbOption = None) -> None:
     """List the symptom ids that -s, --absent and facts files accept."""
-    from rich.console import Console
-
     from troubleshoot.frontends.vocabulary import symptom_table
 
-    Console(width=200).print(symptom_table(load(kb_path), lang))
+    print_table(symptom_table(load(kb_path), lang))
 
 
 @kb_app.command("context")
 def kb_context(lang: LangOption = Lang.EN, kb_path: KbOption = None) -> None:
     """List the context keys that -c key=value accepts, with their allowed values."""
-    from rich.console import Console
-
     from troubleshoot.frontends.vocabulary import context_table
 
-    Console(width=200).print(context_table(load(kb_path), lang))
+    print_table(context_table(load(kb_path), lang))
 
 
 @kb_app.command("show")
