@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import platform
 import random
 import shlex
 import statistics
@@ -27,6 +26,8 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from machine import describe
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "docs" / "benchmarks" / "startup.md"
@@ -144,22 +145,6 @@ def measure(rounds: int, folder: Path) -> list[Command]:
     return table
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        names = [
-            line.split(":", 1)[1].strip()
-            for line in cpuinfo.read_text().splitlines()
-            if line.startswith("model name")
-        ]
-        cpu = names[0] if names else cpu
-    return (
-        f"{cpu}, {os.cpu_count()} cores; {platform.system()} {platform.release()}; "
-        f"Python {platform.python_version()}"
-    )
-
-
 def report(table: list[Command], rounds: int, command_line: str) -> str:
     warm = statistics.median(next(c for c in table if c.name.endswith("(warm cache)")).ratios)
     lines = [
@@ -168,7 +153,7 @@ def report(table: list[Command], rounds: int, command_line: str) -> str:
         "Written by `benchmarks/startup.py`; rerun it to refresh these numbers.",
         "",
         f"- Date: {datetime.date.today()}",
-        f"- Machine: {machine()}",
+        f"- Machine: {describe()}",
         f"- Command: `{command_line}`",
         f"- {rounds} rounds; each runs every command once in a shuffled order. Times are "
         "medians over the rounds; the ratio is the median of each round's time over that "

@@ -27,7 +27,6 @@ import argparse
 import datetime
 import gzip
 import os
-import platform
 import shlex
 import subprocess
 import sys
@@ -35,6 +34,8 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from machine import describe
 
 REPO = Path(__file__).resolve().parent.parent
 LOGS = REPO / "tests" / "fixtures" / "caffenet-benchmark"
@@ -95,27 +96,6 @@ def measure(name: str, argv: list[str]) -> Measured:
     return Measured(name, shlex.join(argv), seconds, usage.ru_maxrss / scale)
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        names = [
-            line.split(":", 1)[1].strip()
-            for line in cpuinfo.read_text().splitlines()
-            if line.startswith("model name")
-        ]
-        cpu = names[0] if names else cpu
-    memory = ""
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        total_kb = int(meminfo.read_text().split()[1])
-        memory = f", {total_kb / 1024 / 1024:.0f} GiB RAM"
-    return (
-        f"{cpu}, {os.cpu_count()} cores{memory}; {platform.system()} {platform.release()}; "
-        f"Python {platform.python_version()}"
-    )
-
-
 def report(size_mb: float, runs: list[Measured], command: str, logs: str) -> str:
     awk = runs[0]
     lines = [
@@ -124,7 +104,7 @@ def report(size_mb: float, runs: list[Measured], command: str, logs: str) -> str
         "Written by `benchmarks/throughput.py`; rerun it to refresh these numbers.",
         "",
         f"- Date: {datetime.date.today().isoformat()}",
-        f"- Machine: {machine()}",
+        f"- Machine: {describe()}",
         f"- Command: `{command}`",
         f"- Input: {size_mb:.0f} MB, the real logs of `{logs}` "
         "repeated whole (so many runs, one after another), read from the page cache.",
