@@ -19,16 +19,15 @@ from troubleshoot.consult.gather import Progress, RunEvidence, RunSplit, gather
 from troubleshoot.engine.diagnose import Diagnosis, Result, diagnose
 from troubleshoot.facts import FactSet
 from troubleshoot.knowledge.load import KnowledgeBase
-from troubleshoot.read.model import UnreadableInput
 
-# What front ends need of the layers below, so that they import only the core and render.
+# What front ends need of the layers below, so that they import only the core and render
+# (the error for unreadable input is in consult/errors.py, light enough for start-up).
 __all__ = [
     "Consultation",
     "Diagnosis",
     "Request",
     "Result",
     "RunVerdict",
-    "UnreadableInput",
     "consult",
     "consult_facts",
 ]
