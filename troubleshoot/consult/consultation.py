@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from troubleshoot.consult.gather import Progress, RunEvidence, RunSplit, gather
+from troubleshoot.consult.gather import Progress, ReadRun, RunEvidence, RunSplit, gather
 from troubleshoot.engine.diagnose import Diagnosis, Result, diagnose
 from troubleshoot.facts import FactSet
 from troubleshoot.knowledge.load import KnowledgeBase
@@ -63,6 +63,21 @@ class RunVerdict:
     def id(self) -> str:
         return self.evidence.id if self.evidence else "stated"
 
+    @property
+    def inputs(self) -> list[ReadRun]:
+        """What was read of this run (nothing if it is only what the user stated)."""
+        return self.evidence.inputs if self.evidence else []
+
+    @property
+    def warnings(self) -> list[str]:
+        """Problems reading this run's inputs: files skipped, damaged or cut short."""
+        return [w for i in self.inputs for w in i.warnings]
+
+    @property
+    def notes(self) -> list[str]:
+        """What detection could not judge in this run, and why (too few points...)."""
+        return [w for i in self.inputs for w in i.detection_warnings]
+
     def next_step(self) -> Situation:
         """The question that best tells this run's likely causes apart, with its expected
         information gain, or the conclusion that none is worth asking."""
@@ -80,26 +95,15 @@ class Consultation:
     """The answer to a request: one verdict per run (at least one), and their union."""
 
     kb: KnowledgeBase
-    stated: FactSet
     runs: list[RunVerdict] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[str]:
-        """Problems with the inputs: files skipped, damaged or cut short."""
-        return [
-            w for run in self.runs if run.evidence for i in run.evidence.inputs for w in i.warnings
-        ]
+        return [w for run in self.runs for w in run.warnings]
 
     @property
     def notes(self) -> list[str]:
-        """What detection could not judge, and why (too few points, negative loss...)."""
-        return [
-            w
-            for run in self.runs
-            if run.evidence
-            for i in run.evidence.inputs
-            for w in i.detection_warnings
-        ]
+        return [w for run in self.runs for w in run.notes]
 
     @cached_property
     def result(self) -> Result:
@@ -132,7 +136,7 @@ def consult_facts(
     kb: KnowledgeBase, facts: FactSet, evidence: RunEvidence | None = None
 ) -> Consultation:
     """A consultation over facts already known (interview answers, a chat): one run."""
-    return Consultation(kb, facts, [RunVerdict(kb, facts, diagnose(facts, kb), evidence)])
+    return Consultation(kb, [RunVerdict(kb, facts, diagnose(facts, kb), evidence)])
 
 
 def consult(kb: KnowledgeBase, request: Request, progress: Progress | None = None) -> Consultation:
@@ -148,7 +152,7 @@ def consult(kb: KnowledgeBase, request: Request, progress: Progress | None = Non
         request.charts,
         request.split,
     )
-    consultation = Consultation(kb, gathered.stated)
+    consultation = Consultation(kb)
     # Without files to read there is still one run: the stated facts alone.
     runs: list[RunEvidence | None] = [*gathered.runs] or [None]
     for evidence in runs:

@@ -75,13 +75,12 @@ def _findings(kb: KnowledgeBase, result: Result, lang: Lang) -> dict[str, Any]:
 
 
 def _run(kb: KnowledgeBase, run: RunVerdict, lang: Lang) -> dict[str, Any]:
-    inputs = run.evidence.inputs if run.evidence else []
     return {
         "id": run.id,
-        "inputs": [i.source for i in inputs],
+        "inputs": [i.source for i in run.inputs],
         **_findings(kb, run.result, lang),
-        "warnings": [w for i in inputs for w in i.warnings],
-        "notes": [w for i in inputs for w in i.detection_warnings],
+        "warnings": run.warnings,
+        "notes": run.notes,
     }
 
 
@@ -100,8 +99,7 @@ def to_json(consultation: Consultation, guide: str, lang: Lang) -> dict[str, Any
     out["inputs"] = [
         {"source": i.source, "format": i.format, "series": i.points, "run": run.id}
         for run in consultation.runs
-        if run.evidence
-        for i in run.evidence.inputs
+        for i in run.inputs
     ]
     out["warnings"] = consultation.warnings
     out["notes"] = consultation.notes

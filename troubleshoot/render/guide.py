@@ -107,13 +107,12 @@ def sections(consultation: Consultation) -> list[Section]:
     """One section per distinct finding, in the order runs were read."""
     grouped: dict[tuple[object, ...], Section] = {}
     for run in consultation.runs:
-        inputs = run.evidence.inputs if run.evidence else []
         key = _findings(run.result)
         if key in grouped:
             grouped[key].ids.append(run.id)
-            grouped[key].inputs.extend(inputs)
+            grouped[key].inputs.extend(run.inputs)
         else:
-            grouped[key] = Section([run.id], run.result, list(inputs))
+            grouped[key] = Section([run.id], run.result, list(run.inputs))
     return list(grouped.values())
 
 

@@ -25,7 +25,7 @@ def _charts(consultation: Consultation) -> list[tuple[RunChart, FactSet, str]]:
     """Each input's chart with the SVG drawn from its own run's facts only."""
     drawn = []
     for run in consultation.runs:
-        for read in run.evidence.inputs if run.evidence else []:
+        for read in run.inputs:
             if read.chart is None:
                 continue
             svg = run_chart_svg(read.chart, run.result.facts)
