@@ -9,13 +9,11 @@ information gain. Nothing here prints or parses a terminal's input.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from troubleshoot.consult.gather import Progress, ReadRun, RunEvidence, RunSplit, gather
+from troubleshoot.consult.gather import Progress, ReadRun, Request, RunEvidence, gather
 from troubleshoot.engine.diagnose import Diagnosis, Result, diagnose
 from troubleshoot.facts import FactSet
 from troubleshoot.knowledge.load import KnowledgeBase
@@ -34,19 +32,6 @@ __all__ = [
 
 if TYPE_CHECKING:
     from troubleshoot.consult.select import Situation
-
-
-@dataclass(frozen=True)
-class Request:
-    """What a user gave: files to read, a facts file, and symptoms and context stated."""
-
-    paths: Sequence[Path] = ()
-    facts_file: Path | None = None
-    symptoms: Sequence[str] = ()
-    context: Sequence[str] = ()
-    absent: Sequence[str] = ()
-    split: RunSplit = RunSplit.AUTO
-    charts: bool = False  # keep a chart-sized copy of each input's curves, for a report
 
 
 @dataclass
@@ -141,17 +126,7 @@ def consult_facts(
 
 def consult(kb: KnowledgeBase, request: Request, progress: Progress | None = None) -> Consultation:
     """Read, detect, add what the user stated, and run the engine, run by run."""
-    gathered = gather(
-        kb,
-        request.paths,
-        request.facts_file,
-        request.symptoms,
-        request.context,
-        request.absent,
-        progress,
-        request.charts,
-        request.split,
-    )
+    gathered = gather(kb, request, progress)
     consultation = Consultation(kb)
     # Without files to read there is still one run: the stated facts alone.
     runs: list[RunEvidence | None] = [*gathered.runs] or [None]

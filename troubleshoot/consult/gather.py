@@ -140,37 +140,34 @@ def read_runs(
     return list(runs.values())
 
 
-def stated_facts(
-    kb: KnowledgeBase,
-    facts_file: Path | None = None,
-    symptoms: Sequence[str] = (),
-    context: Sequence[str] = (),
-    absent: Sequence[str] = (),
-) -> FactSet:
+@dataclass(frozen=True)
+class Request:
+    """What a user gave: files to read, a facts file, and symptoms and context stated."""
+
+    paths: Sequence[Path] = ()
+    facts_file: Path | None = None
+    symptoms: Sequence[str] = ()
+    context: Sequence[str] = ()
+    absent: Sequence[str] = ()
+    split: RunSplit = RunSplit.AUTO
+    charts: bool = False  # keep a chart-sized copy of each input's curves, for a report
+
+
+def stated_facts(kb: KnowledgeBase, request: Request) -> FactSet:
     """What the user stated: a facts file, then the command line (which wins)."""
     # Imported here: the command line imports this module for RunSplit, also for --help.
     from troubleshoot.consult.facts_file import read_facts_file
     from troubleshoot.knowledge.vocab import build_facts, parse_assignment
 
-    stated = read_facts_file(kb, facts_file) if facts_file else FactSet()
-    pairs = dict(parse_assignment(c) for c in context)
-    return stated.extend(build_facts(kb, symptoms, pairs, absent))
+    stated = read_facts_file(kb, request.facts_file) if request.facts_file else FactSet()
+    pairs = dict(parse_assignment(c) for c in request.context)
+    return stated.extend(build_facts(kb, request.symptoms, pairs, request.absent))
 
 
-def gather(
-    kb: KnowledgeBase,
-    paths: Sequence[Path] = (),
-    facts_file: Path | None = None,
-    symptoms: Sequence[str] = (),
-    context: Sequence[str] = (),
-    absent: Sequence[str] = (),
-    progress: Progress | None = None,
-    charts: bool = False,
-    split: RunSplit = RunSplit.AUTO,
-) -> Gathered:
-    """Facts from files, a facts file and the command line; ``charts`` keeps what a report
-    draws of each input read."""
-    stated = stated_facts(kb, facts_file, symptoms, context, absent)
+def gather(kb: KnowledgeBase, request: Request, progress: Progress | None = None) -> Gathered:
+    """Facts from files, a facts file and the command line."""
+    stated = stated_facts(kb, request)
     given = {key: fact.value for key, fact in stated.context.items()}
-    runs = read_runs(paths, given, split, progress, charts) if paths else []
+    paths = request.paths
+    runs = read_runs(paths, given, request.split, progress, request.charts) if paths else []
     return Gathered(stated, runs)
