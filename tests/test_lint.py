@@ -76,6 +76,15 @@ def test_missing_chinese(kb_copy):
     assert any("summary.zh: has no Chinese text" in e for e in errors(kb_copy))
 
 
+def test_ascii_space_between_chinese_characters(kb_copy):
+    # what YAML folding leaves when a Chinese sentence is broken across two lines
+    spaced = "别人的任务 并不是残留进程。"
+    edit(kb_copy, "lessons/ctc.yaml", lambda d: d["summary"].update(zh=spaced))
+    assert any(
+        "summary.zh: ASCII space between Chinese characters: '务 并'" in e for e in errors(kb_copy)
+    )
+
+
 def test_unknown_related_lesson_and_supports_non_diagnosis(kb_copy):
     edit(kb_copy, "lessons/ctc.yaml", lambda d: d.update(related=["nope"]))
     edit(kb_copy, "lessons/clip-practice.yaml", lambda d: d.update(supports=["clip-practice"]))

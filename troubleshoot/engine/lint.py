@@ -43,6 +43,10 @@ from troubleshoot.knowledge.schema import (
 from troubleshoot.lang import Lang
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# An ASCII space between two CJK characters or full-width marks, most often left by
+# YAML folding a line break inside a Chinese sentence.
+_WIDE = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
+_SPACED_CJK = re.compile(f"{_WIDE} +{_WIDE}")
 
 
 @dataclass
@@ -142,6 +146,14 @@ def _texts(obj: object, where: str) -> Iterator[tuple[str, Text]]:
             yield from _texts(getattr(obj, name), f"{where}.{name}" if where else name)
 
 
+def _check_chinese(text: Text, where: str) -> Iterator[str]:
+    """The Chinese side is Chinese and reads natively: no ASCII space inside a sentence."""
+    if not _CJK.search(text.zh):
+        yield f"{where}.zh: has no Chinese text"
+    for match in _SPACED_CJK.finditer(text.zh):
+        yield f"{where}.zh: ASCII space between Chinese characters: '{match.group()}'"
+
+
 def _check_context(kb: KnowledgeBase, key: str, value: object, where: str) -> Iterator[str]:
     spec = kb.context.get(key)
     if spec is None:
@@ -189,8 +201,7 @@ def _check_condition(kb: KnowledgeBase, cond: Condition, where: str) -> Iterator
 def _check_lesson(kb: KnowledgeBase, lesson: Lesson) -> Iterator[str]:
     path = kb.lesson_file(lesson.id)
     for where, text in _texts(lesson, ""):
-        if not _CJK.search(text.zh):
-            yield f"{path}: {where}.zh: has no Chinese text"
+        yield from _check_chinese(text, f"{path}: {where}")
     for c in lesson.sources:
         yield from _check_citation(kb, c, f"{path}: sources")
     for s in lesson.symptoms:
@@ -201,7 +212,7 @@ def _check_lesson(kb: KnowledgeBase, lesson: Lesson) -> Iterator[str]:
     for i, step in enumerate(lesson.steps):
         for c in step.cite:
             yield from _check_citation(kb, c, f"{path}: steps.{i}.cite")
-    for field_name in ("supports", "related"):
+    for field_name in ("supports", "related", "otherwise"):
         for other in getattr(lesson, field_name):
             if other not in kb.lessons:
                 yield f"{path}: {field_name}: unknown lesson '{other}'"
@@ -221,8 +232,7 @@ def _check_symptoms(kb: KnowledgeBase) -> Iterator[str]:
     for symptom in kb.symptoms.values():
         path = kb.path / "symptoms" / f"{symptom.id}.yaml"
         for where, text in _texts(symptom, ""):
-            if not _CJK.search(text.zh):
-                yield f"{path}: {where}.zh: has no Chinese text"
+            yield from _check_chinese(text, f"{path}: {where}")
         if not symptom.phrases.en or not symptom.phrases.zh:
             yield f"{path}: phrases: needs phrases in both en and zh"
         for other in symptom.implies:
