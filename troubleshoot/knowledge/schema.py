@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from troubleshoot.lang import Lang
 
 FRAMEWORKS = ("caffe", "pytorch", "tensorflow", "keras")
+# A snippet is for one framework, or for the shell (shown whatever the framework).
+CodeLang = Literal["caffe", "pytorch", "tensorflow", "keras", "shell"]
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
 
@@ -160,12 +162,14 @@ def _citations(value: object) -> object:
 
 
 class Step(Strict):
-    """One remediation step; ``code`` gives framework equivalents, ``cite`` its support."""
+    """One remediation step; ``code`` gives framework equivalents, ``cite`` its support.
+
+    ``wrong`` holds, where a pair teaches more than the fix alone, the code as it was
+    before the fix, per framework; ``code`` is then the right version."""
 
     text: Text
-    code: dict[Literal["caffe", "pytorch", "tensorflow", "keras"], str] = Field(
-        default_factory=dict
-    )
+    code: dict[CodeLang, str] = Field(default_factory=dict)
+    wrong: dict[CodeLang, str] = Field(default_factory=dict)
     cite: list[Citation] = Field(default_factory=list)
     beyond_sources: bool = False
 
@@ -175,7 +179,16 @@ class Step(Strict):
     def _supported(self) -> Step:
         if not self.cite and not self.beyond_sources:
             raise ValueError("a step needs 'cite' or 'beyond_sources: true'")
+        if set(self.wrong) - set(self.code):
+            raise ValueError("'wrong' code needs the right version under 'code'")
         return self
+
+
+class Confirm(Step):
+    """One check or command that tells whether this is the cause; ``shows`` says what its
+    output looks like when it is."""
+
+    shows: Text
 
 
 class Example(Strict):
@@ -204,6 +217,10 @@ class Lesson(Strict):
     explanation: Text
     caveats: Text | None = None
     steps: list[Step] = Field(default_factory=list)
+    confirm: Confirm | None = None
+    fixed_when: Text | None = None
+    # Lessons to turn to, in order, when the steps did not help (where the sources give one).
+    otherwise: list[Id] = Field(default_factory=list)
     supports: list[Id] = Field(default_factory=list)
     related: list[Id] = Field(default_factory=list)
     examples: Examples = Field(default_factory=Examples)

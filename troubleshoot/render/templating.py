@@ -15,6 +15,7 @@ FRAMEWORK_NAMES = {
     "pytorch": "PyTorch",
     "tensorflow": "TensorFlow",
     "keras": "Keras",
+    "shell": "Shell",
 }
 # Caffe snippets mix prototxt, pycaffe and shell, so they get no single highlighting language.
 CODE_LANGUAGE = {
@@ -22,6 +23,7 @@ CODE_LANGUAGE = {
     "pytorch": "python",
     "tensorflow": "python",
     "keras": "python",
+    "shell": "sh",
 }
 
 
