@@ -77,6 +77,20 @@ def test_caffe_reports_the_logit_gap_capped_at_87_3365_and_stable_losses_the_gap
     assert caffe_softmax_loss(logits, 1) == pytest.approx(min(stable, 87.3365), abs=1e-3)
 
 
+def test_caffe_gpu_clamp_turns_a_nan_probability_into_87_3365():
+    """The .cu kernel clamps with CUDA's max (fmaxf: a NaN argument yields the other one), the
+    CPU code with std::max (a NaN first argument is returned)."""
+    nan = np.float32(np.nan)
+    assert round(float(-np.log(np.fmax(nan, FLT_MIN))), 4) == 87.3365  # GPU
+
+    def std_max(a: np.float32, b: np.float32) -> np.float32:
+        return b if a < b else a
+
+    assert np.isnan(-np.log(std_max(nan, FLT_MIN)))  # CPU
+    x = lesson("softmax-overflow-87")
+    assert "NaN" in x.explanation.en and "GPU" in x.explanation.en and "CPU" in x.explanation.en
+
+
 def test_softmax_lesson_says_underflow_not_overflow():
     x = lesson("softmax-overflow-87")
     assert round(float(-np.log(FLT_MIN)), 4) == 87.3365
