@@ -310,8 +310,10 @@ def test_port_caffe_rewrite_gives_in_place_layers_their_own_tops(monkeypatch):
         ("pool1", ["relu1_out"], ["pool1"]),
     ]
     assert written == {"deploy_noinplace.prototxt": "rewritten"}
+    steps = lesson("framework-port-diff").steps
     compare = step_saying(lesson("framework-port-diff"), "Put both models in inference mode")
     assert "deploy_noinplace.prototxt" in compare.code["caffe"]
+    assert steps.index(step) < steps.index(compare)  # the file exists before it is read
 
 
 # ---------------------------------------------------------------- gradient clipping
