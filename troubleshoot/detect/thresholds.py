@@ -178,7 +178,7 @@ class Thresholds:
     )
     loss_87_level: float = knob(
         87.3365,
-        "the loss Caffe prints when softmax gives the true class probability 0",
+        "the loss Caffe prints when the true class's probability is clamped to FLT_MIN",
         "-ln(FLT_MIN) = -ln(1.17549e-38) = 87.33654, printed to 6 digits",
         ("loss-87-3365",),
     )
