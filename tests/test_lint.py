@@ -76,6 +76,13 @@ def test_missing_chinese(kb_copy):
     assert any("summary.zh: has no Chinese text" in e for e in errors(kb_copy))
 
 
+def test_diagnosis_without_confirm_or_fixed_when(kb_copy):
+    edit(kb_copy, "lessons/ctc.yaml", lambda d: (d.pop("confirm"), d.pop("fixed_when")))
+    found = errors(kb_copy)
+    assert any("ctc.yaml: confirm: a diagnosis needs" in e for e in found)
+    assert any("ctc.yaml: fixed_when: a diagnosis needs" in e for e in found)
+
+
 def test_ascii_space_between_chinese_characters(kb_copy):
     # what YAML folding leaves when a Chinese sentence is broken across two lines
     spaced = "别人的任务 并不是残留进程。"

@@ -202,6 +202,12 @@ def _check_lesson(kb: KnowledgeBase, lesson: Lesson) -> Iterator[str]:
     path = kb.lesson_file(lesson.id)
     for where, text in _texts(lesson, ""):
         yield from _check_chinese(text, f"{path}: {where}")
+    if lesson.kind is Kind.DIAGNOSIS:
+        # A guide tells the user how to tell this cause apart and when it is fixed.
+        if lesson.confirm is None:
+            yield f"{path}: confirm: a diagnosis needs a check that confirms it"
+        if lesson.fixed_when is None:
+            yield f"{path}: fixed_when: a diagnosis needs to say what fixed looks like"
     for c in lesson.sources:
         yield from _check_citation(kb, c, f"{path}: sources")
     for s in lesson.symptoms:
@@ -209,9 +215,12 @@ def _check_lesson(kb: KnowledgeBase, lesson: Lesson) -> Iterator[str]:
             yield f"{path}: symptoms: unknown symptom '{s}'"
     for i, rule in enumerate(lesson.rules):
         yield from _check_condition(kb, rule.as_condition(), f"{path}: rules.{i} ({rule.id})")
-    for i, step in enumerate(lesson.steps):
+    checks = [(f"steps.{i}", step) for i, step in enumerate(lesson.steps)]
+    if lesson.confirm is not None:
+        checks.append(("confirm", lesson.confirm))
+    for where, step in checks:
         for c in step.cite:
-            yield from _check_citation(kb, c, f"{path}: steps.{i}.cite")
+            yield from _check_citation(kb, c, f"{path}: {where}.cite")
     for field_name in ("supports", "related", "otherwise"):
         for other in getattr(lesson, field_name):
             if other not in kb.lessons:
