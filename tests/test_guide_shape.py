@@ -238,3 +238,17 @@ def test_keras_and_tensorflow_stand_in_for_each_other():
     )
     assert fitted_keys(step, "tensorflow") == fitted_keys(step, "keras") == ["keras"]
     assert fitted_keys(step, "pytorch") == []
+
+
+def test_the_calibration_labels_name_real_runs_and_diagnoses():
+    from conftest import REPO
+    from test_detect_corpus import manifest
+    from test_detect_real import REALLOG_SYMPTOMS
+
+    labels = yaml.safe_load((REPO / "benchmarks" / "fitting_lessons.yaml").read_text("utf-8"))
+    assert set(labels["corpus"]) == set(manifest())
+    assert set(labels["reallogs"]) <= set(REALLOG_SYMPTOMS)
+    for fitting in [*labels["corpus"].values(), *labels["reallogs"].values()]:
+        assert all(KB.lessons[i].kind.value == "diagnosis" for i in fitting)
+    for name, run in manifest().items():  # a healthy run has no fitting lesson
+        assert not labels["corpus"][name] or not run["healthy"]
