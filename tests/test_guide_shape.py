@@ -252,3 +252,22 @@ def test_the_calibration_labels_name_real_runs_and_diagnoses():
         assert all(KB.lessons[i].kind.value == "diagnosis" for i in fitting)
     for name, run in manifest().items():  # a healthy run has no fitting lesson
         assert not labels["corpus"][name] or not run["healthy"]
+
+
+def test_the_terminal_summary_says_the_likelihood_in_words():
+    from conftest import REPO
+
+    done = run_cli("diagnose", str(REPO / "examples" / "caffe-87.log"))
+    assert done.returncode == 0, done.stderr
+    assert "likelihood" in done.stderr and "likely" in done.stderr
+    assert "confidence" not in done.stderr and not re.search(r"\b0\.\d\d\b", done.stderr)
+
+
+def test_the_interviews_guide_is_fitted_too(taught_kb, tmp_path):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("loss-nan-sudden: no\nloss-nan: yes\nloss-diverging: yes\n", "utf-8")
+    args = ["--answers", str(answers), "--skip-missing", "-c", "framework=caffe"]
+    done = run_cli("interview", "--kb", str(taught_kb), *args)
+    assert done.returncode == 0, done.stderr
+    assert "### 1. Exploding gradients" in done.stdout
+    assert labels(done.stdout) == {"Caffe", "Shell"}

@@ -9,6 +9,9 @@ fault of a corpus run) is measured by ``benchmarks/guides.py`` in
 
 from __future__ import annotations
 
+from troubleshoot.lang import Lang
+from troubleshoot.render.i18n import STRINGS
+
 # (lowest score, band), highest first. A single rule of weight 0.6 or more, or two middling
 # rules that agree, make a cause "likely"; one weak rule (at most 0.3, the fallbacks that keep
 # a cause on the list until it is ruled out) makes it only "worth a check".
@@ -23,3 +26,8 @@ def likelihood(score: float) -> str:
     """The band of ``score``: ``likely``, ``possible`` or ``worth-a-check``; the page's word
     for it is ``STRINGS[lang]["likelihood_" + band]``."""
     return next(band for low, band in BANDS if score >= low)
+
+
+def likelihood_word(score: float, lang: Lang) -> str:
+    """The band of ``score`` as the pages and the terminal summary say it."""
+    return STRINGS[lang][f"likelihood_{likelihood(score)}"]
