@@ -107,28 +107,24 @@ def steps_shown(kb: KnowledgeBase, lesson: Lesson, framework: object) -> int:
     """How many of the lesson's steps the default guide shows within :data:`WORD_BUDGET`.
     What every default cause shows is counted at its longest (the longest reason, the
     :data:`SEE_ALSO` longest linked lessons), so the rendered section stays within it."""
-    fixed = [lesson.title.en, lesson.summary.en, "Why this fits: Further reasons (9): --full."]
+    t = STRINGS[Lang.EN]
+    fixed = [lesson.id, "· likely · [1]", lesson.title.en, lesson.summary.en]
+    fixed += [t["why_fits"], t["more_reasons"] % {"n": 9}, t["what_to_do"]]
     fixed.append(max((r.because.en for r in lesson.rules), key=words, default=""))
     if lesson.confirm:
-        fixed += [
-            lesson.confirm.text.en,
-            lesson.confirm.shows.en,
-            "Check that this is it: It is, if",
-        ]
+        fixed += [t["confirm"], lesson.confirm.text.en, t["confirm_shows"], lesson.confirm.shows.en]
     if lesson.fixed_when:
-        fixed += [lesson.fixed_when.en, "Fixed when:"]
-    for other in lesson.otherwise:
-        fixed += [kb.lessons[other].title.en, f"If that did not help: ({other})"]
+        fixed += [t["fixed_when"], lesson.fixed_when.en]
+    for other in (kb.lessons[i] for i in lesson.otherwise if i in kb.lessons):
+        fixed += [t["otherwise"], other.title.en, other.id]
     see = [f"{x.title.en} ({x.id})" for x in linked(kb, lesson)]
-    fixed += sorted(see, key=words)[-SEE_ALSO:]
-    fixed += [lesson.id, "· likely · [1]", "See also:", "What to do, cheapest first:"]
-    fixed.append("Further steps (9): --full.")
+    fixed += [t["see_also"], *sorted(see, key=words)[-SEE_ALSO:], t["more_steps"] % {"n": 9}]
     spent = sum(map(words, fixed))
     if lesson.confirm:
         spent += _code_words(lesson.confirm, framework)
     shown = 0
     for step in lesson.steps:
-        spent += 2 + words(step.text.en) + _code_words(step, framework)
+        spent += 2 + words(step.text.en) + _code_words(step, framework)  # its number, marks
         if shown and spent > WORD_BUDGET:
             break
         shown += 1
@@ -164,7 +160,7 @@ class Section:
 
 def _findings(result: Result) -> tuple[object, ...]:
     """What makes two runs' sections the same: symptoms, causes, and the framework (which
-    orders the code examples)."""
+    picks the code shown)."""
     symptoms = tuple((s.id, s.present) for s in result.facts.symptoms.values())
     framework = result.facts.context.get("framework")
     return (symptoms, tuple(d.id for d in result.diagnoses), framework and framework.value)
