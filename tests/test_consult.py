@@ -125,7 +125,10 @@ def test_an_unknown_language_is_refused_at_the_edge():
     assert done.returncode == 2 and "fr" in done.stderr
 
 
-def test_a_report_renders_the_guide_once(tmp_path, monkeypatch):
+@pytest.mark.parametrize("full", [False, True])
+def test_a_report_renders_each_guide_once(tmp_path, monkeypatch, full):
+    """The report holds the full guide: with ``--full`` the printed guide is reused, without
+    it the short one is rendered for stdout and the full one once for the report."""
     import jinja2
     from typer.testing import CliRunner
 
@@ -140,9 +143,13 @@ def test_a_report_renders_the_guide_once(tmp_path, monkeypatch):
 
     monkeypatch.setattr(jinja2.Template, "render", counting)
     report = tmp_path / "report.html"
-    done = CliRunner().invoke(cli.app, ["diagnose", str(EXAMPLE), "--report", str(report), "-q"])
+    args = ["diagnose", str(EXAMPLE), "--report", str(report), "-q", *["--full"] * full]
+    done = CliRunner().invoke(cli.app, args)
     assert done.exit_code == 0, done.output
-    assert calls.count("guide.md.j2") == 1 and "<svg" in report.read_text(encoding="utf-8")
+    page = report.read_text(encoding="utf-8")
+    assert calls.count("guide.md.j2") == (1 if full else 2) and "<svg" in page
+    assert "What is going on" in page  # the mechanism
+    assert ("What is going on" in done.stdout) == full
 
 
 def test_each_layer_has_one_table_of_interface_strings_in_both_languages():

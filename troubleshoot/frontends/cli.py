@@ -137,6 +137,12 @@ def diagnose(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Also say what could not be judged.")
     ] = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full", help="Every reason and step of each cause, with its mechanism and caveats."
+        ),
+    ] = False,
     lang: LangOption = Lang.EN,
     kb_path: KbOption = None,
 ) -> None:
@@ -167,13 +173,14 @@ def diagnose(
         raise fail(str(exc)) from None
     if paths and not quiet:
         print_summary(err(), consultation, lang, verbose)
-    guide = render_guide(consultation, lang)
+    guide = render_guide(consultation, lang, full=full)
     write_output(render(consultation, guide, fmt, lang), output)
     if report:
         from troubleshoot.render.report import write_report
 
+        whole = guide if full else render_guide(consultation, lang, full=True)
         try:
-            written = write_report(report, consultation, guide, lang)
+            written = write_report(report, consultation, whole, lang)
         except OSError as exc:
             raise fail(f"cannot write {report}: {exc.strerror or exc}") from None
         for path in written:

@@ -16,6 +16,7 @@ from troubleshoot.consult.consultation import Consultation
 from troubleshoot.frontends.i18n import t
 from troubleshoot.lang import Lang
 from troubleshoot.render.guide import evidence_text
+from troubleshoot.render.likelihood import likelihood_word
 
 BIG_INPUT = 64 * 1024 * 1024  # show a progress bar for inputs larger than this
 MAX_CAUSES = 8  # causes listed for one run
@@ -47,13 +48,15 @@ def print_summary(console: Console, consultation: Consultation, lang: Lang, verb
     causes = Table(
         "#",
         t(lang, "col_cause"),
-        t(lang, "col_confidence"),
+        t(lang, "col_likelihood"),
         title=t(lang, "summary_causes"),
         box=None,
     )
     for rank, diagnosis in enumerate(run.result.diagnoses[:MAX_CAUSES], 1):
         title = diagnosis.lesson.title.get(lang)
-        causes.add_row(str(rank), f"{title} ({diagnosis.id})", f"{diagnosis.score:.2f}")
+        causes.add_row(
+            str(rank), f"{title} ({diagnosis.id})", likelihood_word(diagnosis.score, lang)
+        )
     if causes.rows:
         console.print(causes)
 
@@ -67,7 +70,9 @@ def _print_runs(console: Console, consultation: Consultation, lang: Lang) -> Non
     for run in consultation.runs[:MAX_RUNS]:
         top = run.result.top()
         symptoms = ", ".join(run.facts.present_symptoms()) or "-"
-        table.add_row(run.id, symptoms, f"{top.id} ({top.score:.2f})" if top else "-")
+        table.add_row(
+            run.id, symptoms, f"{top.id} ({likelihood_word(top.score, lang)})" if top else "-"
+        )
     console.print(table)
     if len(consultation.runs) > MAX_RUNS:
         console.print(t(lang, "summary_more_runs", n=len(consultation.runs) - MAX_RUNS))

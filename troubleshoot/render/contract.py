@@ -13,7 +13,10 @@ from troubleshoot.consult.consultation import Consultation, RunVerdict
 from troubleshoot.engine.diagnose import Diagnosis, Result
 from troubleshoot.facts import ContextFact, Fact, SymptomFact
 from troubleshoot.knowledge.load import KnowledgeBase
+from troubleshoot.knowledge.schema import Step
 from troubleshoot.lang import Lang
+from troubleshoot.render.likelihood import likelihood
+from troubleshoot.render.templating import fitted_keys
 
 SCHEMA_VERSION = 1
 
@@ -25,12 +28,33 @@ def _fact(fact: Fact) -> dict[str, Any]:
     return {"context": fact.key, "value": fact.value}
 
 
-def _diagnosis(kb: KnowledgeBase, diagnosis: Diagnosis, rank: int, lang: Lang) -> dict[str, Any]:
+def _code(step: Step, framework: object) -> dict[str, Any]:
+    """A step's code fitted to the framework as the guide shows it, keyed by framework."""
+    keys = fitted_keys(step, framework)
+    return {
+        "code": {k: step.code[k] for k in keys},
+        "wrong": {k: step.wrong[k] for k in keys if k in step.wrong},
+    }
+
+
+def _step(step: Step, framework: object, lang: Lang) -> dict[str, Any]:
+    return {
+        "text": step.text.get(lang),
+        **_code(step, framework),
+        "beyond_sources": step.beyond_sources,
+    }
+
+
+def _diagnosis(
+    kb: KnowledgeBase, diagnosis: Diagnosis, rank: int, framework: object, lang: Lang
+) -> dict[str, Any]:
     lesson = diagnosis.lesson
+    confirm = lesson.confirm
     return {
         "id": lesson.id,
         "rank": rank,
         "score": round(diagnosis.score, 4),
+        "likelihood": likelihood(diagnosis.score),
         "kind": lesson.kind.value,
         "title": lesson.title.get(lang),
         "summary": lesson.summary.get(lang),
@@ -52,10 +76,21 @@ def _diagnosis(kb: KnowledgeBase, diagnosis: Diagnosis, rank: int, lang: Lang) -
             }
             for c in lesson.sources
         ],
+        "confirm": confirm
+        and {**_step(confirm, framework, lang), "shows": confirm.shows.get(lang)},
+        "steps": [_step(step, framework, lang) for step in lesson.steps],
+        "fixed_when": lesson.fixed_when and lesson.fixed_when.get(lang),
+        "otherwise": [
+            {"id": i, "title": kb.lessons[i].title.get(lang)}
+            for i in lesson.otherwise
+            if i in kb.lessons
+        ],
     }
 
 
 def _findings(kb: KnowledgeBase, result: Result, lang: Lang) -> dict[str, Any]:
+    framework = result.facts.context.get("framework")
+    fitted = framework and framework.value
     return {
         "symptoms": [
             {
@@ -70,7 +105,9 @@ def _findings(kb: KnowledgeBase, result: Result, lang: Lang) -> dict[str, Any]:
             {"key": c.key, "value": c.value, "provenance": c.provenance.to_dict()}
             for c in result.facts.context.values()
         ],
-        "diagnoses": [_diagnosis(kb, d, rank, lang) for rank, d in enumerate(result.diagnoses, 1)],
+        "diagnoses": [
+            _diagnosis(kb, d, rank, fitted, lang) for rank, d in enumerate(result.diagnoses, 1)
+        ],
     }
 
 

@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 
 from troubleshoot.consult.consultation import Consultation
 from troubleshoot.consult.gather import ReadRun
-from troubleshoot.engine.diagnose import Result
+from troubleshoot.engine.diagnose import Diagnosis, FiredRule, Result
 from troubleshoot.facts import ContextFact, Evidence, Fact, SymptomFact
 from troubleshoot.knowledge.load import KnowledgeBase
-from troubleshoot.knowledge.schema import Citation, Lesson
+from troubleshoot.knowledge.schema import Citation, Lesson, Step
 from troubleshoot.lang import Lang
 from troubleshoot.render.i18n import STRINGS
+from troubleshoot.render.likelihood import likelihood
 from troubleshoot.render.rules_text import typed
 from troubleshoot.render.templating import environment, framework_snippets
 
@@ -51,6 +52,14 @@ class CitationIndex:
 
 
 DETAILED = 3  # causes told in full; the rest are listed by name
+SEE_ALSO = 5  # lessons named under "See also", at most
+WORD_BUDGET = 300
+"""Words one cause may take in the default guide: about one screen (some 50 lines of 80
+columns, code included) to read before acting. Title, likelihood, one reason, summary, the
+check, "fixed when" and what to try next are always shown; steps follow, cheapest first,
+while the cause stays within the budget (always at least one), and the rest, with the
+mechanism and caveats, are in ``--full`` and the report. Counted in English, so both
+languages show the same steps; ``docs/benchmarks/guides.md`` measures the result."""
 MAX_LISTED = 10  # run ids named in a section heading
 MAX_TABLE = 100  # rows of the table of runs
 
@@ -81,9 +90,63 @@ def fact_label(kb: KnowledgeBase, fact: Fact, lang: Lang) -> str:
     return f"`{fact.key}` = `{typed(fact.value)}`"
 
 
-def _related(kb: KnowledgeBase, lesson: Lesson) -> list[Lesson]:
-    ids = [*lesson.related, *(x.id for x in kb.supported_by(lesson.id))]
+def words(text: str) -> int:
+    """Words as the budget counts them: runs of non-space characters, code included."""
+    return len(text.split())
+
+
+def _code_words(step: Step, framework: object) -> int:
+    """The step's fitted code, with its label and fences (three words a block)."""
+    return sum(
+        words(s.code) + 3 + (words(s.wrong) + 3 if s.wrong else 0)
+        for s in framework_snippets(step, framework)
+    )
+
+
+def steps_shown(kb: KnowledgeBase, lesson: Lesson, framework: object) -> int:
+    """How many of the lesson's steps the default guide shows within :data:`WORD_BUDGET`.
+    What every default cause shows is counted at its longest (the longest reason, the
+    :data:`SEE_ALSO` longest linked lessons), so the rendered section stays within it."""
+    t = STRINGS[Lang.EN]
+    fixed = [lesson.id, "· likely · [1]", lesson.title.en, lesson.summary.en]
+    fixed += [t["why_fits"], t["more_reasons"] % {"n": 9}, t["what_to_do"]]
+    fixed.append(max((r.because.en for r in lesson.rules), key=words, default=""))
+    if lesson.confirm:
+        fixed += [t["confirm"], lesson.confirm.text.en, t["confirm_shows"], lesson.confirm.shows.en]
+    if lesson.fixed_when:
+        fixed += [t["fixed_when"], lesson.fixed_when.en]
+    for other in (kb.lessons[i] for i in lesson.otherwise if i in kb.lessons):
+        fixed += [t["otherwise"], other.title.en, other.id]
+    see = [f"{x.title.en} ({x.id})" for x in linked(kb, lesson)]
+    fixed += [t["see_also"], *sorted(see, key=words)[-SEE_ALSO:], t["more_steps"] % {"n": 9}]
+    spent = sum(map(words, fixed))
+    if lesson.confirm:
+        spent += _code_words(lesson.confirm, framework)
+    shown = 0
+    for step in lesson.steps:
+        spent += 2 + words(step.text.en) + _code_words(step, framework)  # its number, marks
+        if shown and spent > WORD_BUDGET:
+            break
+        shown += 1
+    return shown
+
+
+def linked(kb: KnowledgeBase, lesson: Lesson) -> list[Lesson]:
+    """What a lesson links to and what links to it by ``supports``, each lesson once."""
+    ids = [*lesson.supports, *(x.id for x in kb.supported_by(lesson.id)), *lesson.related]
     return [kb.lessons[i] for i in dict.fromkeys(ids) if i in kb.lessons and i != lesson.id]
+
+
+def see_also(kb: KnowledgeBase, lesson: Lesson, shown: set[str]) -> list[Lesson]:
+    """The linked lessons, none already on the page (``shown``) or named under "If that did
+    not help", at most :data:`SEE_ALSO`."""
+    skip = shown | set(lesson.otherwise)
+    return [other for other in linked(kb, lesson) if other.id not in skip][:SEE_ALSO]
+
+
+def reasons(diagnosis: Diagnosis) -> list[FiredRule]:
+    """The rules that fired, strongest first: the first is the one-line "why this fits"."""
+    return sorted(diagnosis.fired, key=lambda f: -f.rule.weight)
 
 
 @dataclass(frozen=True)
@@ -97,7 +160,7 @@ class Section:
 
 def _findings(result: Result) -> tuple[object, ...]:
     """What makes two runs' sections the same: symptoms, causes, and the framework (which
-    orders the code examples)."""
+    picks the code shown)."""
     symptoms = tuple((s.id, s.present) for s in result.facts.symptoms.values())
     framework = result.facts.context.get("framework")
     return (symptoms, tuple(d.id for d in result.diagnoses), framework and framework.value)
@@ -116,8 +179,12 @@ def sections(consultation: Consultation) -> list[Section]:
     return list(grouped.values())
 
 
-def render_guide(consultation: Consultation, lang: Lang = Lang.EN, detailed: int = DETAILED) -> str:
-    """The Markdown guide: what was observed, causes in order, steps, numbered sources."""
+def render_guide(
+    consultation: Consultation, lang: Lang = Lang.EN, detailed: int = DETAILED, full: bool = False
+) -> str:
+    """The Markdown guide: what was observed, causes in order, steps, numbered sources.
+    By default each cause fits :data:`WORD_BUDGET`; ``full`` adds every reason and step,
+    the mechanism and the caveats."""
     kb = consultation.kb
     return (
         environment()
@@ -129,12 +196,16 @@ def render_guide(consultation: Consultation, lang: Lang = Lang.EN, detailed: int
             runs=consultation.runs,
             sections=sections(consultation),
             detailed=detailed,
+            full=full,
             max_listed=MAX_LISTED,
             max_table=MAX_TABLE,
             cites=CitationIndex(kb, lang),
             fact_label=lambda fact: fact_label(kb, fact, lang),
             evidence_text=lambda ev: evidence_text(ev, lang),
             sorted_code=framework_snippets,
-            related=lambda lesson: _related(kb, lesson),
+            likelihood=likelihood,
+            reasons=reasons,
+            steps_shown=lambda lesson, framework: steps_shown(kb, lesson, framework),
+            see_also=lambda lesson, shown: see_also(kb, lesson, set(shown)),
         )
     )

@@ -6,7 +6,7 @@ from troubleshoot.detect.threshold_text import fill
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import Lesson, Symptom
 from troubleshoot.lang import Lang
-from troubleshoot.render.guide import CitationIndex
+from troubleshoot.render.guide import CitationIndex, linked
 from troubleshoot.render.i18n import STRINGS
 from troubleshoot.render.rules_text import rule_text
 from troubleshoot.render.templating import environment, framework_snippets
@@ -24,7 +24,7 @@ def lesson_page(kb: KnowledgeBase, lesson: Lesson, lang: Lang = Lang.EN) -> str:
             cites=CitationIndex(kb, lang),
             rule_text=lambda rule: rule_text(rule, lang),
             sorted_code=framework_snippets,
-            supported_by=kb.supported_by(lesson.id),
+            related=linked(kb, lesson),
         )
     )
 

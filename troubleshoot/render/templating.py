@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import dataclass
 from functools import cache
 
 import jinja2
 
 from troubleshoot.knowledge.cache import cache_dir
-from troubleshoot.knowledge.schema import Step
+from troubleshoot.knowledge.schema import FRAMEWORKS, CodeLang, Step
 
 FRAMEWORK_NAMES = {
     "caffe": "Caffe",
@@ -74,7 +75,42 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def framework_snippets(step: Step, framework: object) -> list[tuple[str, str, str]]:
-    """(display name, code language, code) per framework, the user's framework first."""
-    items = sorted(step.code.items(), key=lambda kv: (kv[0] != framework, kv[0]))
-    return [(FRAMEWORK_NAMES[name], CODE_LANGUAGE[name], code.rstrip()) for name, code in items]
+@dataclass(frozen=True)
+class Snippet:
+    """One framework's code for a step; ``wrong`` is the code before the fix, where the
+    lesson gives a wrong/right pair."""
+
+    name: str
+    language: str
+    code: str
+    wrong: str | None
+
+
+# Keras is TensorFlow's high-level API (tf.keras), so a step with code for one but not the
+# other shows that code to users of either.
+STAND_IN = {"keras": "tensorflow", "tensorflow": "keras"}
+
+
+def fitted_keys(step: Step, framework: object) -> list[CodeLang]:
+    """The snippets a reader of ``framework`` needs: that framework's (or, where it has
+    none, its stand-in's) and the shell's; every one, the shell's first, when the framework
+    is not known."""
+    if framework not in FRAMEWORKS:
+        keys = list(step.code)
+    else:
+        mine = framework if framework in step.code else STAND_IN.get(str(framework))
+        keys = [k for k in step.code if k in (mine, "shell")]
+    return sorted(keys, key=lambda k: (k != "shell", k))
+
+
+def framework_snippets(step: Step, framework: object) -> list[Snippet]:
+    """The fitted snippets (:func:`fitted_keys`) as the pages show them."""
+    return [
+        Snippet(
+            FRAMEWORK_NAMES[k],
+            CODE_LANGUAGE[k],
+            step.code[k].rstrip(),
+            step.wrong[k].rstrip() if k in step.wrong else None,
+        )
+        for k in fitted_keys(step, framework)
+    ]
