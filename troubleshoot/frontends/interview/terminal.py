@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.text import Text
 
 from troubleshoot.consult.belief import Model, model_for
@@ -44,6 +43,7 @@ from troubleshoot.knowledge.load import KnowledgeBase, cached_kb
 from troubleshoot.lang import Lang
 from troubleshoot.render.guide import render_guide
 from troubleshoot.render.output import OutputFormat, render
+from troubleshoot.render.terminal import write_guide
 
 
 class InterviewError(Exception):
@@ -281,10 +281,8 @@ class Dialog:
                     t(self.lang, "cannot_write", path=self.output, problem=exc.strerror or exc)
                 ) from None
             self.say(t(self.lang, "wrote", path=self.output))
-        elif self.out.isatty():
-            Console(file=self.out, highlight=False).print(Markdown(text))
         else:
-            self.out.write(text)
+            write_guide(text, fmt, self.out)
 
 
 class _Back:
