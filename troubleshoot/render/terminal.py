@@ -7,20 +7,10 @@ always saw; a terminal gets headings, lists and code drawn by rich, wrapped to i
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
+from troubleshoot.render.cjk import join_wide_breaks
 from troubleshoot.render.output import OutputFormat
-
-if TYPE_CHECKING:
-    from markdown_it.token import Token
-
-# Characters written without spaces between them: CJK ideographs, kana, full-width
-# punctuation. A line break between two of them (or after the ASCII punctuation the kb's
-# Chinese uses, such as "下降,") is no word break.
-_WIDE = "[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]"
-_ENDS_WIDE = re.compile(f"{_WIDE}[,.;:!?)]?$")
-_STARTS_WIDE = re.compile(_WIDE)
 
 
 def write_guide(text: str, fmt: OutputFormat, stream: TextIO) -> None:
@@ -38,23 +28,5 @@ def draw(markdown: str, stream: TextIO, width: int | None = None) -> None:
     from rich.markdown import Markdown
 
     page = Markdown(markdown)
-    for token in page.parsed:
-        join_wide_breaks(token.children or [])
+    join_wide_breaks(page.parsed)
     Console(file=stream, width=width, highlight=False).print(page)
-
-
-def join_wide_breaks(tokens: list[Token]) -> None:
-    """Drop a soft line break between two Chinese characters: rich (like a browser) would
-    draw it as a space, and Chinese text has none between its words."""
-    for i, token in enumerate(tokens):
-        if token.type != "softbreak" or not 0 < i < len(tokens) - 1:
-            continue
-        before, after = tokens[i - 1], tokens[i + 1]
-        if (
-            before.type == "text"
-            and after.type == "text"
-            and _ENDS_WIDE.search(before.content)
-            and _STARTS_WIDE.match(after.content)
-        ):
-            token.type = "text"
-            token.content = ""
