@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import TESTS, run_cli
 from rich.cells import cell_len
 
 from troubleshoot.render.terminal import draw
@@ -96,3 +96,47 @@ def test_a_line_break_inside_chinese_is_not_drawn_as_a_space():
     text = visible_lines(out.getvalue())
     assert "如果 loss 本来在正常下降,却在某一步突然变成 NaN" in text[0]
     assert "falls steadily" in "\n".join(text)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("kb", "symptoms", "--lang", "zh"),
+        ("kb", "context", "--lang", "zh"),
+        ("kb", "list", "--lang", "zh"),
+        ("kb", "show", "nan-exploding-gradient", "--lang", "zh"),
+        ("diagnose", str(TESTS / "fixtures" / "reallogs" / "caffe-87-01.log"), "--lang", "zh"),
+    ],
+    ids=["symptoms", "context", "list", "show", "diagnose"],
+)
+def test_chinese_tables_and_summaries_fit_80_columns(tmp_path, args):
+    lines = visible_lines(on_terminal(tmp_path, *args))
+    assert any(cell_len(line) > len(line) for line in lines)  # Chinese was shown
+    assert [line for line in lines if cell_len(line) > WIDTH] == []
+
+
+def test_the_chinese_interview_fits_80_columns(tmp_path):
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "TERM": "xterm-256color"}
+    env["XDG_STATE_HOME"] = str(tmp_path / "state")
+    for name in ("COLUMNS", "LINES"):
+        env.pop(name, None)
+    command = ["-m", "troubleshoot", "interview", "--lang", "zh", "-s", "loss-nan"]
+    child = pexpect.spawn(
+        sys.executable,
+        command,
+        env=env,
+        cwd=str(tmp_path),
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        dimensions=(40, WIDTH),
+    )
+    screen = io.StringIO()
+    child.logfile_read = screen
+    child.expect("> ")
+    child.sendline("why")
+    child.expect("> ")
+    child.sendline("quit")
+    child.expect(pexpect.EOF)
+    lines = visible_lines(screen.getvalue())
+    assert any(cell_len(line) > len(line) + 10 for line in lines)  # Chinese was shown
+    assert [line for line in lines if cell_len(line) > WIDTH] == []

@@ -100,7 +100,10 @@ class Dialog:
         return self.session.kb
 
     def say(self, text: str, style: str = "") -> None:
-        self.err.print(Text(text, style=style), highlight=False)
+        """A line of the dialog, wrapped between words to the terminal's width (rich counts
+        a Chinese character as two columns); a pipe gets it whole."""
+        wrap = self.err.is_terminal
+        self.err.print(Text(text, style=style), highlight=False, soft_wrap=not wrap)
 
     def run(self) -> int:
         """Ask until the conclusion, then write the guide; the exit code."""
@@ -347,7 +350,7 @@ def start(args: InterviewArgs, err: Console) -> Dialog:
         )
         consultation = consult(kb, request)
         for warning in consultation.warnings:
-            err.print(Text(f"warning: {warning}"), highlight=False)
+            err.print(Text(t(lang, "warning", text=warning)), highlight=False)
         evidence = consultation.runs[0].evidence
         session = Session(kb, consultation.runs[0].facts)
         if state_path is not None:
