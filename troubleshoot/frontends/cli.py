@@ -272,16 +272,9 @@ def kb_list(
     kb_path: KbOption = None,
 ) -> None:
     """List the lessons."""
-    from rich.table import Table
+    from troubleshoot.frontends.vocabulary import lesson_table
 
-    kb = load(kb_path)
-    table = Table("id", "kind", "title", "symptoms", box=None, pad_edge=False)
-    for lesson in sorted(kb.lessons.values(), key=lambda x: (x.kind.value, x.id)):
-        if kind is None or lesson.kind.value == kind:
-            table.add_row(
-                lesson.id, lesson.kind.value, lesson.title.get(lang), " ".join(lesson.symptoms)
-            )
-    print_table(table)
+    print_table(lesson_table(load(kb_path), lang, kind))
 
 
 @kb_app.command("symptoms")

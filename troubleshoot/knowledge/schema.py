@@ -301,15 +301,21 @@ class ContextVocabulary(Strict):
 
 
 class Source(Strict):
+    """A source lessons cite. ``author`` is a name, the same in every language, or a
+    description of who wrote it in both (``{en: "Chinese blog post", zh: ...}``)."""
+
     id: str
     title: str
-    author: str
+    author: str | Text
     kind: Literal["article", "reference"]
     language: str
     url: str | None = None
     file: str | None = None
     note: Text | None = None
     sections: dict[str, Text] = Field(default_factory=dict)
+
+    def byline(self, lang: Lang) -> str:
+        return self.author if isinstance(self.author, str) else self.author.get(lang)
 
 
 class SourceRegistry(Strict):

@@ -11,7 +11,7 @@ from troubleshoot.facts import ContextFact, Evidence, Fact, SymptomFact
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import Citation, Lesson
 from troubleshoot.lang import Lang
-from troubleshoot.render.i18n import STRINGS
+from troubleshoot.render.i18n import STRINGS, say
 from troubleshoot.render.rules_text import typed
 from troubleshoot.render.templating import environment, framework_snippets
 
@@ -38,7 +38,7 @@ class CitationIndex:
 
     def describe(self, citation: Citation) -> str:
         source = self.kb.sources[citation.source]
-        text = f"{source.author}, *{source.title}*"
+        text = f"{source.byline(self.lang)}, *{source.title}*"
         if citation.section:
             section = source.sections.get(citation.section)
             label = section.get(self.lang) if section else citation.section
@@ -67,7 +67,7 @@ def evidence_text(evidence: Evidence, lang: Lang) -> str:
         parts.append(f"{words['value']} {value:g}" if isinstance(value, float) else f"{value}")
     if evidence.line:
         parts.append(f"{words['line']} {evidence.line}")
-    return f"{evidence.detail} ({', '.join(parts)})"
+    return f"{say(evidence.detail, lang)} ({', '.join(parts)})"
 
 
 def fact_label(kb: KnowledgeBase, fact: Fact, lang: Lang) -> str:
@@ -78,7 +78,19 @@ def fact_label(kb: KnowledgeBase, fact: Fact, lang: Lang) -> str:
         absent = "" if fact.present else f" ({STRINGS[lang]['absent']})"
         return f"{title}{absent} (`{fact.id}`)"
     assert isinstance(fact, ContextFact)
-    return f"`{fact.key}` = `{typed(fact.value)}`"
+    return f"`{fact.key}` = {context_value(kb, fact, lang)}"
+
+
+def context_value(kb: KnowledgeBase, fact: ContextFact, lang: Lang) -> str:
+    """A choice by its label in ``lang`` with the value a user types, a yes/no in words,
+    anything else (a number, a value the kb does not list) as typed."""
+    key = kb.context.get(fact.key)
+    if isinstance(fact.value, bool):
+        return f"{STRINGS[lang]['yes' if fact.value else 'no']} (`{typed(fact.value)}`)"
+    for choice in key.choices if key else ():
+        if choice.value == fact.value:
+            return f"{choice.label.get(lang)} (`{typed(fact.value)}`)"
+    return f"`{typed(fact.value)}`"
 
 
 def _related(kb: KnowledgeBase, lesson: Lesson) -> list[Lesson]:
@@ -134,6 +146,7 @@ def render_guide(consultation: Consultation, lang: Lang = Lang.EN, detailed: int
             cites=CitationIndex(kb, lang),
             fact_label=lambda fact: fact_label(kb, fact, lang),
             evidence_text=lambda ev: evidence_text(ev, lang),
+            say=lambda words: say(words, lang),
             sorted_code=framework_snippets,
             related=lambda lesson: _related(kb, lesson),
         )
