@@ -12,6 +12,7 @@ import pytest
 from conftest import TESTS, run_cli
 from rich.cells import cell_len
 
+from troubleshoot.render.html import markdown_to_html
 from troubleshoot.render.terminal import draw
 
 pexpect = pytest.importorskip("pexpect")
@@ -96,6 +97,8 @@ def test_a_line_break_inside_chinese_is_not_drawn_as_a_space():
     text = visible_lines(out.getvalue())
     assert "如果 loss 本来在正常下降,却在某一步突然变成 NaN" in text[0]
     assert "falls steadily" in "\n".join(text)
+    page = markdown_to_html("正常下降,\n却在某一步\n\nfalls\nsteadily")  # a browser too
+    assert "正常下降,却在某一步" in page and "falls\nsteadily" in page
 
 
 @pytest.mark.parametrize(
