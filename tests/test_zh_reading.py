@@ -59,7 +59,7 @@ def test_the_chinese_guide_has_no_english_interface_text():
     assert done.returncode == 0, done.stderr
     guide = done.stdout
     assert "`framework` = PyTorch (`pytorch`)" in guide
-    assert "PyTorch 项目" in guide and "中文博客转载" in guide
+    assert "PyTorch 项目, *PyTorch 文档*" in guide and "中文博客转载" in guide
     for english in ("The PyTorch project", "Chinese blog", "translated into Chinese", "section"):
         assert english not in guide
 

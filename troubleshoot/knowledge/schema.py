@@ -301,11 +301,11 @@ class ContextVocabulary(Strict):
 
 
 class Source(Strict):
-    """A source lessons cite. ``author`` is a name, the same in every language, or a
-    description of who wrote it in both (``{en: "Chinese blog post", zh: ...}``)."""
+    """A source lessons cite. ``title`` and ``author`` are names, the same in every
+    language, or descriptions in both (``{en: "Chinese blog post", zh: ...}``)."""
 
     id: str
-    title: str
+    title: str | Text
     author: str | Text
     kind: Literal["article", "reference"]
     language: str
@@ -316,6 +316,9 @@ class Source(Strict):
 
     def byline(self, lang: Lang) -> str:
         return self.author if isinstance(self.author, str) else self.author.get(lang)
+
+    def heading(self, lang: Lang) -> str:
+        return self.title if isinstance(self.title, str) else self.title.get(lang)
 
 
 class SourceRegistry(Strict):

@@ -70,7 +70,7 @@ def _diagnosis(kb: KnowledgeBase, diagnosis: Diagnosis, rank: int, lang: Lang) -
             {
                 "source": c.source,
                 "section": c.section,
-                "title": kb.sources[c.source].title,
+                "title": kb.sources[c.source].heading(lang),
                 "url": kb.sources[c.source].url,
             }
             for c in lesson.sources

@@ -38,7 +38,7 @@ class CitationIndex:
 
     def describe(self, citation: Citation) -> str:
         source = self.kb.sources[citation.source]
-        text = f"{source.byline(self.lang)}, *{source.title}*"
+        text = f"{source.byline(self.lang)}, *{source.heading(self.lang)}*"
         if citation.section:
             section = source.sections.get(citation.section)
             label = section.get(self.lang) if section else citation.section
