@@ -130,7 +130,8 @@ def test_loss_at_chance_with_bursts_above_it_is_flat():
     name = "solvers__bad__caffenet_lsuv_rmsprop_098_lr001.prototxt_2016-01-24-13-47_"
     (run,) = read_inputs([CAFFENET / f"{name}1453636060899466752.log.gz"])
     (fact,) = [f for f in detect(run).facts if getattr(f, "id", "") == "loss-flat-from-start"]
-    assert "at ln(1000)" in fact.provenance.evidence[0].detail
+    detail = fact.provenance.evidence[0].detail
+    assert detail.key == "ev_flat_at_chance" and dict(detail.values)["n"] == 1000
     strict = dataclasses.replace(
         DEFAULT, flat_chance_margin=0.0005
     )  # lowest is 6.915, ln 1000 = 6.908

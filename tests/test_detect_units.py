@@ -93,7 +93,8 @@ def test_detected_facts_carry_their_evidence():
 def test_grad_zero_names_every_layer_without_gradient():
     facts = detected_facts(corpus_paths("zero-init-jsonl"), given=given("zero-init-jsonl"))
     fact = facts.symptoms["grad-zero"]
-    assert "fc0, fc2, fc4" in fact.provenance.evidence[0].detail
+    detail = fact.provenance.evidence[0].detail
+    assert detail.key == "ev_grad_zero" and "fc0, fc2, fc4" in dict(detail.values)["layers"]
 
 
 def test_resumed_run_keeps_the_later_points():

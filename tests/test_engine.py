@@ -8,7 +8,15 @@ from conftest import MINI_KB
 from troubleshoot.engine.diagnose import combine, diagnose
 from troubleshoot.engine.lint import example_facts, iter_examples
 from troubleshoot.engine.open_world import atoms, evaluate, rule_truth
-from troubleshoot.facts import ContextFact, Evidence, FactSet, Origin, Provenance, SymptomFact
+from troubleshoot.facts import (
+    ContextFact,
+    Evidence,
+    FactSet,
+    Origin,
+    Phrase,
+    Provenance,
+    SymptomFact,
+)
 from troubleshoot.knowledge.load import cached_kb
 
 MINI = cached_kb(MINI_KB)
@@ -67,7 +75,7 @@ def test_implied_symptoms_are_added_with_their_reason():
     result = diagnose(facts("loss-nan-sudden"), MINI)
     implied = result.facts.symptoms["loss-nan"]
     assert implied.provenance.origin is Origin.IMPLIED
-    assert "loss-nan-sudden" in implied.provenance.note
+    assert implied.provenance.note == Phrase.of("note_implied", symptom="loss-nan-sudden")
     assert "exploding" in [d.id for d in result.diagnoses]
 
 

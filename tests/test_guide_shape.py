@@ -31,7 +31,7 @@ def labels(guide: str) -> set[str]:
 def test_the_real_command_shows_only_the_users_framework():
     done = run_cli("diagnose", "-s", "loss-nan", "-c", "framework=pytorch")
     assert done.returncode == 0, done.stderr
-    assert labels(done.stdout) == {"PyTorch"}
+    assert "PyTorch" in labels(done.stdout) <= {"PyTorch", "Shell"}
     code = "".join(CODE.findall(done.stdout))
     assert "torch" in code
     for other in ("keras.", "base_lr", "prototxt", "tf."):

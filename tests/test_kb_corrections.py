@@ -195,6 +195,18 @@ def test_shell_commands_sit_under_shell_in_every_lesson():
     assert misplaced == []
 
 
+def test_caffe_only_commands_are_not_shown_to_every_framework():
+    """``shell`` is shown whatever the framework; a command that reads a Caffe log or a
+    prototxt belongs under ``caffe``, where only Caffe users see it."""
+    misplaced = [
+        (x.id, i)
+        for x in KB.lessons.values()
+        for i, step in enumerate(snippets(x))
+        if re.search(r"caffe|prototxt|debug_info", step.code.get("shell", ""), re.I)
+    ]
+    assert misplaced == []
+
+
 def test_oom_memory_growth_is_not_offered_as_a_smaller_batch():
     x = lesson("cuda-oom-stale-process")
     for step in x.steps:

@@ -24,31 +24,74 @@ class Origin(StrEnum):
     IMPLIED = "implied"  # follows from another fact (e.g. loss-nan-sudden implies loss-nan)
 
 
+PhraseValue = str | int | float
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words without a language: a key of the pages' string table (``render/i18n.py``) and
+    the values it names. Detection says what it saw this way, so it needs no language, and
+    each page words it in its reader's."""
+
+    key: str
+    values: tuple[tuple[str, PhraseValue], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, **values: object) -> Phrase:
+        """A phrase; numpy numbers become plain ones (``item()``), fit for JSON."""
+        plain = []
+        for name, value in values.items():
+            value = value.item() if hasattr(value, "item") else value
+            if not isinstance(value, str | int | float):
+                raise TypeError(f"{key}: {name} is {value!r}, not a string or a number")
+            plain.append((name, value))
+        return cls(key, tuple(plain))
+
+    def to_dict(self) -> dict[str, object]:
+        return {"key": self.key, "values": dict(self.values)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Phrase:
+        return cls(str(data["key"]), tuple(dict(data.get("values", {})).items()))
+
+
 @dataclass(frozen=True)
 class Evidence:
-    """One observation behind a detected fact: which file, series, step and value."""
+    """One observation behind a detected fact: which file, series, step and value.
+    ``detail`` is a :class:`Phrase`, or text quoted as found (a line of a log)."""
 
     source: str
-    detail: str
+    detail: Phrase | str
     series: str | None = None
     step: int | float | None = None
     value: float | str | None = None
     line: int | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
+        out = {k: v for k, v in self.__dict__.items() if v is not None}
+        if isinstance(self.detail, Phrase):
+            out["detail"] = self.detail.to_dict()
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Evidence:
+        """The inverse of :meth:`to_dict` (a saved interview's evidence)."""
+        detail = data["detail"]
+        return cls(
+            **{**data, "detail": Phrase.from_dict(detail) if isinstance(detail, dict) else detail}
+        )
 
 
 @dataclass(frozen=True)
 class Provenance:
     origin: Origin
     evidence: tuple[Evidence, ...] = ()
-    note: str = ""
+    note: Phrase | str = ""
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"origin": self.origin.value}
         if self.note:
-            out["note"] = self.note
+            out["note"] = self.note.to_dict() if isinstance(self.note, Phrase) else self.note
         if self.evidence:
             out["evidence"] = [e.to_dict() for e in self.evidence]
         return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from troubleshoot.facts import FactSet, Origin, Provenance
+from troubleshoot.facts import FactSet, Origin, Phrase, Provenance
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.vocab import UnknownTerm, build_facts
 
@@ -19,7 +19,7 @@ def read_facts_file(kb: KnowledgeBase, path: Path) -> FactSet:
         raise UnknownTerm(f"{path}: cannot read the facts file: {exc}") from None
     if not isinstance(data, dict) or set(data) - {"symptoms", "absent", "context"}:
         raise UnknownTerm(f"{path}: a facts file has only 'symptoms', 'absent' and 'context'")
-    provenance = Provenance(Origin.GIVEN, note=f"from {path.name}")
+    provenance = Provenance(Origin.GIVEN, note=Phrase.of("note_from_file", file=path.name))
     try:
         return build_facts(
             kb,

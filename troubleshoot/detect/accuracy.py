@@ -12,6 +12,7 @@ import numpy as np
 from troubleshoot.detect.curves import Curve, final_level, head, smoothed
 from troubleshoot.detect.thresholds import Thresholds
 from troubleshoot.detect.view import Found, RunView
+from troubleshoot.facts import Phrase
 from troubleshoot.read.model import TRAIN_ACC, TRAIN_LOSS, VAL_ACC
 
 
@@ -56,8 +57,13 @@ def at_chance(view: RunView, curves: dict[str, Curve | None], t: Thresholds) -> 
             continue
         final = final_level(curve.values, t)
         if final <= limit:
-            what = f"chance 1/{view.num_classes}" if chance else "no class count known"
-            detail = f"{name} ends at {final:.4g}, at most {limit:.3g} ({what})"
+            detail = (
+                Phrase.of(
+                    "ev_acc_at_chance", name=name, final=final, limit=limit, n=view.num_classes
+                )
+                if chance
+                else Phrase.of("ev_acc_at_chance_no_classes", name=name, final=final, limit=limit)
+            )
             return [Found("acc-at-chance", (view.cite(curve, len(curve) - 1, detail),))]
     return []
 
@@ -94,12 +100,12 @@ def low_plateau(view: RunView, curves: dict[str, Curve | None], t: Thresholds) -
     name = next(iter(low))
     curve = curves[name]
     assert curve is not None
-    detail = f"{name} levels off at {low[name]:.4g} (chance {chance:.3g})"
+    detail = Phrase.of("ev_acc_low_plateau", name=name, level=low[name], chance=chance)
     found = [Found("acc-low-plateau", (view.cite(curve, len(curve) - 1, detail),))]
     if len(low) == 2:
         train = curves[TRAIN_ACC]
         assert train is not None
-        detail = f"training accuracy {low[TRAIN_ACC]:.4g} and validation {low[VAL_ACC]:.4g}"
+        detail = Phrase.of("ev_underfitting", train=low[TRAIN_ACC], val=low[VAL_ACC])
         found.append(Found("underfitting", (view.cite(train, len(train) - 1, detail),)))
     return found
 
@@ -120,6 +126,6 @@ def acc_jump(view: RunView, curves: dict[str, Curve | None], t: Thresholds) -> l
         after = float(np.median(curve.values[i : i + t.jump_max_points]))
         total = final_level(curve.values, t) - before
         if after - before >= t.jump_min_rise and after - before >= t.jump_min_share * total:
-            detail = f"{name} flat at {level:.3g} for {i} of {len(s)} points, then {after:.3g}"
+            detail = Phrase.of("ev_acc_jump", name=name, level=level, flat=i, n=len(s), after=after)
             return [Found("acc-jump", (view.cite(curve, i, detail),))]
     return []

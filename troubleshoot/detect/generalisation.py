@@ -11,6 +11,7 @@ import numpy as np
 from troubleshoot.detect.curves import Curve, final_level, smoothed, tail
 from troubleshoot.detect.thresholds import Thresholds
 from troubleshoot.detect.view import Found, RunView
+from troubleshoot.facts import Phrase
 from troubleshoot.read.model import TEST_ACC, TEST_LOSS, TRAIN_ACC, TRAIN_LOSS, VAL_ACC, VAL_LOSS
 
 
@@ -61,12 +62,11 @@ def overfitting(view: RunView, val: Curve, t: Thresholds) -> list[Found]:
         Found(
             "overfitting",
             (
-                view.cite(val, low, "lowest validation loss"),
+                view.cite(val, low, Phrase.of("ev_lowest_val_loss")),
                 view.cite(
                     val,
                     len(val) - 1,
-                    f"validation loss back up to {final:.4g} while "
-                    f"training loss fell {then:.4g} -> {now:.4g}",
+                    Phrase.of("ev_overfitting", final=final, then=then, now=now),
                 ),
             ),
         )
@@ -83,7 +83,7 @@ def val_acc_up_val_loss_up(view: RunView, val: Curve, low: int, t: Thresholds) -
     now = float(np.median(acc.values[-max(t.val_tail_min_points, int(len(acc) * t.tail_frac)) :]))
     if now - then < t.val_acc_min_gain:
         return []
-    detail = f"validation accuracy still rises {then:.4g} -> {now:.4g} as its loss rises"
+    detail = Phrase.of("ev_val_acc_up_val_loss_up", then=then, now=now)
     return [Found("val-acc-up-val-loss-up", (view.cite(acc, len(acc) - 1, detail),))]
 
 
@@ -105,10 +105,7 @@ def val_loss_plateau(view: RunView, val: Curve, t: Thresholds) -> list[Found]:
     now = _level_at(train, train.steps[-1], t)
     if now > (1 - t.val_plateau_train_fall) * then:
         return []
-    detail = (
-        f"no improvement over {best:.4g} in the last {stretch} evaluations, "
-        f"while training loss fell {then:.4g} -> {now:.4g}"
-    )
+    detail = Phrase.of("ev_val_loss_plateau", best=best, evals=stretch, then=then, now=now)
     return [Found("val-loss-plateau", (view.cite(val, last_best, detail),))]
 
 
@@ -124,7 +121,7 @@ def val_far_below_train(view: RunView, t: Thresholds) -> list[Found]:
         gain = tr - chance
         if gain < t.far_train_gain or va - chance > t.far_val_share * gain:
             return []
-        detail = f"validation accuracy {va:.4g} against training {tr:.4g} (chance {chance:.3g})"
+        detail = Phrase.of("ev_val_far_below_train", val=va, train=tr, chance=chance)
         return [Found("val-far-below-train", (view.cite(val_acc, len(val_acc) - 1, detail),))]
     train, val = _finite(view, TRAIN_LOSS), _finite(view, VAL_LOSS)
     if train is None or val is None or not len(train) or not len(val):
@@ -133,7 +130,7 @@ def val_far_below_train(view: RunView, t: Thresholds) -> list[Found]:
     vl = float(val.values[-1])
     if va - chance > t.far_val_acc_abs or tl > t.far_loss_ratio * vl:
         return []
-    detail = f"validation accuracy {va:.4g} (loss {vl:.4g}) while training loss is {tl:.4g}"
+    detail = Phrase.of("ev_val_far_below_train_loss", val=va, val_loss=vl, train_loss=tl)
     return [Found("val-far-below-train", (view.cite(val_acc, len(val_acc) - 1, detail),))]
 
 
@@ -156,7 +153,13 @@ def val_much_better_than_test(view: RunView, t: Thresholds) -> list[Found]:
         enough = len(val) >= t.tail_min_points
         v = _level_at(val, test.steps[-1], t) if enough else float(val.values[-1])
         if worse(v, x):
-            detail = f"{val_name} {v:.4g} against {test_name} {x:.4g}"
+            detail = Phrase.of(
+                "ev_val_much_better_than_test",
+                val_name=val_name,
+                val=v,
+                test_name=test_name,
+                test=x,
+            )
             return [Found("val-much-better-than-test", (view.cite(test, len(test) - 1, detail),))]
         return []
     return []

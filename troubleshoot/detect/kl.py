@@ -6,6 +6,7 @@ import numpy as np
 
 from troubleshoot.detect.thresholds import Thresholds
 from troubleshoot.detect.view import Found, RunView
+from troubleshoot.facts import Phrase
 from troubleshoot.read.model import KL
 
 
@@ -17,7 +18,7 @@ def detect_kl(view: RunView, t: Thresholds) -> list[Found]:
         below = np.flatnonzero(curve.finite & (curve.values < -t.kl_negative_tol))
         if len(below):
             i = int(below[0])
-            detail = f"KL below zero ({len(below)} of {len(curve)} points)"
+            detail = Phrase.of("ev_kl_negative", below=len(below), n=len(curve))
             found.append(Found("kl-negative", (view.cite(curve, i, detail),)))
             break
     return found

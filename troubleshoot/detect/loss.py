@@ -16,6 +16,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from troubleshoot.detect.curves import Curve, head, includes_start, kendall_tau, smoothed, tail
 from troubleshoot.detect.thresholds import Thresholds
 from troubleshoot.detect.view import Found, RunView
+from troubleshoot.facts import Phrase
 from troubleshoot.read.model import TRAIN_ACC, TRAIN_LOSS, VAL_ACC, VAL_LOSS
 
 
@@ -32,7 +33,8 @@ class Shape:
 
     @property
     def ref_name(self) -> str:
-        return "the start" if self.ref == self.first else "ln(num_classes)"
+        """What "high" is measured against, for the evidence's wording: start or chance."""
+        return "start" if self.ref == self.first else "chance"
 
     @property
     def n(self) -> int:
@@ -129,9 +131,14 @@ def loss_87(view: RunView, t: Thresholds) -> Iterator[Found]:
         hits = np.flatnonzero(at_87(curve.values, t))
         if len(hits) >= t.loss_87_min_count:
             i = int(hits[0])
-            detail = f"{len(hits)} losses at {t.loss_87_level:g} (-ln FLT_MIN)"
+            detail = Phrase.of("ev_loss_87", hits=len(hits), level=t.loss_87_level)
             if abs(curve.values[i] - t.loss_87_level) > t.loss_87_tolerance:
-                detail += f", times a loss weight ({curve.values[i]:.6g})"
+                detail = Phrase.of(
+                    "ev_loss_87_weighted",
+                    hits=len(hits),
+                    level=t.loss_87_level,
+                    value=curve.values[i],
+                )
             yield Found("loss-87-3365", (view.cite(curve, i, detail),))
             return
 
@@ -144,7 +151,7 @@ def nan_symptoms(view: RunView, curve: Curve, t: Thresholds) -> list[Found]:
     found = [
         Found(
             "loss-nan",
-            (view.cite(curve, i, f"first non-finite loss ({len(bad)} of {len(curve)} points)"),),
+            (view.cite(curve, i, Phrase.of("ev_loss_nan", bad=len(bad), n=len(curve))),),
         )
     ]
     pre = curve.until(i).only_finite().values
@@ -152,10 +159,7 @@ def nan_symptoms(view: RunView, curve: Curve, t: Thresholds) -> list[Found]:
         base = float(smoothed(pre, t).min())
         before = float(np.median(pre[-t.nan_sudden_recent :]))
         if base > 0 and before <= t.nan_sudden_max_rise * base:
-            detail = (
-                f"NaN right after a normal loss ({before:.4g}, lowest {base:.4g}; "
-                "no growth before it)"
-            )
+            detail = Phrase.of("ev_loss_nan_sudden", before=before, lowest=base)
             found.append(Found("loss-nan-sudden", (view.cite(curve, i, detail),)))
     starts = [int(j) for j in bad if j == 0 or curve.finite[j - 1]]
     found += periodic(view, curve, starts, t)
@@ -164,7 +168,7 @@ def nan_symptoms(view: RunView, curve: Curve, t: Thresholds) -> list[Found]:
 
 def periodic(view: RunView, curve: Curve, nan_starts: list[int], t: Thresholds) -> list[Found]:
     """NaN episodes, or loss spikes, recurring at a regular step interval."""
-    for kind, episodes in (("NaN", nan_starts), ("spike", spike_indices(curve, t))):
+    for kind, episodes in (("nan", nan_starts), ("spike", spike_indices(curve, t))):
         if len(episodes) < t.periodic_min_episodes:
             continue
         steps = curve.steps[episodes]
@@ -172,7 +176,7 @@ def periodic(view: RunView, curve: Curve, nan_starts: list[int], t: Thresholds) 
         period = float(np.median(intervals))
         gap = float(np.median(np.diff(curve.steps)))
         if period > 0 and np.all(np.abs(intervals - period) <= t.periodic_tolerance * period + gap):
-            detail = f"{kind} every {period:g} steps ({len(episodes)} times)"
+            detail = Phrase.of(f"ev_periodic_{kind}", period=period, times=len(episodes))
             evidence = tuple(view.cite(curve, j, detail) for j in episodes[:3])
             return [Found("loss-nan-periodic", evidence)]
     return []
@@ -184,8 +188,17 @@ def huge_initial(view: RunView, curve: Curve, t: Thresholds) -> list[Found]:
     limit = t.huge_initial_factor * chance if chance else t.huge_initial_abs
     if start < limit:
         return []
-    against = f"{t.huge_initial_factor:g} x ln({view.num_classes})" if chance else "absolute"
-    detail = f"first losses >= {start:.4g}, above {limit:.4g} ({against})"
+    detail = (
+        Phrase.of(
+            "ev_huge_initial",
+            start=start,
+            limit=limit,
+            factor=t.huge_initial_factor,
+            n=view.num_classes,
+        )
+        if chance
+        else Phrase.of("ev_huge_initial_absolute", start=start, limit=limit)
+    )
     return [Found("loss-huge-initial", (view.cite(curve, 0, detail),))]
 
 
@@ -216,9 +229,13 @@ def flat_from_start(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
     )
     if not at_chance and (fall >= t.flat_max_fall or rise >= t.flat_max_fall):
         return []
-    detail = f"loss stays near {lowest:.4g} from the start (first {s.first:.4g})"
-    if at_chance:
-        detail += f", at ln({view.num_classes}) = {chance:.4g}"
+    detail = (
+        Phrase.of(
+            "ev_flat_at_chance", level=lowest, first=s.first, n=view.num_classes, chance=chance
+        )
+        if at_chance
+        else Phrase.of("ev_flat_from_start", level=lowest, first=s.first)
+    )
     i = int(np.argmin(late)) + int(s.n * t.flat_transient)
     return [Found("loss-flat-from-start", (view.cite(s.curve, i, detail),))]
 
@@ -237,11 +254,11 @@ def diverging(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
         Found(
             "loss-diverging",
             (
-                view.cite(s.curve, low, "lowest smoothed loss"),
+                view.cite(s.curve, low, Phrase.of("ev_lowest_loss")),
                 view.cite(
                     s.curve,
                     s.n - 1,
-                    f"final level {s.final:.4g} = {s.final / floor:.3g} x the lowest",
+                    Phrase.of("ev_diverging", final=s.final, ratio=s.final / floor),
                 ),
             ),
         )
@@ -255,9 +272,8 @@ def slow_decrease(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
     high = t.high_loss_frac * max(s.ref, s.first)
     if tau > -t.slow_min_tau or s.final < high:
         return []
-    detail = (
-        f"loss falls steadily (tau {tau:.2f}) but ends at {s.final:.4g}, "
-        f"{s.final / s.ref:.0%} of {s.ref_name}"
+    detail = Phrase.of(
+        f"ev_slow_decrease_{s.ref_name}", tau=tau, final=s.final, share=s.final / s.ref
     )
     return [Found("loss-slow-decrease", (view.cite(s.curve, s.n - 1, detail),))]
 
@@ -274,10 +290,7 @@ def plateau(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
     end = float(np.median(window[-quarter:]))
     if abs(begin - end) > t.plateau_flat * end:
         return []
-    detail = (
-        f"loss fell from {s.first:.4g}, then stayed at {end:.4g} "
-        f"({s.final / s.ref:.0%} of {s.ref_name})"
-    )
+    detail = Phrase.of(f"ev_plateau_{s.ref_name}", first=s.first, end=end, share=s.final / s.ref)
     return [Found("loss-plateau", (view.cite(s.curve, start, detail),))]
 
 
@@ -290,7 +303,7 @@ def plateau_then_drop(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
     short = flat_len < max(t.ptd_min_flat_points, t.ptd_min_flat_frac * s.n)
     if short or s.final > (1 - t.ptd_min_drop) * level:
         return []
-    detail = f"flat at {level:.4g} for {flat_len} of {s.n} points, then falls to {s.final:.4g}"
+    detail = Phrase.of("ev_plateau_then_drop", level=level, flat=flat_len, n=s.n, final=s.final)
     return [Found("loss-plateau-then-drop", (view.cite(s.curve, flat_len, detail),))]
 
 
@@ -306,7 +319,7 @@ def near_zero(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
     share = (steps[i] - steps[0]) / max(steps[-1] - steps[0], 1e-12)
     if share > t.near_zero_within:
         return []
-    detail = f"smoothed loss <= {limit:.3g} after {share:.0%} of the steps"
+    detail = Phrase.of("ev_near_zero", limit=limit, share=share)
     return [Found("loss-near-zero", (view.cite(s.curve, i, detail),))]
 
 
@@ -322,7 +335,7 @@ def oscillating(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
     trend = float(np.median(v[half:])) / float(np.median(v[:half]))
     if swing < t.osc_swing or turns < t.osc_min_turns or trend < t.osc_no_trend:
         return []
-    detail = f"median swing {swing:.0%} of the level, direction changes {turns:.0%} of steps"
+    detail = Phrase.of("ev_oscillating", swing=swing, turns=turns)
     return [Found("loss-oscillating", (view.cite(s.curve, s.n - 1, detail),))]
 
 
@@ -355,10 +368,7 @@ def spikes(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
     found = spike_indices(s.curve, t)
     if not found:
         return []
-    detail = (
-        f"loss jumps to {t.spike_factor:g}x or more of the previous {t.spike_window} points, "
-        "then falls back"
-    )
+    detail = Phrase.of("ev_spikes", factor=t.spike_factor, window=t.spike_window)
     return [Found("loss-spikes", tuple(view.cite(s.curve, i, detail) for i in found[:3]))]
 
 
@@ -377,8 +387,11 @@ def constant_after_step(view: RunView, t: Thresholds) -> list[Found]:
             after = acc.values[acc.steps >= loss.steps[start]]
             if len(after) < 2 or not _all_equal(after, t):
                 continue
-        detail = f"{loss_name} stays at {loss.values[-1]:.6g} from here to the end" + (
-            f" ({acc_name} too)" if acc is not None else ""
+        value = loss.values[-1]
+        detail = (
+            Phrase.of("ev_constant_with_acc", loss=loss_name, value=value, acc=acc_name)
+            if acc is not None
+            else Phrase.of("ev_constant", loss=loss_name, value=value)
         )
         return [Found("metrics-constant-after-step", (view.cite(loss, start, detail),))]
     return []

@@ -12,7 +12,7 @@ import numpy as np
 
 from troubleshoot.detect.thresholds import Thresholds
 from troubleshoot.detect.view import Found, RunView
-from troubleshoot.facts import Evidence
+from troubleshoot.facts import Evidence, Phrase
 from troubleshoot.read.model import Series
 
 NOT_LOGITS = re.compile(r"loss|acc|prob|softmax|top-?\d", re.IGNORECASE)
@@ -33,7 +33,7 @@ def detect_probes(view: RunView, t: Thresholds) -> list[Found]:
     return found
 
 
-def _cite(view: RunView, series: Series, i: int, detail: str) -> Evidence:
+def _cite(view: RunView, series: Series, i: int, detail: Phrase) -> Evidence:
     step = float(series.steps[i])
     value = float(series.values[i])
     return Evidence(
@@ -78,7 +78,7 @@ def nan_in_layer(view: RunView) -> list[Found]:
     if first is None:
         return []
     _, _, series, i = first
-    return [Found("nan-in-layer", (_cite(view, series, i, "first non-finite layer statistic"),))]
+    return [Found("nan-in-layer", (_cite(view, series, i, Phrase.of("ev_nan_in_layer")),))]
 
 
 def grad_zero(view: RunView, grads: list[tuple[str, Series]]) -> list[Found]:
@@ -87,7 +87,7 @@ def grad_zero(view: RunView, grads: list[tuple[str, Series]]) -> list[Found]:
         return []
     names = ", ".join(layer for layer, _ in zero)
     series = zero[0][1]
-    detail = f"weight gradients exactly 0 at every logged step in: {names}"
+    detail = Phrase.of("ev_grad_zero", layers=names)
     return [Found("grad-zero", (_cite(view, series, 0, detail),))]
 
 
@@ -101,7 +101,7 @@ def grad_vanishing(view: RunView, grads: list[tuple[str, Series]], t: Thresholds
     ratio = g_first / g_last
     if ratio >= t.grad_vanish_ratio or g_first >= t.grad_vanish_abs:
         return []
-    detail = f"gradient of {first_layer} is {ratio:.2g} x that of {last_layer}"
+    detail = Phrase.of("ev_grad_vanishing", first=first_layer, ratio=ratio, last=last_layer)
     return [Found("grad-vanishing", (_cite(view, first, len(first) - 1, detail),))]
 
 
@@ -117,7 +117,9 @@ def grad_exploding(view: RunView, t: Thresholds) -> list[Found]:
     if not hits:
         return []
     _, layer, series, i = min(hits, key=lambda h: h[0])
-    detail = f"gradient of {layer} reaches {series.values[i]:.3g} (>= {t.grad_explode_abs:g})"
+    detail = Phrase.of(
+        "ev_grad_exploding", layer=layer, value=series.values[i], limit=t.grad_explode_abs
+    )
     return [Found("grad-exploding", (_cite(view, series, i, detail),))]
 
 
@@ -125,13 +127,13 @@ def dead_relu(view: RunView, t: Thresholds) -> list[Found]:
     for layer, series in view.layers.zero_fraction.items():
         share = _recent(series, t)
         if share is not None and share >= t.dead_relu_frac:
-            detail = f"{share:.0%} of {layer} outputs are zero"
+            detail = Phrase.of("ev_dead_relu", share=share, layer=layer)
             return [Found("dead-relu", (_cite(view, series, len(series) - 1, detail),))]
     forward = _forward(view)
     for (layer, series), (_, below) in zip(forward[1:], forward[:-1], strict=True):
         out, into = _recent(series, t), _recent(below, t)
         if "relu" in layer.lower() and out == 0.0 and into:
-            detail = f"{layer} outputs 0 while its input is {into:.3g}"
+            detail = Phrase.of("ev_dead_relu_input", layer=layer, input=into)
             return [Found("dead-relu", (_cite(view, series, len(series) - 1, detail),))]
     return []
 
@@ -157,5 +159,5 @@ def logits_huge(view: RunView, t: Thresholds) -> list[Found]:
     if not len(big):
         return []
     i = int(big[0])
-    detail = f"mean |output| of {layer} (the layer before the loss) is {v[i]:.3g}"
+    detail = Phrase.of("ev_logits_huge", layer=layer, value=v[i])
     return [Found("logits-huge", (_cite(view, series, i, detail),))]

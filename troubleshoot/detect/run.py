@@ -13,7 +13,7 @@ from troubleshoot.detect.loss import detect_loss
 from troubleshoot.detect.probes import detect_probes
 from troubleshoot.detect.thresholds import DEFAULT, Thresholds
 from troubleshoot.detect.view import Found, RunView, view_of
-from troubleshoot.facts import ContextFact, Evidence, Origin, Provenance, SymptomFact
+from troubleshoot.facts import ContextFact, Evidence, Origin, Phrase, Provenance, SymptomFact
 from troubleshoot.read.model import RunData
 
 Detector = Callable[[RunView, Thresholds], list[Found]]
@@ -61,7 +61,7 @@ def detect(
         for symptom, items in evidence.items()
     ]
     read_from = Provenance(
-        Origin.DETECTED, (Evidence(run.source, f"read from the {run.format} input"),)
+        Origin.DETECTED, (Evidence(run.source, Phrase.of("ev_read_from", format=run.format)),)
     )
     facts += [ContextFact(key, value, read_from) for key, value in run.context.items()]
     return Detection(facts, view.warnings)

@@ -14,7 +14,7 @@ import numpy as np
 
 from troubleshoot.detect.curves import Curve, curve_of
 from troubleshoot.detect.thresholds import Thresholds
-from troubleshoot.facts import Evidence
+from troubleshoot.facts import Evidence, Phrase
 from troubleshoot.read.model import (
     TEST_ACC,
     TEST_LOSS,
@@ -57,7 +57,7 @@ class RunView:
     def chance_loss(self) -> float | None:
         return math.log(self.num_classes) if self.num_classes and self.num_classes > 1 else None
 
-    def cite(self, curve: Curve, index: int, detail: str) -> Evidence:
+    def cite(self, curve: Curve, index: int, detail: Phrase) -> Evidence:
         """Evidence for one point of a curve: series, step, value and source line."""
         step = float(curve.steps[index])
         line = int(curve.lines[index])

@@ -14,7 +14,7 @@ from troubleshoot.engine.compile import (
     compile_rules,
     rules_that_can_fire,
 )
-from troubleshoot.facts import Fact, FactSet, Origin, Provenance, SymptomFact
+from troubleshoot.facts import Fact, FactSet, Origin, Phrase, Provenance, SymptomFact
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import Lesson, Rule
 
@@ -68,7 +68,7 @@ def with_implications(kb: KnowledgeBase, facts: FactSet) -> FactSet:
         symptom = kb.symptoms.get(source.id)
         for implied in symptom.implies if symptom else ():
             if implied not in out.symptoms:
-                note = f"implied by {source.id}"
+                note = Phrase.of("note_implied", symptom=source.id)
                 fact = SymptomFact(implied, True, Provenance(Origin.IMPLIED, note=note))
                 out.add(fact)
                 pending.append(fact)

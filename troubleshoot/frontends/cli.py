@@ -100,9 +100,11 @@ def check_writable(path: Path | None) -> None:
         raise fail(f"cannot write {path}: permission denied")
 
 
-def write_output(text: str, output: Path | None) -> None:
+def write_output(text: str, fmt: OutputFormat, output: Path | None) -> None:
     if output is None:
-        sys.stdout.write(text)
+        from troubleshoot.render.terminal import write_guide
+
+        write_guide(text, fmt, sys.stdout)
         return
     try:
         output.write_text(text, encoding="utf-8")
@@ -174,7 +176,7 @@ def diagnose(
     if paths and not quiet:
         print_summary(err(), consultation, lang, verbose)
     guide = render_guide(consultation, lang, full=full)
-    write_output(render(consultation, guide, fmt, lang), output)
+    write_output(render(consultation, guide, fmt, lang), fmt, output)
     if report:
         from troubleshoot.render.report import write_report
 
@@ -277,16 +279,9 @@ def kb_list(
     kb_path: KbOption = None,
 ) -> None:
     """List the lessons."""
-    from rich.table import Table
+    from troubleshoot.frontends.vocabulary import lesson_table
 
-    kb = load(kb_path)
-    table = Table("id", "kind", "title", "symptoms", box=None, pad_edge=False)
-    for lesson in sorted(kb.lessons.values(), key=lambda x: (x.kind.value, x.id)):
-        if kind is None or lesson.kind.value == kind:
-            table.add_row(
-                lesson.id, lesson.kind.value, lesson.title.get(lang), " ".join(lesson.symptoms)
-            )
-    print_table(table)
+    print_table(lesson_table(load(kb_path), lang, kind))
 
 
 @kb_app.command("symptoms")
@@ -311,7 +306,7 @@ def kb_show(
     lang: LangOption = Lang.EN,
     kb_path: KbOption = None,
 ) -> None:
-    """Show one lesson or symptom as Markdown."""
+    """Show one lesson or symptom (Markdown, drawn when printed to a terminal)."""
     from troubleshoot.render.pages import lesson_page, symptom_page
 
     kb = load(kb_path)
@@ -325,4 +320,6 @@ def kb_show(
         close = get_close_matches(item, [*kb.lessons, *kb.symptoms], n=3, cutoff=0.5)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         raise fail(f"no lesson or symptom '{item}'.{hint}")
-    sys.stdout.write(text)
+    from troubleshoot.render.terminal import write_guide
+
+    write_guide(text, OutputFormat.MD, sys.stdout)

@@ -16,6 +16,7 @@ from troubleshoot.consult.consultation import Consultation
 from troubleshoot.frontends.i18n import t
 from troubleshoot.lang import Lang
 from troubleshoot.render.guide import evidence_text
+from troubleshoot.render.i18n import STRINGS
 from troubleshoot.render.likelihood import likelihood_word
 
 BIG_INPUT = 64 * 1024 * 1024  # show a progress bar for inputs larger than this
@@ -28,9 +29,9 @@ def print_summary(console: Console, consultation: Consultation, lang: Lang, verb
     found with their first evidence and the likely causes."""
     kb = consultation.kb
     for warning in consultation.warnings:
-        console.print(f"warning: {warning}", highlight=False, markup=False)
+        console.print(t(lang, "warning", text=warning), highlight=False, markup=False)
     for note in consultation.notes if verbose else []:
-        console.print(f"note: {note}", highlight=False, markup=False)
+        console.print(t(lang, "note", text=note), highlight=False, markup=False)
     if len(consultation.runs) > 1:
         _print_runs(console, consultation, lang)
         return
@@ -41,9 +42,12 @@ def print_summary(console: Console, consultation: Consultation, lang: Lang, verb
     for fact in run.facts.symptoms.values():
         title = kb.symptoms[fact.id].title.get(lang) if fact.id in kb.symptoms else fact.id
         first = fact.provenance.evidence[:1]
-        detail = evidence_text(first[0], lang) if first else fact.provenance.origin.value
+        origin = STRINGS[lang][f"origin_{fact.provenance.origin.value}"]
+        detail = evidence_text(first[0], lang) if first else origin
         more = len(fact.provenance.evidence) - 1
-        symptoms.add_row(f"{title}\n({fact.id})", detail + (f" (+{more} more)" if more > 0 else ""))
+        if more > 0:
+            detail += t(lang, "summary_more_evidence", n=more)
+        symptoms.add_row(f"{title}\n({fact.id})", detail)
     console.print(symptoms if symptoms.rows else t(lang, "summary_none"))
     causes = Table(
         "#",

@@ -1,4 +1,5 @@
-"""``troubleshoot kb symptoms`` and ``kb context``: the words a user may state facts in.
+"""``troubleshoot kb symptoms``, ``kb context`` and ``kb list``: the words a user may state
+facts in, and the lessons.
 
 ``-s``/``--absent``, ``-c key=value``, facts files and answer files all take these ids and
 values; listing them from the loaded knowledge base keeps the list true to what is accepted.
@@ -12,6 +13,7 @@ from troubleshoot.frontends.i18n import t
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import ContextKey
 from troubleshoot.lang import Lang
+from troubleshoot.render.i18n import STRINGS
 
 
 def symptom_table(kb: KnowledgeBase, lang: Lang) -> Table:
@@ -20,7 +22,7 @@ def symptom_table(kb: KnowledgeBase, lang: Lang) -> Table:
         t(lang, "col_symptom"), t(lang, "col_title"), t(lang, "col_via"), box=None, pad_edge=False
     )
     for symptom in sorted(kb.symptoms.values(), key=lambda s: s.id):
-        via = ", ".join(v.value for v in symptom.via)
+        via = ", ".join(t(lang, f"via_{v.value}") for v in symptom.via)
         table.add_row(symptom.id, symptom.title.get(lang), via)
     return table
 
@@ -42,5 +44,17 @@ def context_table(kb: KnowledgeBase, lang: Lang) -> Table:
     headings = [t(lang, f"col_{name}") for name in ("key", "type", "values", "question")]
     table = Table(*headings, box=None, pad_edge=False)
     for key in kb.context.values():
-        table.add_row(key.key, key.type, allowed_values(key, lang), key.question.get(lang))
+        kind = t(lang, f"ctype_{key.type}")
+        table.add_row(key.key, kind, allowed_values(key, lang), key.question.get(lang))
+    return table
+
+
+def lesson_table(kb: KnowledgeBase, lang: Lang, kind: str | None) -> Table:
+    """The lessons (of one kind, if given), by kind and id, with their titles and symptoms."""
+    headings = [t(lang, f"col_{name}") for name in ("id", "kind", "title", "symptoms")]
+    table = Table(*headings, box=None, pad_edge=False)
+    for lesson in sorted(kb.lessons.values(), key=lambda x: (x.kind.value, x.id)):
+        if kind is None or lesson.kind.value == kind:
+            label = STRINGS[lang][f"kind_{lesson.kind.value}"]
+            table.add_row(lesson.id, label, lesson.title.get(lang), " ".join(lesson.symptoms))
     return table

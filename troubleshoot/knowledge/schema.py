@@ -301,15 +301,24 @@ class ContextVocabulary(Strict):
 
 
 class Source(Strict):
+    """A source lessons cite. ``title`` and ``author`` are names, the same in every
+    language, or descriptions in both (``{en: "Chinese blog post", zh: ...}``)."""
+
     id: str
-    title: str
-    author: str
+    title: str | Text
+    author: str | Text
     kind: Literal["article", "reference"]
     language: str
     url: str | None = None
     file: str | None = None
     note: Text | None = None
     sections: dict[str, Text] = Field(default_factory=dict)
+
+    def byline(self, lang: Lang) -> str:
+        return self.author if isinstance(self.author, str) else self.author.get(lang)
+
+    def heading(self, lang: Lang) -> str:
+        return self.title if isinstance(self.title, str) else self.title.get(lang)
 
 
 class SourceRegistry(Strict):

@@ -11,10 +11,11 @@ from typing import Any
 
 from troubleshoot.consult.consultation import Consultation, RunVerdict
 from troubleshoot.engine.diagnose import Diagnosis, Result
-from troubleshoot.facts import ContextFact, Fact, SymptomFact
+from troubleshoot.facts import ContextFact, Fact, Phrase, Provenance, SymptomFact
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import Step
 from troubleshoot.lang import Lang
+from troubleshoot.render.i18n import say
 from troubleshoot.render.likelihood import likelihood
 from troubleshoot.render.templating import fitted_keys
 
@@ -45,6 +46,28 @@ def _step(step: Step, framework: object, lang: Lang) -> dict[str, Any]:
     }
 
 
+def _worded(words: Phrase | str, lang: Lang, into: dict[str, Any], field: str) -> None:
+    """``field`` in words in ``lang``; a phrase also gives its key and values, the same in
+    every language, for scripts (``field_key``, ``field_values``)."""
+    into[field] = say(words, lang)
+    if isinstance(words, Phrase):
+        into[f"{field}_key"] = words.key
+        into[f"{field}_values"] = dict(words.values)
+
+
+def _provenance(provenance: Provenance, lang: Lang) -> dict[str, Any]:
+    out: dict[str, Any] = {"origin": provenance.origin.value}
+    if provenance.note:
+        _worded(provenance.note, lang, out, "note")
+    if provenance.evidence:
+        out["evidence"] = []
+        for evidence in provenance.evidence:
+            entry = evidence.to_dict()
+            _worded(evidence.detail, lang, entry, "detail")
+            out["evidence"].append(entry)
+    return out
+
+
 def _diagnosis(
     kb: KnowledgeBase, diagnosis: Diagnosis, rank: int, framework: object, lang: Lang
 ) -> dict[str, Any]:
@@ -71,7 +94,7 @@ def _diagnosis(
             {
                 "source": c.source,
                 "section": c.section,
-                "title": kb.sources[c.source].title,
+                "title": kb.sources[c.source].heading(lang),
                 "url": kb.sources[c.source].url,
             }
             for c in lesson.sources
@@ -97,12 +120,12 @@ def _findings(kb: KnowledgeBase, result: Result, lang: Lang) -> dict[str, Any]:
                 "id": s.id,
                 "present": s.present,
                 "title": kb.symptoms[s.id].title.get(lang) if s.id in kb.symptoms else s.id,
-                "provenance": s.provenance.to_dict(),
+                "provenance": _provenance(s.provenance, lang),
             }
             for s in result.facts.symptoms.values()
         ],
         "context": [
-            {"key": c.key, "value": c.value, "provenance": c.provenance.to_dict()}
+            {"key": c.key, "value": c.value, "provenance": _provenance(c.provenance, lang)}
             for c in result.facts.context.values()
         ],
         "diagnoses": [

@@ -11,7 +11,7 @@ from troubleshoot.facts import ContextFact, Evidence, Fact, SymptomFact
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import Citation, Lesson, Step
 from troubleshoot.lang import Lang
-from troubleshoot.render.i18n import STRINGS
+from troubleshoot.render.i18n import STRINGS, say
 from troubleshoot.render.likelihood import likelihood
 from troubleshoot.render.rules_text import typed
 from troubleshoot.render.templating import environment, framework_snippets
@@ -39,7 +39,7 @@ class CitationIndex:
 
     def describe(self, citation: Citation) -> str:
         source = self.kb.sources[citation.source]
-        text = f"{source.author}, *{source.title}*"
+        text = f"{source.byline(self.lang)}, *{source.heading(self.lang)}*"
         if citation.section:
             section = source.sections.get(citation.section)
             label = section.get(self.lang) if section else citation.section
@@ -53,7 +53,7 @@ class CitationIndex:
 
 DETAILED = 3  # causes told in full; the rest are listed by name
 SEE_ALSO = 5  # lessons named under "See also", at most
-WORD_BUDGET = 300
+WORD_BUDGET = 400
 """Words one cause may take in the default guide: about one screen (some 50 lines of 80
 columns, code included) to read before acting. Title, likelihood, one reason, summary, the
 check, "fixed when" and what to try next are always shown; steps follow, cheapest first,
@@ -76,7 +76,7 @@ def evidence_text(evidence: Evidence, lang: Lang) -> str:
         parts.append(f"{words['value']} {value:g}" if isinstance(value, float) else f"{value}")
     if evidence.line:
         parts.append(f"{words['line']} {evidence.line}")
-    return f"{evidence.detail} ({', '.join(parts)})"
+    return f"{say(evidence.detail, lang)} ({', '.join(parts)})"
 
 
 def fact_label(kb: KnowledgeBase, fact: Fact, lang: Lang) -> str:
@@ -87,7 +87,19 @@ def fact_label(kb: KnowledgeBase, fact: Fact, lang: Lang) -> str:
         absent = "" if fact.present else f" ({STRINGS[lang]['absent']})"
         return f"{title}{absent} (`{fact.id}`)"
     assert isinstance(fact, ContextFact)
-    return f"`{fact.key}` = `{typed(fact.value)}`"
+    return f"`{fact.key}` = {context_value(kb, fact, lang)}"
+
+
+def context_value(kb: KnowledgeBase, fact: ContextFact, lang: Lang) -> str:
+    """A choice by its label in ``lang`` with the value a user types, a yes/no in words,
+    anything else (a number, a value the kb does not list) as typed."""
+    key = kb.context.get(fact.key)
+    if isinstance(fact.value, bool):
+        return f"{STRINGS[lang]['yes' if fact.value else 'no']} (`{typed(fact.value)}`)"
+    for choice in key.choices if key else ():
+        if choice.value == fact.value:
+            return f"{choice.label.get(lang)} (`{typed(fact.value)}`)"
+    return f"`{typed(fact.value)}`"
 
 
 def words(text: str) -> int:
@@ -202,6 +214,7 @@ def render_guide(
             cites=CitationIndex(kb, lang),
             fact_label=lambda fact: fact_label(kb, fact, lang),
             evidence_text=lambda ev: evidence_text(ev, lang),
+            say=lambda words: say(words, lang),
             sorted_code=framework_snippets,
             likelihood=likelihood,
             reasons=reasons,

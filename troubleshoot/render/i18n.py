@@ -1,7 +1,9 @@
-"""The guide's own words (headings and labels) in each language the kb is written in."""
+"""The pages' own words (headings, labels, the wording of evidence) in each language the kb
+is written in."""
 
 from __future__ import annotations
 
+from troubleshoot.facts import Phrase
 from troubleshoot.lang import Lang
 
 STRINGS: dict[Lang, dict[str, str]] = {
@@ -72,9 +74,100 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "possible_causes": "Possible causes",
         "report_charts": "Curves",
         "report_marked": "Marked steps",
+        "marker": "%(label)s at %(step)s",
         "rule_and": " and ",
         "rule_or": " or ",
         "rule_not": "not ",
+        "yes": "yes",
+        "kind_diagnosis": "diagnosis",
+        "kind_practice": "practice",
+        "kind_explainer": "explainer",
+        "no": "no",
+        # What detection saw (facts.Phrase: the key and its values, str.format fields).
+        "ev_acc_at_chance": "{name} ends at {final:.4g}, at most {limit:.3g} (chance 1/{n})",
+        "ev_acc_at_chance_no_classes": (
+            "{name} ends at {final:.4g}, at most {limit:.3g} (no class count known)"
+        ),
+        "ev_acc_low_plateau": "{name} levels off at {level:.4g} (chance {chance:.3g})",
+        "ev_underfitting": "training accuracy {train:.4g} and validation {val:.4g}",
+        "ev_acc_jump": "{name} flat at {level:.3g} for {flat} of {n} points, then {after:.3g}",
+        "ev_val_acc_up_val_loss_up": (
+            "validation accuracy still rises {then:.4g} -> {now:.4g} as its loss rises"
+        ),
+        "ev_val_loss_plateau": (
+            "no improvement over {best:.4g} in the last {evals} evaluations, "
+            "while training loss fell {then:.4g} -> {now:.4g}"
+        ),
+        "ev_val_far_below_train": (
+            "validation accuracy {val:.4g} against training {train:.4g} (chance {chance:.3g})"
+        ),
+        "ev_val_far_below_train_loss": (
+            "validation accuracy {val:.4g} (loss {val_loss:.4g}) "
+            "while training loss is {train_loss:.4g}"
+        ),
+        "ev_val_much_better_than_test": "{val_name} {val:.4g} against {test_name} {test:.4g}",
+        "ev_kl_negative": "KL below zero ({below} of {n} points)",
+        "ev_loss_87": "{hits} losses at {level:g} (-ln FLT_MIN)",
+        "ev_loss_87_weighted": (
+            "{hits} losses at {level:g} (-ln FLT_MIN), times a loss weight ({value:.6g})"
+        ),
+        "ev_loss_nan": "first non-finite loss ({bad} of {n} points)",
+        "ev_loss_nan_sudden": (
+            "NaN right after a normal loss ({before:.4g}, lowest {lowest:.4g}; no growth before it)"
+        ),
+        "ev_periodic_nan": "NaN every {period:g} steps ({times} times)",
+        "ev_periodic_spike": "spike every {period:g} steps ({times} times)",
+        "ev_huge_initial": (
+            "first losses >= {start:.4g}, above {limit:.4g} ({factor:g} x ln({n}))"
+        ),
+        "ev_huge_initial_absolute": "first losses >= {start:.4g}, above {limit:.4g} (absolute)",
+        "ev_flat_from_start": "loss stays near {level:.4g} from the start (first {first:.4g})",
+        "ev_flat_at_chance": (
+            "loss stays near {level:.4g} from the start (first {first:.4g}), "
+            "at ln({n}) = {chance:.4g}"
+        ),
+        "ev_slow_decrease_start": (
+            "loss falls steadily (tau {tau:.2f}) but ends at {final:.4g}, {share:.0%} of the start"
+        ),
+        "ev_slow_decrease_chance": (
+            "loss falls steadily (tau {tau:.2f}) but ends at {final:.4g}, "
+            "{share:.0%} of ln(num_classes)"
+        ),
+        "ev_plateau_start": (
+            "loss fell from {first:.4g}, then stayed at {end:.4g} ({share:.0%} of the start)"
+        ),
+        "ev_plateau_chance": (
+            "loss fell from {first:.4g}, then stayed at {end:.4g} ({share:.0%} of ln(num_classes))"
+        ),
+        "ev_plateau_then_drop": (
+            "flat at {level:.4g} for {flat} of {n} points, then falls to {final:.4g}"
+        ),
+        "ev_near_zero": "smoothed loss <= {limit:.3g} after {share:.0%} of the steps",
+        "ev_oscillating": (
+            "median swing {swing:.0%} of the level, direction changes {turns:.0%} of steps"
+        ),
+        "ev_spikes": (
+            "loss jumps to {factor:g}x or more of the previous {window} points, then falls back"
+        ),
+        "ev_constant": "{loss} stays at {value:.6g} from here to the end",
+        "ev_constant_with_acc": "{loss} stays at {value:.6g} from here to the end ({acc} too)",
+        "ev_nan_in_layer": "first non-finite layer statistic",
+        "ev_grad_zero": "weight gradients exactly 0 at every logged step in: {layers}",
+        "ev_grad_vanishing": "gradient of {first} is {ratio:.2g} x that of {last}",
+        "ev_grad_exploding": "gradient of {layer} reaches {value:.3g} (>= {limit:g})",
+        "ev_dead_relu": "{share:.0%} of {layer} outputs are zero",
+        "ev_dead_relu_input": "{layer} outputs 0 while its input is {input:.3g}",
+        "ev_logits_huge": "mean |output| of {layer} (the layer before the loss) is {value:.3g}",
+        "ev_read_from": "read from the {format} input",
+        "ev_lowest_loss": "lowest smoothed loss",
+        "ev_diverging": "final level {final:.4g} = {ratio:.3g} x the lowest",
+        "ev_lowest_val_loss": "lowest validation loss",
+        "ev_overfitting": (
+            "validation loss back up to {final:.4g} "
+            "while training loss fell {then:.4g} -> {now:.4g}"
+        ),
+        "note_implied": "implied by {symptom}",
+        "note_from_file": "from {file}",
     },
     Lang.ZH: {
         "guide_title": "故障排查指南",
@@ -139,8 +232,88 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "possible_causes": "可能的原因",
         "report_charts": "曲线",
         "report_marked": "标记的步数",
+        "marker": "%(label)s 在第 %(step)s 步",
         "rule_and": " 且 ",
         "rule_or": " 或 ",
         "rule_not": "非 ",
+        "yes": "是",
+        "kind_diagnosis": "诊断",
+        "kind_practice": "做法",
+        "kind_explainer": "讲解",
+        "no": "否",
+        "ev_acc_at_chance": "{name} 最终为 {final:.4g},不高于 {limit:.3g}(随机水平 1/{n})",
+        "ev_acc_at_chance_no_classes": "{name} 最终为 {final:.4g},不高于 {limit:.3g}(类别数未知)",
+        "ev_acc_low_plateau": "{name} 停在 {level:.4g}(随机水平 {chance:.3g})",
+        "ev_underfitting": "训练准确率 {train:.4g},验证准确率 {val:.4g}",
+        "ev_acc_jump": "{name} 在 {n} 个点中的前 {flat} 个停在 {level:.3g},之后升到 {after:.3g}",
+        "ev_val_acc_up_val_loss_up": (
+            "验证 loss 上升的同时,验证准确率仍从 {then:.4g} 升到 {now:.4g}"
+        ),
+        "ev_val_loss_plateau": (
+            "最近 {evals} 次评估都没有好于 {best:.4g},而训练 loss 从 {then:.4g} 降到 {now:.4g}"
+        ),
+        "ev_val_far_below_train": (
+            "验证准确率 {val:.4g},训练准确率 {train:.4g}(随机水平 {chance:.3g})"
+        ),
+        "ev_val_far_below_train_loss": (
+            "验证准确率 {val:.4g}(loss {val_loss:.4g}),而训练 loss 为 {train_loss:.4g}"
+        ),
+        "ev_val_much_better_than_test": "{val_name} 为 {val:.4g},{test_name} 为 {test:.4g}",
+        "ev_kl_negative": "KL 小于 0({n} 个点中有 {below} 个)",
+        "ev_loss_87": "有 {hits} 个 loss 等于 {level:g}(-ln FLT_MIN)",
+        "ev_loss_87_weighted": (
+            "有 {hits} 个 loss 等于 {level:g}(-ln FLT_MIN)乘以一个 loss 权重({value:.6g})"
+        ),
+        "ev_loss_nan": "loss 第一次出现非有限值({n} 个点中有 {bad} 个)",
+        "ev_loss_nan_sudden": (
+            "loss 正常时突然变成 NaN(之前为 {before:.4g},最低 {lowest:.4g};此前没有上升)"
+        ),
+        "ev_periodic_nan": "每隔 {period:g} 步出现一次 NaN(共 {times} 次)",
+        "ev_periodic_spike": "每隔 {period:g} 步出现一次尖峰(共 {times} 次)",
+        "ev_huge_initial": "最初的 loss >= {start:.4g},高于 {limit:.4g}({factor:g} × ln({n}))",
+        "ev_huge_initial_absolute": "最初的 loss >= {start:.4g},高于绝对阈值 {limit:.4g}",
+        "ev_flat_from_start": "loss 从一开始就停在 {level:.4g} 附近(第一个值 {first:.4g})",
+        "ev_flat_at_chance": (
+            "loss 从一开始就停在 {level:.4g} 附近(第一个值 {first:.4g}),即 ln({n}) = {chance:.4g}"
+        ),
+        "ev_slow_decrease_start": (
+            "loss 稳定下降(tau {tau:.2f}),但最终为 {final:.4g},是初始值的 {share:.0%}"
+        ),
+        "ev_slow_decrease_chance": (
+            "loss 稳定下降(tau {tau:.2f}),但最终为 {final:.4g},是 ln(类别数)的 {share:.0%}"
+        ),
+        "ev_plateau_start": "loss 从 {first:.4g} 降下来后停在 {end:.4g}(初始值的 {share:.0%})",
+        "ev_plateau_chance": (
+            "loss 从 {first:.4g} 降下来后停在 {end:.4g}(ln(类别数)的 {share:.0%})"
+        ),
+        "ev_plateau_then_drop": "在 {n} 个点中的前 {flat} 个停在 {level:.4g},之后降到 {final:.4g}",
+        "ev_near_zero": "走完 {share:.0%} 的步数时,平滑后的 loss 已 <= {limit:.3g}",
+        "ev_oscillating": (
+            "相邻两步变化的中位数是 loss 水平的 {swing:.0%},{turns:.0%} 的步改变了方向"
+        ),
+        "ev_spikes": "loss 跳到前 {window} 个点的 {factor:g} 倍以上,随后又回落",
+        "ev_constant": "{loss} 从这里到结束一直是 {value:.6g}",
+        "ev_constant_with_acc": "{loss} 从这里到结束一直是 {value:.6g}({acc} 也不变)",
+        "ev_nan_in_layer": "逐层统计量第一次出现非有限值",
+        "ev_grad_zero": "以下各层的权重梯度在记录的每一步都恰好为 0:{layers}",
+        "ev_grad_vanishing": "{first} 的梯度是 {last} 的 {ratio:.2g} 倍",
+        "ev_grad_exploding": "{layer} 的梯度达到 {value:.3g}(>= {limit:g})",
+        "ev_dead_relu": "{layer} 的输出有 {share:.0%} 为 0",
+        "ev_dead_relu_input": "{layer} 输出为 0,而它的输入为 {input:.3g}",
+        "ev_logits_huge": "{layer}(损失前的最后一层)输出绝对值的均值为 {value:.3g}",
+        "ev_read_from": "从 {format} 格式的输入中读出",
+        "ev_lowest_loss": "平滑后 loss 的最低点",
+        "ev_diverging": "最终水平 {final:.4g},是最低点的 {ratio:.3g} 倍",
+        "ev_lowest_val_loss": "验证 loss 的最低点",
+        "ev_overfitting": "验证 loss 回升到 {final:.4g},而训练 loss 从 {then:.4g} 降到 {now:.4g}",
+        "note_implied": "由 {symptom} 推出",
+        "note_from_file": "来自 {file}",
     },
 }
+
+
+def say(words: Phrase | str, lang: Lang) -> str:
+    """A phrase in ``lang``; text quoted as found (a log line) stays as it is."""
+    if isinstance(words, str):
+        return words
+    return STRINGS[lang][words.key].format(**dict(words.values))

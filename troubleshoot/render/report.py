@@ -1,61 +1,119 @@
-"""``--report``: the guide plus annotated charts of every run read, as HTML or Markdown."""
+"""``--report``: the guide with each run's annotated chart beside the symptoms it shows,
+as HTML or Markdown.
+
+A chart goes at the end of its section's "What was observed" part (after the symptoms, their
+evidence and the context, before the causes), so a reader sees the curve where the guide
+says what was found in it. The guide is rendered once for all outputs; the report finds
+those places in its parsed Markdown rather than rendering it again.
+"""
 
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from troubleshoot.consult.chart_copy import RunChart
 from troubleshoot.consult.consultation import Consultation
 from troubleshoot.facts import FactSet
 from troubleshoot.lang import Lang
 from troubleshoot.render.charts import markers_for, run_chart_svg
-from troubleshoot.render.html import html_page
+from troubleshoot.render.guide import sections
+from troubleshoot.render.html import page_of, parse, render_tokens, trusted_html
 from troubleshoot.render.i18n import STRINGS
 
-
-def _caption(chart: RunChart, facts: FactSet, lang: Lang) -> str:
-    """The markers in words, so nothing in the chart is only visible as a picture."""
-    marks = markers_for(chart.source, facts)
-    listed = "; ".join(f"{m.label} at {m.step:g}" for m in marks) or "-"
-    return f"{chart.source}. {STRINGS[lang]['report_marked']}: {listed}"
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 
-def _charts(consultation: Consultation) -> list[tuple[RunChart, FactSet, str]]:
-    """Each input's chart with the SVG drawn from its own run's facts only."""
-    drawn = []
-    for run in consultation.runs:
-        for read in run.inputs:
-            if read.chart is None:
-                continue
-            svg = run_chart_svg(read.chart, run.result.facts)
-            if svg:
-                drawn.append((read.chart, run.result.facts, svg))
-    return drawn
+@dataclass(frozen=True)
+class Chart:
+    """One input's chart, drawn from its own run's facts only."""
+
+    chart: RunChart
+    facts: FactSet
+    svg: str
+
+    def caption(self, lang: Lang) -> str:
+        """The markers in words, so nothing in the chart is only visible as a picture."""
+        words = STRINGS[lang]
+        marks = markers_for(self.chart.source, self.facts)
+        listed = "; ".join(
+            words["marker"] % {"label": m.label, "step": f"{m.step:g}"} for m in marks
+        )
+        source = self.chart.source
+        return f"{words['report_charts']}: {source}. {words['report_marked']}: {listed or '-'}"
+
+
+def _charts_by_section(consultation: Consultation) -> list[list[Chart]]:
+    """The charts of each section of the guide, in the guide's order."""
+    runs = {run.id: run for run in consultation.runs}
+    found = []
+    for section in sections(consultation):
+        drawn = []
+        for run in (runs[i] for i in section.ids):
+            for read in run.inputs:
+                if read.chart is None:
+                    continue
+                svg = run_chart_svg(read.chart, run.result.facts)
+                if svg:
+                    drawn.append(Chart(read.chart, run.result.facts, svg))
+        found.append(drawn)
+    return found
+
+
+def _observed_ends(tokens: list[Token], heading: str) -> list[int]:
+    """Where each "What was observed" part of the guide ends, as the index of the token
+    after it (the next heading's, or the end): one per section, in order."""
+    ends = []
+    inside = False
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open":
+            if inside:
+                ends.append(i)
+            inside = tokens[i + 1].content == heading
+    if inside:
+        ends.append(len(tokens))
+    return ends
 
 
 def write_report(path: Path, consultation: Consultation, guide: str, lang: Lang) -> list[Path]:
     """Write the report around the already rendered ``guide``; returns every file written
     (charts go beside a Markdown report)."""
-    title = STRINGS[lang]["report_charts"]
-    charts = _charts(consultation)
+    tokens = parse(guide)
+    ends = _observed_ends(tokens, STRINGS[lang]["observed"])
+    charts = _charts_by_section(consultation)
+    assert len(ends) == len(charts), "each section of the guide tells what was observed"
     if path.suffix.lower() in (".html", ".htm"):
-        figures = "".join(
-            f"<figure>{svg}<figcaption>{html.escape(_caption(chart, facts, lang))}"
-            "</figcaption></figure>"
-            for chart, facts, svg in charts
-        )
-        extra = f"<h2>{title}</h2>{figures}" if figures else ""
-        path.write_text(html_page(guide, STRINGS[lang]["guide_title"], lang, extra), "utf-8")
+        for end, drawn in reversed(list(zip(ends, charts, strict=True))):
+            tokens[end:end] = [trusted_html(_figure(chart, lang)) for chart in drawn]
+        title = STRINGS[lang]["guide_title"]
+        path.write_text(page_of(render_tokens(tokens), title, lang), encoding="utf-8")
         return [path]
     written = [path]
-    sections = []
-    for n, (chart, facts, svg) in enumerate(charts, 1):
-        image = path.with_name(f"{path.stem}-run-{n}.svg")
-        image.write_text(svg, encoding="utf-8")
-        written.append(image)
-        caption = _caption(chart, facts, lang)
-        sections.append(f"![{caption}]({image.name})\n\n{caption}\n")
-    body = guide + (f"\n## {title}\n\n" + "\n".join(sections) if sections else "")
-    path.write_text(body, encoding="utf-8")
+    lines = guide.splitlines(keepends=True)
+    places = [_line(tokens, end, len(lines)) for end in ends]
+    inserts: list[tuple[int, str]] = []
+    for place, drawn in zip(places, charts, strict=True):
+        for chart in drawn:
+            image = path.with_name(f"{path.stem}-run-{len(written)}.svg")
+            image.write_text(chart.svg, encoding="utf-8")
+            written.append(image)
+            caption = chart.caption(lang)
+            inserts.append((place, f"![{caption}]({image.name})\n\n{caption}\n\n"))
+    for place, text in reversed(inserts):
+        lines.insert(place, text)
+    path.write_text("".join(lines), encoding="utf-8")
     return written
+
+
+def _figure(chart: Chart, lang: Lang) -> str:
+    caption = html.escape(chart.caption(lang))
+    return f'<figure class="chart">{chart.svg}<figcaption>{caption}</figcaption></figure>\n'
+
+
+def _line(tokens: list[Token], index: int, last: int) -> int:
+    """The source line where the token at ``index`` starts (``last`` past the end)."""
+    where = tokens[index].map if index < len(tokens) else None
+    return where[0] if where else last

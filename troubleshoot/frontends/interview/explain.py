@@ -16,7 +16,7 @@ from troubleshoot.frontends.i18n import t
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.lang import Lang
 from troubleshoot.render.guide import evidence_text, fact_label
-from troubleshoot.render.i18n import STRINGS
+from troubleshoot.render.i18n import STRINGS, say
 from troubleshoot.render.rules_text import rule_text
 
 
@@ -119,7 +119,7 @@ def fact_text(kb: KnowledgeBase, fact: Fact, lang: Lang) -> str:
     origin = STRINGS[lang][f"origin_{fact.provenance.origin.value}"]
     detail = [origin]
     if fact.provenance.note:
-        detail.append(fact.provenance.note)
+        detail.append(say(fact.provenance.note, lang))
     if fact.provenance.evidence:
         detail.append(evidence_text(fact.provenance.evidence[0], lang))
     return f"{_plain(fact_label(kb, fact, lang))} [{'; '.join(detail)}]"

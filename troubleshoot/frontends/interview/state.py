@@ -15,7 +15,16 @@ from pathlib import Path
 
 from troubleshoot.consult.questions import Kind, Question
 from troubleshoot.consult.session import Answer, Value
-from troubleshoot.facts import ContextFact, Evidence, Fact, FactSet, Origin, Provenance, SymptomFact
+from troubleshoot.facts import (
+    ContextFact,
+    Evidence,
+    Fact,
+    FactSet,
+    Origin,
+    Phrase,
+    Provenance,
+    SymptomFact,
+)
 from troubleshoot.lang import Lang
 
 VERSION = 1
@@ -90,8 +99,8 @@ def _fact(data: dict) -> Fact:
     raw = data["provenance"]
     provenance = Provenance(
         Origin(raw["origin"]),
-        tuple(Evidence(**e) for e in raw.get("evidence", ())),
-        raw.get("note", ""),
+        tuple(Evidence.from_dict(e) for e in raw.get("evidence", ())),
+        _note(raw.get("note", "")),
     )
     if "symptom" in data:
         return SymptomFact(data["symptom"], bool(data["present"]), provenance)
@@ -114,3 +123,7 @@ def _answer(data: dict) -> Answer:
     raw = data["value"]  # JSON has lists, the opening's answer is a tuple of symptom ids
     value: Value = tuple(raw) if kind is Kind.OPENING and raw is not None else raw
     return Answer(Question(kind, data["name"], tuple(data.get("options", ()))), value)
+
+
+def _note(raw: object) -> Phrase | str:
+    return Phrase.from_dict(raw) if isinstance(raw, dict) else str(raw)

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.text import Text
 
 from troubleshoot.consult.belief import Model, model_for
@@ -44,6 +43,7 @@ from troubleshoot.knowledge.load import KnowledgeBase, cached_kb
 from troubleshoot.lang import Lang
 from troubleshoot.render.guide import render_guide
 from troubleshoot.render.output import OutputFormat, render
+from troubleshoot.render.terminal import write_guide
 
 
 class InterviewError(Exception):
@@ -100,7 +100,10 @@ class Dialog:
         return self.session.kb
 
     def say(self, text: str, style: str = "") -> None:
-        self.err.print(Text(text, style=style), highlight=False)
+        """A line of the dialog, wrapped between words to the terminal's width (rich counts
+        a Chinese character as two columns); a pipe gets it whole."""
+        wrap = self.err.is_terminal
+        self.err.print(Text(text, style=style), highlight=False, soft_wrap=not wrap)
 
     def run(self) -> int:
         """Ask until the conclusion, then write the guide; the exit code."""
@@ -281,10 +284,8 @@ class Dialog:
                     t(self.lang, "cannot_write", path=self.output, problem=exc.strerror or exc)
                 ) from None
             self.say(t(self.lang, "wrote", path=self.output))
-        elif self.out.isatty():
-            Console(file=self.out, highlight=False).print(Markdown(text))
         else:
-            self.out.write(text)
+            write_guide(text, fmt, self.out)
 
 
 class _Back:
@@ -349,7 +350,7 @@ def start(args: InterviewArgs, err: Console) -> Dialog:
         )
         consultation = consult(kb, request)
         for warning in consultation.warnings:
-            err.print(Text(f"warning: {warning}"), highlight=False)
+            err.print(Text(t(lang, "warning", text=warning)), highlight=False)
         evidence = consultation.runs[0].evidence
         session = Session(kb, consultation.runs[0].facts)
         if state_path is not None:

@@ -1,0 +1,145 @@
+"""The guide where people read it: drawn on a terminal, Markdown in a pipe or a file."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import TESTS, run_cli
+from rich.cells import cell_len
+
+from troubleshoot.render.html import markdown_to_html
+from troubleshoot.render.terminal import draw
+
+pexpect = pytest.importorskip("pexpect")
+
+WIDTH = 80
+TIMEOUT = 120  # generous: a slow machine must not fail the test (nothing here is timed)
+# Escape sequences a terminal does not show: SGR styles, OSC 8 hyperlinks.
+_ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\]8;[^\x1b\x07]*(?:\x1b\\|\x07)")
+_COLOUR = re.compile(r"\x1b\[(?:[0-9]+;)*(?:3[0-8]|4[0-8]|9[0-7]|10[0-7])[;m]")
+ARGS = ("diagnose", "-s", "loss-nan", "-c", "framework=pytorch")
+
+
+def on_terminal(tmp_path: Path, *args: str, no_color: bool = False) -> str:
+    """What the real command prints to an 80-column pseudo-terminal."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "TERM": "xterm-256color"}
+    for name in ("NO_COLOR", "COLUMNS", "LINES", "FORCE_COLOR"):
+        env.pop(name, None)
+    if no_color:
+        env["NO_COLOR"] = "1"
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "troubleshoot", *args],
+        env=env,
+        cwd=str(tmp_path),
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        dimensions=(40, WIDTH),
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    return child.before
+
+
+def visible_lines(screen: str) -> list[str]:
+    """The lines as shown, without escapes or the spaces rich pads lines with."""
+    return [line.rstrip() for line in _ESCAPES.sub("", screen).replace("\r\n", "\n").splitlines()]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_guide_is_drawn_on_a_terminal_within_its_width(tmp_path, lang):
+    screen = on_terminal(tmp_path, *ARGS, "--lang", lang)
+    lines = visible_lines(screen)
+    text = "\n".join(lines)
+    assert "NaN" in text and "loss-nan" in text
+    for marker in ("### ", "## ", "**", "```"):
+        assert marker not in text, marker
+    too_wide = [line for line in lines if cell_len(line) > WIDTH]
+    assert too_wide == []
+    assert _COLOUR.search(screen)  # code is highlighted where colour is allowed
+
+
+def test_no_color_is_honoured(tmp_path):
+    screen = on_terminal(tmp_path, *ARGS, no_color=True)
+    assert "loss-nan" in screen
+    assert not _COLOUR.search(screen)
+
+
+def test_piped_output_is_still_markdown():
+    done = run_cli(*ARGS)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("# Troubleshooting guide\n")
+    assert "\n### 1. " in done.stdout and "**" in done.stdout and "```python" in done.stdout
+    assert "\x1b" not in done.stdout
+
+
+def test_chinese_drawn_at_80_columns_never_passes_them():
+    sentence = "梯度过大时,每次更新都会冲过头,loss 一次比一次高,最后变成 inf 或 NaN。"
+    table = f"| 列 | 说明 |\n| --- | --- |\n| a | {sentence} |\n"
+    markdown = f"# 标题\n\n{sentence * 4}\n\n- {sentence * 2}\n\n{table}"
+    out = io.StringIO()
+    draw(markdown, out, width=WIDTH)
+    lines = visible_lines(out.getvalue())
+    assert any("梯度" in line for line in lines)
+    assert max(cell_len(line) for line in lines) <= WIDTH
+    assert any(cell_len(line) > len(line) + 20 for line in lines)  # wide lines were measured
+
+
+def test_a_line_break_inside_chinese_is_not_drawn_as_a_space():
+    out = io.StringIO()
+    draw("如果 loss 本来在正常下降,\n却在某一步突然变成 NaN\n\nfalls\nsteadily", out, width=WIDTH)
+    text = visible_lines(out.getvalue())
+    assert "如果 loss 本来在正常下降,却在某一步突然变成 NaN" in text[0]
+    assert "falls steadily" in "\n".join(text)
+    page = markdown_to_html("正常下降,\n却在某一步\n\nfalls\nsteadily")  # a browser too
+    assert "正常下降,却在某一步" in page and "falls\nsteadily" in page
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("kb", "symptoms", "--lang", "zh"),
+        ("kb", "context", "--lang", "zh"),
+        ("kb", "list", "--lang", "zh"),
+        ("kb", "show", "nan-exploding-gradient", "--lang", "zh"),
+        ("diagnose", str(TESTS / "fixtures" / "reallogs" / "caffe-87-01.log"), "--lang", "zh"),
+    ],
+    ids=["symptoms", "context", "list", "show", "diagnose"],
+)
+def test_chinese_tables_and_summaries_fit_80_columns(tmp_path, args):
+    lines = visible_lines(on_terminal(tmp_path, *args))
+    assert any(cell_len(line) > len(line) for line in lines)  # Chinese was shown
+    assert [line for line in lines if cell_len(line) > WIDTH] == []
+
+
+def test_the_chinese_interview_fits_80_columns(tmp_path):
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "TERM": "xterm-256color"}
+    env["XDG_STATE_HOME"] = str(tmp_path / "state")
+    for name in ("COLUMNS", "LINES"):
+        env.pop(name, None)
+    command = ["-m", "troubleshoot", "interview", "--lang", "zh", "-s", "loss-nan"]
+    child = pexpect.spawn(
+        sys.executable,
+        command,
+        env=env,
+        cwd=str(tmp_path),
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        dimensions=(40, WIDTH),
+    )
+    screen = io.StringIO()
+    child.logfile_read = screen
+    child.expect("> ")
+    child.sendline("why")
+    child.expect("> ")
+    child.sendline("quit")
+    child.expect(pexpect.EOF)
+    lines = visible_lines(screen.getvalue())
+    assert any(cell_len(line) > len(line) + 10 for line in lines)  # Chinese was shown
+    assert [line for line in lines if cell_len(line) > WIDTH] == []

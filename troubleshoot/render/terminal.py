@@ -1,0 +1,32 @@
+"""Where the guide goes: drawn for a person at a terminal, plain Markdown anywhere else.
+
+This is the one place that decides. A pipe, a file or ``--format json``/``html`` get the
+text unchanged, so that ``troubleshoot diagnose ... > guide.md`` and scripts see what they
+always saw; a terminal gets headings, lists and code drawn by rich, wrapped to its width.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from troubleshoot.render.cjk import join_wide_breaks
+from troubleshoot.render.output import OutputFormat
+
+
+def write_guide(text: str, fmt: OutputFormat, stream: TextIO) -> None:
+    """Write ``text`` (already in ``fmt``) to ``stream``; Markdown to a terminal is drawn."""
+    if fmt is OutputFormat.MD and stream.isatty():
+        draw(text, stream)
+    else:
+        stream.write(text)
+
+
+def draw(markdown: str, stream: TextIO, width: int | None = None) -> None:
+    """Markdown drawn by rich: colour unless NO_COLOR is set, lines as wide as the
+    terminal (or ``width``), measured in cells so that Chinese takes two columns a character."""
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    page = Markdown(markdown)
+    join_wide_breaks(page.parsed)
+    Console(file=stream, width=width, highlight=False).print(page)
