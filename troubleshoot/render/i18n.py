@@ -65,6 +65,15 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "rule_and": " and ",
         "rule_or": " or ",
         "rule_not": "not ",
+        "checklist": "Checklist: every cause tied to what was observed",
+        "checklist_intro": (
+            "Causes the facts support come first, by confidence; the others the knowledge "
+            "base ties to these symptoms follow, most likely first. "
+            "`troubleshoot kb show <id>` explains each."
+        ),
+        "not_yet_supported": "also possible, not yet supported by the facts",
+        "questions_apart": "Questions that would tell the first of these apart",
+        "tells_apart": "bears on",
     },
     Lang.ZH: {
         "guide_title": "故障排查指南",
@@ -122,5 +131,13 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "rule_and": " 且 ",
         "rule_or": " 或 ",
         "rule_not": "非 ",
+        "checklist": "排查清单:与观察到的现象相关的全部原因",
+        "checklist_intro": (
+            "有事实支持的原因排在前面,按置信度排序;知识库中与这些症状相关的其他原因随后列出,"
+            "可能性高的在前。`troubleshoot kb show <id>` 可查看每一条的说明。"
+        ),
+        "not_yet_supported": "也有可能,但目前的事实尚不支持",
+        "questions_apart": "能区分排在前面的原因的问题",
+        "tells_apart": "涉及",
     },
 }
