@@ -93,6 +93,9 @@ def test_the_guide_shows_the_checklist(lang, heading, open_mark):
     section = guide[guide.index(heading) :]
     for lesson in ("mixed-label-batches", "no-activation-on-logits", "shuffle-each-epoch"):
         assert f"`{lesson}`" in section
+    items = [line for line in section.splitlines() if "- [ ]" in line]
+    assert len(items) >= 4 and all(line.startswith("- [ ] ") for line in items)
+    assert all(line.count("- [ ]") == 1 for line in items)  # one cause a line
     done = run_cli("diagnose", "-s", "loss-flat-from-start", "--lang", lang)
     assert open_mark in done.stdout
 
