@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from conftest import MINI_KB
 
@@ -108,3 +110,27 @@ def test_rule_truth_is_unknown_until_the_facts_decide_it(mini_kb):
     assert rule_truth(ctc_rule, facts("loss-nan", loss="mse")) is False
     assert rule_truth(ctc_rule, facts("loss-nan", loss="ctc")) is True
     assert rule_truth(fallback, facts("loss-nan")) is True
+
+
+def test_a_firing_that_a_known_fact_contradicts_never_counts(monkeypatch):
+    """experta's network now and then fires a rule that a known fact contradicts (seen: the
+    class-imbalance rule for an unknown balance, with the balance known, beside several
+    rules that negate "imbalanced"; whether it shows depends on the hash seed, which
+    orders experta's checks). The facts have the last word."""
+    from troubleshoot.engine.compile import RuleRef, SymptomF, compile_rules
+
+    engine_module = importlib.import_module("troubleshoot.engine.diagnose")
+    kb = cached_kb()
+    unknown = RuleRef("class-imbalance", "one-class-balance-unknown")
+    balanced = RuleRef("mixed-label-batches", "one-class-balanced")
+    engine = compile_rules(kb, frozenset({unknown, balanced}))()
+    run = engine.run
+
+    def run_and_misfire() -> None:
+        run()
+        engine.record(unknown, [SymptomF(id="acc-at-chance", present=True)])
+
+    monkeypatch.setattr(engine, "run", run_and_misfire)
+    known = engine_module.with_implications(kb, facts("acc-at-chance", class_balance="balanced"))
+    fired = [(lesson, rule) for lesson, rule, _ in engine_module._run(engine, known)]
+    assert fired == [("mixed-label-batches", "one-class-balanced")]

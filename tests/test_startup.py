@@ -17,8 +17,9 @@ HEAVY_FOR_STATED_FACTS = [
     "markdown_it",
     "troubleshoot.read.inputs",
     "troubleshoot.detect.run",
-    "troubleshoot.consult.select",
 ]
+# The question planner (consult/select.py) is loaded: every diagnosis lists its checklist
+# with the questions that tell the first causes apart.
 
 
 def imported(*args: str) -> set[str]:

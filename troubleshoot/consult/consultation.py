@@ -31,6 +31,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from troubleshoot.consult.checklist import Checklist
     from troubleshoot.consult.select import Situation
 
 
@@ -74,6 +75,13 @@ class RunVerdict:
 
         return situation(model_for(self.kb), Session(self.kb, self.facts))
 
+    def checklist(self) -> Checklist:
+        """Every cause tied to what was observed, fired ones first, with the questions
+        that would tell the first ones apart: never a dead end of one cause or none."""
+        from troubleshoot.consult.checklist import checklist
+
+        return checklist(self.kb, self.facts, self.result)
+
 
 @dataclass
 class Consultation:
@@ -109,6 +117,15 @@ class Consultation:
     def runs_with(self, lesson_id: str) -> list[str]:
         """The runs in which a lesson fired."""
         return [run.id for run in self.runs if run.result.rank_of(lesson_id) is not None]
+
+    def checklist(self) -> Checklist:
+        """The causes to check: with one run, that run's checklist; with several, each
+        cause at its best in any run (the questions are then per run)."""
+        if len(self.runs) == 1:
+            return self.runs[0].checklist()
+        from troubleshoot.consult.checklist import merged
+
+        return merged(self.result, [run.checklist() for run in self.runs])
 
     def next_step(self) -> Situation:
         """The next question for a consultation about one run."""

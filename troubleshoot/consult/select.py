@@ -30,6 +30,7 @@ from troubleshoot.facts import FactSet
 
 DOUBT = 0.05  # stop once another diagnosis is this unlikely to end up first
 NOTHING = "-"  # the bucket of hypotheses that cannot change who leads
+USELESS = 1e-6  # bits: an answer that tells nothing
 
 
 class Reason(StrEnum):
@@ -184,8 +185,34 @@ def situation(model: Model, session: Session) -> Situation:
         return done(Ask(first, math.inf))
     if not open_atoms:
         return done(Conclude(Reason.SETTLED if top else Reason.NO_FIT))
-    gains = [information_gain(model, facts, skipped, hyps, labels, a) for a in open_atoms]
-    best = max(range(len(gains)), key=lambda i: (gains[i], -i))
-    if top is not None and gains[best] < 1e-6:
+    best = _by_gain(model, facts, skipped, hyps, labels, open_atoms)[0]
+    if top is not None and best.gain < USELESS:
         return done(Conclude(Reason.SETTLED))
-    return done(Ask(Question.about(open_atoms[best]), gains[best]))
+    return done(best)
+
+
+def _by_gain(
+    model: Model,
+    facts: FactSet,
+    skipped: frozenset[str],
+    hyps: list[Hypothesis],
+    labels: list[str],
+    open_atoms: list[Atom],
+) -> list[Ask]:
+    """A question about each open fact, largest expected information gain first (ties: the
+    fact found first)."""
+    gains = [information_gain(model, facts, skipped, hyps, labels, a) for a in open_atoms]
+    order = sorted(range(len(gains)), key=lambda i: (-gains[i], i))
+    return [Ask(Question.about(open_atoms[i]), gains[i]) for i in order]
+
+
+def best_questions(
+    model: Model, session: Session, hyps: list[Hypothesis], labels: list[str], n: int
+) -> list[Ask]:
+    """The ``n`` questions about single facts (never the opening) whose answers best tell
+    apart the outcomes ``labels`` gives each hypothesis, by the same expected information
+    gain the interview asks by; none that would tell nothing."""
+    facts, skipped = session.facts(), session.skipped()
+    open_atoms = candidates(model.closed(facts, skipped), hyps)
+    asks = _by_gain(model, facts, skipped, hyps, labels, open_atoms)
+    return [ask for ask in asks if ask.gain >= USELESS][:n]

@@ -25,6 +25,7 @@ from troubleshoot.knowledge.schema import (
     Scalar,
     SymptomAtom,
 )
+from troubleshoot.knowledge.schema import Rule as KbRule
 
 
 class SymptomF(Fact):
@@ -106,6 +107,7 @@ class DiagnosisEngine(KnowledgeEngine):
     """A KnowledgeEngine that records every firing with the facts it matched."""
 
     firings: list[tuple[RuleRef, list[Fact]]]
+    rules: dict[RuleRef, KbRule]  # each compiled rule as the knowledge base writes it
 
     def reset(self, **kwargs: object) -> None:
         self.firings = []
@@ -132,6 +134,7 @@ def compile_rules(
     """Build an engine class whose rules are the knowledge base's diagnosis rules (those in
     ``only``, if given)."""
     members: dict[str, object] = {}
+    rules: dict[RuleRef, KbRule] = {}
     for lesson in kb.diagnoses():
         for rule in lesson.rules:
             ref = RuleRef(lesson.id, rule.id)
@@ -139,7 +142,8 @@ def compile_rules(
                 continue
             compiled = _Compiler().positive(rule.as_condition())
             members[f"rule_{len(members)}"] = Rule(compiled)(_action(ref))
-    return type("CompiledKnowledgeBase", (DiagnosisEngine,), members)
+            rules[ref] = rule
+    return type("CompiledKnowledgeBase", (DiagnosisEngine,), {**members, "rules": rules})
 
 
 def _names(cond: Condition, positive: bool) -> set[str]:

@@ -14,6 +14,7 @@ from troubleshoot.engine.compile import (
     compile_rules,
     rules_that_can_fire,
 )
+from troubleshoot.engine.open_world import rule_truth
 from troubleshoot.facts import Fact, FactSet, Origin, Phrase, Provenance, SymptomFact
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import Lesson, Rule
@@ -146,9 +147,14 @@ def _run(engine: DiagnosisEngine, facts: FactSet) -> list[Firing]:
     for context in facts.context.values():
         engine.declare(ContextF(key=context.key, value=context.value))
     engine.run()
+    # experta's network now and then fires a rule that a known fact contradicts (seen: a
+    # rule for an unknown class balance, with the balance known, beside several rules
+    # that negate one of its values; whether it shows depends on the hash seed, which
+    # orders experta's checks). The facts have the last word.
     return [
         (ref.lesson_id, ref.rule_id, tuple(_name(m) for m in matched))
         for ref, matched in engine.firings
+        if rule_truth(engine.rules[ref], facts) is not False
     ]
 
 

@@ -31,7 +31,8 @@ def allowed_values(key: ContextKey, lang: Lang) -> str:
     """What ``-c key=...`` accepts, one choice a line with the synonyms also understood."""
     if key.type != "choice":
         unit = f" ({key.unit.get(lang)})" if key.unit else ""
-        return t(lang, f"type_{key.type}") + unit
+        amounts = [f"{word} = {value:g}" for word, value in key.amounts.items()]
+        return "\n".join([t(lang, f"type_{key.type}") + unit, *amounts])
     lines = []
     for choice in key.choices:
         synonyms = f" ({', '.join(choice.synonyms)})" if choice.synonyms else ""

@@ -285,11 +285,15 @@ class ContextKey(Strict):
     why: Text
     choices: list[Choice] = Field(default_factory=list)
     unit: Text | None = None
+    # Words people use for an amount ("small"), for number keys, and the number each stands for.
+    amounts: dict[str, float] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _choices_fit(self) -> ContextKey:
         if self.type == "choice" and not self.choices:
             raise ValueError("a 'choice' key needs choices")
+        if self.amounts and self.type not in ("number", "integer"):
+            raise ValueError("only a number key has 'amounts'")
         return self
 
 

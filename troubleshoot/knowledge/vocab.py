@@ -77,10 +77,26 @@ _SCALES = {"k": 1000, "m": 1_000_000, "千": 1000, "万": 10_000}
 _THOUSANDS = re.compile(r"(?<=\d)[,_](?=\d{3}(?!\d))", re.ASCII)
 
 
-def read_number(text: str, integer: bool = False) -> int | float:
+def squash(word: str) -> str:
+    """A word as vocabulary matching sees it: case, spaces, hyphens and underscores do not
+    count, so "CrossEntropyLoss", "cross_entropy" and "Cross-Entropy" meet their synonyms."""
+    return _IGNORED.sub("", unicodedata.normalize("NFKC", word).casefold())
+
+
+_IGNORED = re.compile(r"[\s_\-]")
+
+
+def read_number(
+    text: str, integer: bool = False, amounts: Mapping[str, float] | None = None
+) -> int | float:
     """The one positive number in what a person typed: "1e-3", "0.001", "8 per GPU",
-    "10k", "1,000", "5万", full-width "０．１". Every front end reads numbers here."""
+    "10k", "1,000", "5万", full-width "０．１", or a word of ``amounts`` ("small" for a
+    dataset size, as ``kb/context.yaml`` defines it). Every front end reads numbers here."""
     shown = text.strip()
+    named = {squash(word): value for word, value in (amounts or {}).items()}
+    if squash(shown) in named:
+        value = named[squash(shown)]
+        return int(value) if integer else float(value)
     plain = _THOUSANDS.sub("", unicodedata.normalize("NFKC", shown))
     matches = list(_NUMBER.finditer(plain))
     if not matches:
@@ -117,20 +133,22 @@ def context_value(key: ContextKey, raw: object) -> ContextValue:
     if key.type in ("number", "integer"):
         unit = f" ({key.unit.en})" if key.unit else ""
         whole = "a whole number" if key.type == "integer" else "a number"
+        if key.amounts:
+            unit += f" or one of {', '.join(key.amounts)}"
         if isinstance(raw, int | float) and not isinstance(raw, bool):
             text = repr(raw)  # YAML has read it already: keep its exact spelling
         try:
-            return read_number(text, integer=key.type == "integer")
+            return read_number(text, integer=key.type == "integer", amounts=key.amounts)
         except BadNumber as exc:
             reason = f"not '{text}'" if exc.problem == "bad_number" else str(exc)
             raise UnknownTerm(f"{key.key} takes {whole}{unit}, {reason}.") from None
-    lowered = text.lower()
+    word = squash(text)
     for choice in key.choices:
-        if lowered == str(choice.value) or lowered in (s.lower() for s in choice.synonyms):
+        if word in {squash(str(choice.value)), *(squash(s) for s in choice.synonyms)}:
             return choice.value
     values = [str(c.value) for c in key.choices]
     raise UnknownTerm(
-        f"{key.key} takes one of {', '.join(values)}, not '{text}'.{_closest(lowered, values)}"
+        f"{key.key} takes one of {', '.join(values)}, not '{text}'.{_closest(text.lower(), values)}"
         f"{_CONTEXT_LISTED}"
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from troubleshoot.consult.checklist import Checklist
 from troubleshoot.consult.consultation import Consultation, RunVerdict
 from troubleshoot.engine.diagnose import Diagnosis, Result
 from troubleshoot.facts import ContextFact, Fact, Phrase, Provenance, SymptomFact
@@ -134,24 +135,56 @@ def _findings(kb: KnowledgeBase, result: Result, lang: Lang) -> dict[str, Any]:
     }
 
 
+def _checklist(kb: KnowledgeBase, checklist: Checklist, lang: Lang) -> dict[str, Any]:
+    """Every cause tied to what was observed (fired first), and the questions that would
+    tell the first ones apart."""
+    return {
+        "checklist": [
+            {
+                "id": c.id,
+                "rank": rank,
+                "status": c.status.value,
+                "score": round(c.diagnosis.score, 4) if c.diagnosis else None,
+                "belief": round(c.belief, 4),
+                "title": c.lesson.title.get(lang),
+                "symptoms": list(c.symptoms),
+            }
+            for rank, c in enumerate(checklist.candidates, 1)
+        ],
+        "questions": [
+            {
+                "kind": p.question.kind.value,
+                "id": p.question.name,
+                "question": p.wording(kb).get(lang),
+                "gain": round(p.gain, 4),
+                "tells_apart": list(p.tells_apart),
+            }
+            for p in checklist.questions
+        ],
+    }
+
+
 def _run(kb: KnowledgeBase, run: RunVerdict, lang: Lang) -> dict[str, Any]:
     return {
         "id": run.id,
         "inputs": [i.source for i in run.inputs],
         **_findings(kb, run.result, lang),
+        **_checklist(kb, run.checklist(), lang),
         "warnings": run.warnings,
         "notes": run.notes,
     }
 
 
 def to_json(consultation: Consultation, guide: str, lang: Lang) -> dict[str, Any]:
-    """The contract: ``symptoms``, ``context``, ``diagnoses`` (each with ``id``), ``guide``,
-    what was read (``inputs``, ``warnings``, ``notes``) and each run (``runs``)."""
+    """The contract: ``symptoms``, ``context``, ``diagnoses`` (each with ``id``), the
+    ``checklist`` of every cause tied to them and ``questions``, ``guide``, what was read
+    (``inputs``, ``warnings``, ``notes``) and each run (``runs``)."""
     kb = consultation.kb
     out: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "lang": lang.value,
         **_findings(kb, consultation.result, lang),
+        **_checklist(kb, consultation.checklist(), lang),
         "guide": guide,
     }
     for entry in out["diagnoses"]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from troubleshoot.consult.checklist import Checklist
 from troubleshoot.consult.consultation import Consultation
 from troubleshoot.consult.gather import ReadRun
 from troubleshoot.engine.diagnose import Diagnosis, FiredRule, Result
@@ -168,6 +169,7 @@ class Section:
     ids: list[str]
     result: Result
     inputs: list[ReadRun]
+    checklist: Checklist
 
 
 def _findings(result: Result) -> tuple[object, ...]:
@@ -187,7 +189,7 @@ def sections(consultation: Consultation) -> list[Section]:
             grouped[key].ids.append(run.id)
             grouped[key].inputs.extend(run.inputs)
         else:
-            grouped[key] = Section([run.id], run.result, list(run.inputs))
+            grouped[key] = Section([run.id], run.result, list(run.inputs), run.checklist())
     return list(grouped.values())
 
 

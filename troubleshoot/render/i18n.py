@@ -168,6 +168,15 @@ STRINGS: dict[Lang, dict[str, str]] = {
         ),
         "note_implied": "implied by {symptom}",
         "note_from_file": "from {file}",
+        "checklist": "Checklist: every cause tied to what was observed",
+        "checklist_intro": (
+            "Causes the facts support come first, by confidence; the others the knowledge "
+            "base ties to these symptoms follow, most likely first. "
+            "`troubleshoot kb show <id>` explains each."
+        ),
+        "not_yet_supported": "also possible, not yet supported by the facts",
+        "questions_apart": "Questions that would tell the first of these apart",
+        "tells_apart": "bears on",
     },
     Lang.ZH: {
         "guide_title": "故障排查指南",
@@ -308,6 +317,14 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "ev_overfitting": "验证 loss 回升到 {final:.4g},而训练 loss 从 {then:.4g} 降到 {now:.4g}",
         "note_implied": "由 {symptom} 推出",
         "note_from_file": "来自 {file}",
+        "checklist": "排查清单:与观察到的现象相关的全部原因",
+        "checklist_intro": (
+            "有事实支持的原因排在前面,按置信度排序;知识库中与这些症状相关的其他原因随后列出,"
+            "可能性高的在前。`troubleshoot kb show <id>` 可查看每一条的说明。"
+        ),
+        "not_yet_supported": "也有可能,但目前的事实尚不支持",
+        "questions_apart": "能区分排在前面的原因的问题",
+        "tells_apart": "涉及",
     },
 }
 

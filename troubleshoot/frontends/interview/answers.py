@@ -8,6 +8,7 @@ number, its name or a synonym, "y", "是". Anything that cannot be read becomes
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -75,7 +76,7 @@ def parse(kb: KnowledgeBase, question: Question, text: str, lang: Lang) -> Parse
     if key.type == "choice":
         return _choice(key, word, lang)
     example = "1e-3" if key.type == "number" else "32"
-    number = parse_number(text, key.type == "integer", lang, example)
+    number = parse_number(text, key.type == "integer", lang, example, key.amounts)
     return number if isinstance(number, Invalid) else Reply(number)
 
 
@@ -118,10 +119,17 @@ def _opening(question: Question, word: str, lang: Lang) -> Parsed:
     return Reply(tuple(dict.fromkeys(picked)))  # "0": none of these
 
 
-def parse_number(text: str, integer: bool, lang: Lang, example: str = "32") -> float | Invalid:
-    """The one number in ``text``, or what to type instead in the interview's language."""
+def parse_number(
+    text: str,
+    integer: bool,
+    lang: Lang,
+    example: str = "32",
+    amounts: Mapping[str, float] | None = None,
+) -> float | Invalid:
+    """The one number in ``text`` (or a word of ``amounts``), or what to type instead in the
+    interview's language."""
     try:
-        return read_number(text, integer)
+        return read_number(text, integer, amounts)
     except BadNumber as exc:
         numbers = ", ".join(exc.numbers)
         return Invalid(t(lang, exc.problem, text=exc.text, numbers=numbers, example=example))
