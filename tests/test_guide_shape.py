@@ -135,7 +135,7 @@ def cause_sections(guide: str) -> dict[str, str]:
     """Each detailed cause's text, by lesson id."""
     out = {}
     for part in re.split(r"^#+ \d+\. ", guide, flags=re.M)[1:]:
-        part = re.split(r"^#+ (Also considered|Sources)", part, flags=re.M)[0]
+        part = re.split(r"^#+ (Also considered|Sources|Checklist)", part, flags=re.M)[0]
         out[re.search(r"^`([a-z0-9.-]+)` ·", part, re.M).group(1)] = part
     return out
 

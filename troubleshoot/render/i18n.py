@@ -170,7 +170,7 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "note_from_file": "from {file}",
         "checklist": "Checklist: every cause tied to what was observed",
         "checklist_intro": (
-            "Causes the facts support come first, by confidence; the others the knowledge "
+            "Causes the facts support come first, most likely first; the others the knowledge "
             "base ties to these symptoms follow, most likely first. "
             "`troubleshoot kb show <id>` explains each."
         ),
@@ -319,7 +319,7 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "note_from_file": "来自 {file}",
         "checklist": "排查清单:与观察到的现象相关的全部原因",
         "checklist_intro": (
-            "有事实支持的原因排在前面,按置信度排序;知识库中与这些症状相关的其他原因随后列出,"
+            "有事实支持的原因排在前面,按可能性排序;知识库中与这些症状相关的其他原因随后列出,"
             "可能性高的在前。`troubleshoot kb show <id>` 可查看每一条的说明。"
         ),
         "not_yet_supported": "也有可能,但目前的事实尚不支持",
