@@ -41,8 +41,9 @@ COUNTERS = (
 _COUNTER_NAMES = {name for name, _ in COUNTERS}
 _BOOKKEEPING = re.compile(
     r"^(?:_runtime|_timestamp|timestamp|time|wall_?time|wall time|relative time.*|date|datetime"
-    r"|created_at|run|run_id|name|state|tags?|notes|layer|phase|blob)$"
-    r"|(?:^|_|/)(?:runtime|per_second)$",
+    r"|created_at|run|run_id|name|state|tags?|notes|layer|phase|blob|seed|memory|max_mem"
+    r"|eta|eta_seconds|total_flos)$"
+    r"|(?:^|_|/)(?:runtime|time|per_second)$",  # data_time (mmengine, detectron2), iter_time
     re.IGNORECASE,
 )
 # Per-layer columns: what a user calls them -> (blob, phase), or None for the zero share.
