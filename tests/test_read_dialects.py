@@ -4,6 +4,7 @@ mmengine's scalars.json."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 
@@ -107,3 +108,16 @@ def test_lightning_progress_bars_between_validation_bars():
 def test_every_file_here_has_its_provenance():
     listed = {entry["file"] for entry in json.loads((REAL / "manifest.json").read_text())}
     assert listed == {p.name for p in REAL.iterdir()} - {"manifest.json"}
+
+
+def test_trainer_summary_print_keeps_its_run_average_apart(tmp_path):
+    """The dicts the Trainer prints for hf-trainer-state-01's last row and closing summary
+    (the same keys as its log_history, as Python prints them)."""
+    state = json.loads(gzip.decompress((REAL / "hf-trainer-state-01.json.gz").read_bytes()))
+    last, summary = state["log_history"][-2:]
+    summary.pop("total_flos")  # the Trainer's progress callback drops it before printing
+    printed = tmp_path / "train.log"
+    printed.write_text(f"{last}\n{summary}\n")
+    run = read_one(printed)
+    assert list(run.series[TRAIN_LOSS].values) == [1.7423]  # not the average 1.804 after it
+    assert run.series["train_loss"].values[0] == summary["train_loss"]

@@ -97,7 +97,7 @@ class TextReader:
         self.keras = self.keras or parsed.keras
         step, unit = self._where(parsed)
         for key, value in parsed.metrics:
-            name = canonical(key, parsed.split or "train")
+            name = key.lower() if parsed.summary else canonical(key, parsed.split or "train")
             self.runs.point(name, step, value, number, unit)
             if is_metric_name(key):
                 self.signs[name] += parsed.placed + (key in parsed.labelled)
