@@ -7,6 +7,7 @@ agree with.
 
 from __future__ import annotations
 
+import gzip
 import math
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from troubleshoot.read.model import TRAIN_LOSS, VAL_LOSS
 from troubleshoot.read.tfrecord import crc32c
 
 GENERATED = TESTS / "fixtures" / "generated"
+DIALECTS = TESTS / "fixtures" / "dialects"
 
 
 def test_crc32c_check_value():
@@ -44,6 +46,21 @@ def test_reads_event_files_with_tensorboard_and_protobuf_unimportable():
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("] ")[1].strip() == "6"
     assert "'val/loss'" in done.stdout and "'train/acc'" in done.stdout
+
+
+def test_real_event_files_of_the_hugging_face_trainer_and_ultralytics():
+    """Written by other people's runs (tests/fixtures/dialects/manifest.json); the counts
+    are those TensorBoard's own loader reads from the same files."""
+    (run,) = read_inputs([DIALECTS / "tb-hf-trainer"])  # two files: training, then evaluation
+    loss = run.series[TRAIN_LOSS]
+    assert len(loss) == 430 and len(run.series["lr"]) == 430  # train/learning_rate
+    assert loss.steps[-1] == 215000 and loss.values[-1] == pytest.approx(1.7423)
+    assert run.series[VAL_LOSS].values[0] == pytest.approx(1.63391, abs=1e-5)  # eval/loss
+    assert len(run.series["train/train_loss"]) == 1  # the run's mean stays apart
+    assert not run.warnings  # the arguments' text summaries are skipped, not errors
+    (run,) = read_inputs([DIALECTS / "tb-ultralytics"])
+    assert len(run.series["train/box_loss"]) == 1375  # every batch, at its epoch's step
+    assert len(run.series["metrics/map50(b)"]) == 27 and len(run.series["val/dfl_loss"]) == 25
 
 
 def test_a_damaged_scalar_record_stops_the_file_with_a_warning(tmp_path):
@@ -129,6 +146,16 @@ class TestAgainstTensorBoard:
             self._agrees_with_tensorboard(
                 event_file, list(run.series[TRAIN_LOSS].values), "Loss/train"
             )
+
+    def test_real_files_agree_with_tensorboards_loader(self, tmp_path):
+        packed = (
+            DIALECTS / "tb-ultralytics" / "events.out.tfevents.1675348815.43529bab29be.37247.0.gz"
+        )
+        plain = tmp_path / packed.stem
+        plain.write_bytes(gzip.decompress(packed.read_bytes()))
+        (run,) = read_inputs([plain])
+        ours = list(run.series["val/box_loss"].values)
+        self._agrees_with_tensorboard(plain, ours, "val/box_loss")
 
     def _agrees_with_tensorboard(self, path, ours, tag="epoch_loss") -> None:
         from tensorboard.backend.event_processing.event_file_loader import EventFileLoader
