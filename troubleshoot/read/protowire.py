@@ -20,6 +20,8 @@ class WireError(ValueError):
 
 def varint(data: bytes, pos: int) -> tuple[int, int]:
     """The unsigned varint at ``pos`` and the position after it."""
+    if pos < len(data) and data[pos] < 0x80:  # one byte: most keys and lengths
+        return data[pos], pos + 1
     result = shift = 0
     while True:
         if pos >= len(data) or shift > 63:

@@ -56,6 +56,7 @@ def read_tensorboard(
 
 def _read_file(runs: RunBuilder, source: Source, split: str | None) -> None:
     plugins: dict[bytes, bytes] = {}  # tag -> plugin name, from the tag's first value
+    names: dict[str, tuple[str, str]] = {}  # tag -> (series name, unit)
     try:
         with source.open() as stream:
             for data, data_crc in records(stream):
@@ -63,19 +64,22 @@ def _read_file(runs: RunBuilder, source: Source, split: str | None) -> None:
                 if points and masked_crc(data) != data_crc:
                     raise RecordError("a record fails its checksum")
                 for step, tag, value in points:
-                    _point(runs, step, tag, value, split)
+                    if tag not in names:
+                        names[tag] = _series(tag, split)
+                    name, unit = names[tag]
+                    runs.point(name, float(step), value, 0, unit)
     except (RecordError, WireError, *DAMAGED) as exc:
         runs.warn(
             f"{source.label}: stops at a damaged or cut record ({exc}); read what came before"
         )
 
 
-def _point(runs: RunBuilder, step: int, tag: str, value: float, split: str | None) -> None:
+def _series(tag: str, split: str | None) -> tuple[str, str]:
+    """The series name and unit for a tag in a file of the given split's folder."""
     name = canonical(tag, split or "train")
     if split and "/" not in name and name != "lr":
         name = f"{split}/{name}"
-    unit = "epoch" if tag.lower().startswith("epoch_") else "step"
-    runs.point(name, float(step), value, 0, unit)
+    return name, "epoch" if tag.lower().startswith("epoch_") else "step"
 
 
 def _scalars(event: bytes, plugins: dict[bytes, bytes]) -> list[tuple[int, str, float]]:
