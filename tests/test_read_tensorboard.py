@@ -58,6 +58,9 @@ def test_real_event_files_of_the_hugging_face_trainer_and_ultralytics():
     assert run.series[VAL_LOSS].values[0] == pytest.approx(1.63391, abs=1e-5)  # eval/loss
     assert len(run.series["train/train_loss"]) == 1  # the run's mean stays apart
     assert not run.warnings  # the arguments' text summaries are skipped, not errors
+    assert not {"eval/runtime", "train/train_samples_per_second", "train/total_flos"} & set(
+        run.series
+    )
     (run,) = read_inputs([DIALECTS / "tb-ultralytics"])
     assert len(run.series["train/box_loss"]) == 1375  # every batch, at its epoch's step
     assert len(run.series["metrics/map50(b)"]) == 27 and len(run.series["val/dfl_loss"]) == 25

@@ -20,6 +20,7 @@ import struct
 from troubleshoot.read.model import RunData, UnreadableInput
 from troubleshoot.read.names import canonical
 from troubleshoot.read.protowire import BYTES, FIXED32, WireError, fields, packed, signed64
+from troubleshoot.read.rows import is_bookkeeping
 from troubleshoot.read.runs import RunBuilder
 from troubleshoot.read.source import DAMAGED, Meter, Source
 from troubleshoot.read.tfrecord import RecordError, masked_crc, records
@@ -67,7 +68,8 @@ def _read_file(runs: RunBuilder, source: Source, split: str | None) -> None:
                     if tag not in names:
                         names[tag] = _series(tag, split)
                     name, unit = names[tag]
-                    runs.point(name, float(step), value, 0, unit)
+                    if name:
+                        runs.point(name, float(step), value, 0, unit)
     except (RecordError, WireError, *DAMAGED) as exc:
         runs.warn(
             f"{source.label}: stops at a damaged or cut record ({exc}); read what came before"
@@ -75,7 +77,10 @@ def _read_file(runs: RunBuilder, source: Source, split: str | None) -> None:
 
 
 def _series(tag: str, split: str | None) -> tuple[str, str]:
-    """The series name and unit for a tag in a file of the given split's folder."""
+    """The series name and unit for a tag in a file of the given split's folder; no name
+    for bookkeeping (the Hugging Face Trainer logs ``train/train_runtime``, ``eval/runtime``)."""
+    if is_bookkeeping(tag):
+        return "", "step"
     name = canonical(tag, split or "train")
     if split and "/" not in name and name != "lr":
         name = f"{split}/{name}"
