@@ -10,7 +10,7 @@ import math
 
 from conftest import TESTS, read_one
 
-from troubleshoot.read.model import TRAIN_LOSS, VAL_LOSS
+from troubleshoot.read.model import TRAIN_LOSS, VAL_ACC, VAL_LOSS
 
 REAL = TESTS / "fixtures" / "dialects"
 BOOKKEEPING = {"time", "data_time", "rank_data_time", "eta_seconds", "memory", "epoch", "iter"}
@@ -121,3 +121,11 @@ def test_trainer_summary_print_keeps_its_run_average_apart(tmp_path):
     run = read_one(printed)
     assert list(run.series[TRAIN_LOSS].values) == [1.7423]  # not the average 1.804 after it
     assert run.series["train_loss"].values[0] == summary["train_loss"]
+
+
+def test_ultralytics_classification_results_csv():
+    run = read_one(REAL / "ultralytics-classify-01.csv")
+    assert run.format == "ultralytics-csv"  # not a Keras CSVLogger, though it starts with epoch
+    assert list(run.series[TRAIN_LOSS].values)[:2] == [1.19277, 0.60711]  # written as is
+    assert list(run.series[VAL_ACC].values)[:2] == [0.76807, 0.9247]  # metrics/accuracy_top1
+    assert run.series[VAL_LOSS].values[-1] == 0.1225

@@ -12,7 +12,8 @@ kinds apart:
   ``train/box_loss``, ``train/cls_loss``, ``train/dfl_loss`` (and ``val/...``), ``metrics/...``
   and ``lr/pg0``..; older versions pad every cell to 23 characters. Ultralytics optimises the
   sum of its gain-weighted loss terms (``utils/loss.py``), so their sum per row is
-  ``train/loss`` (``val/loss``); the terms keep their own names.
+  ``train/loss`` (``val/loss``); the terms keep their own names. A classifier's
+  ``metrics/accuracy_top1`` is the validation accuracy.
 - A ``layer`` column means per-layer statistics (see ``rows.LAYER_COLUMNS``).
 - Anything else with a header is a generic table, read the same way if a column is a
   metric or a counter (``loss``, ``val_acc``, ``iteration``): a table of addresses or
@@ -37,6 +38,9 @@ _DELIMITERS = ",\t;|"
 _WANDB_COLUMN = re.compile(r"^(.+?) - (.+?)(__MIN|__MAX)?$")
 _WANDB_STEP = {"step", "_step"}
 _ULTRALYTICS_TERM = re.compile(r"(?:train|val)/\w+_loss")
+# The classifier's top-1 accuracy is measured by its validator on the validation split, as a
+# fraction (ClassifyMetrics: the mean of correct predictions).
+_ULTRALYTICS_NAMES = {"metrics/accuracy_top1": "val/acc"}
 
 
 def read_table(source: Source, meter: Meter | None = None) -> list[RunData]:
@@ -62,6 +66,8 @@ def read_table(source: Source, meter: Meter | None = None) -> list[RunData]:
         return _read_wandb(source, header, reader, numbers)
     ultralytics = header[0].lower() == "epoch" and any(h.startswith("metrics/") for h in header)
     totals = _ultralytics_totals(header) if ultralytics else {}
+    if ultralytics:
+        header = [_ULTRALYTICS_NAMES.get(h, h) for h in header]
     if "layer" in lowered:
         fmt = "layers-csv"
     elif ultralytics:
