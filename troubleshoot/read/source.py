@@ -83,8 +83,9 @@ class Source:
 
     def open(self) -> BinaryIO:
         """The file's content as a binary stream, decompressed if it is gzip."""
-        raw = self.path.open("rb")
-        return gzip.GzipFile(fileobj=raw, mode="rb") if self.gzip else raw  # type: ignore[return-value]
+        if self.gzip:  # gzip.open owns the file it opens and closes it with the stream
+            return gzip.open(self.path, "rb")  # type: ignore[return-value]
+        return self.path.open("rb")
 
     @contextmanager
     def plain_path(self) -> Iterator[Path]:
