@@ -15,7 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, TESTS
+
+TB_RUN = TESTS / "fixtures" / "generated" / "tb-keras"  # train/ and validation/ event files
 
 
 def _pythons() -> dict[str, str]:
@@ -76,6 +78,16 @@ def test_wheel_installs_and_diagnoses_in_a_fresh_venv(version, wheel, tmp_path):
     out = json.loads(done.stdout)
     assert out["diagnoses"][0]["id"] == "softmax-overflow-87"
     assert "87.3365" in out["guide"]
+    events = subprocess.run(  # event files read with nothing but the plain install
+        [str(venv / "bin" / "troubleshoot"), "diagnose", str(TB_RUN), "-f", "json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert events.returncode == 0, events.stderr
+    (read,) = json.loads(events.stdout)["inputs"]
+    assert read["format"] == "tensorboard" and read["series"]["val/loss"] == 6
     linted = subprocess.run(
         [str(venv / "bin" / "troubleshoot"), "kb", "lint"],
         capture_output=True,

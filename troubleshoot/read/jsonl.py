@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 
 from troubleshoot.read.model import RunData, UnreadableInput
+from troubleshoot.read.openmmlab import OpenMMLabRows
 from troubleshoot.read.rows import RowSink
 from troubleshoot.read.runs import RunBuilder
 from troubleshoot.read.source import Meter, Source
@@ -28,6 +29,7 @@ _DECODER = json.JSONDecoder()
 def read_jsonl(source: Source, meter: Meter | None = None) -> list[RunData]:
     runs = RunBuilder(source.label, "jsonl")
     sink = RowSink(runs)
+    openmmlab = OpenMMLabRows()
     bad = 0
     for number, line in source.lines(meter):
         if not line.strip():
@@ -37,11 +39,15 @@ def read_jsonl(source: Source, meter: Meter | None = None) -> list[RunData]:
         except ValueError:
             bad += 1
             continue
-        if isinstance(row, dict):
-            sink.row(flatten(row), number)
+        if isinstance(row, dict) and (cells := openmmlab.rewrite(row)) is not None:
+            sink.row(flatten(cells), number)
     if bad:
         runs.warn(f"{source.label}: {bad} line(s) that are not JSON were skipped")
-    return runs.finish(source)
+    found = runs.finish(source)
+    if openmmlab.mmengine or openmmlab.mmcv:  # OpenMMLab is built on PyTorch
+        for run in found:
+            run.context.setdefault("framework", "pytorch")
+    return found
 
 
 def read_json(source: Source, meter: Meter | None = None) -> list[RunData]:

@@ -42,6 +42,7 @@ BASES = {
     "acc@1": "acc",
     "top1_acc": "acc",
     "top1_accuracy": "acc",
+    "total_loss": "loss",  # detectron2's sum of its loss terms
 }
 _LR = re.compile(r"(lr|learning_rate|learning-rate|learningrate)([-_/].*)?")
 _KL = re.compile(r"kl|kld|kl_loss|kl_div|kl_divergence|kldiv|kl-loss|kl-divergence")

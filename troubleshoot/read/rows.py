@@ -41,10 +41,19 @@ COUNTERS = (
 _COUNTER_NAMES = {name for name, _ in COUNTERS}
 _BOOKKEEPING = re.compile(
     r"^(?:_runtime|_timestamp|timestamp|time|wall_?time|wall time|relative time.*|date|datetime"
-    r"|created_at|run|run_id|name|state|tags?|notes|layer|phase|blob)$"
-    r"|(?:^|_|/)(?:runtime|per_second)$",
+    r"|created_at|run|run_id|name|state|tags?|notes|layer|phase|blob|seed|memory|max_mem"
+    r"|eta|eta_seconds)$"
+    # data_time (mmengine, detectron2), eval/runtime, train_samples_per_second, total_flos (HF)
+    r"|(?:^|_|/)(?:runtime|time|per_second|flos)$",
     re.IGNORECASE,
 )
+
+
+def is_bookkeeping(name: str) -> bool:
+    """Whether a column or tag is bookkeeping (times, rates, memory, names), not a metric."""
+    return bool(_BOOKKEEPING.search(name.strip()))
+
+
 # Per-layer columns: what a user calls them -> (blob, phase), or None for the zero share.
 LAYER_COLUMNS: dict[str, tuple[str, str] | None] = {
     "grad_norm": ("weight", PARAM_DIFF),
@@ -114,7 +123,7 @@ class RowSink:
             return self._names[column]
         low = column.strip().lower()
         name: str | None = None
-        if low and low not in _COUNTER_NAMES and not _BOOKKEEPING.search(low):
+        if low and low not in _COUNTER_NAMES and not is_bookkeeping(low):
             name = canonical(column)
             if name in self._taken:  # two columns for one canonical name: keep the first
                 name = low

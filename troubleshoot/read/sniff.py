@@ -24,10 +24,12 @@ TENSORBOARD = "tensorboard"
 MLFLOW_DB = "mlflow-sqlite"
 
 ACCEPTED = (
-    "accepted: Caffe logs, plain-text training output (Keras, PyTorch, tracebacks), "
-    "CSV/TSV metric files (Keras CSVLogger, Lightning metrics.csv, W&B exports, per-layer "
-    "statistics), JSON Lines or JSON metric files, TensorBoard event files, MLflow runs "
-    "(an mlruns folder or mlflow.db) - each possibly gzip-compressed"
+    "accepted: Caffe logs, plain-text training output (Keras, PyTorch, Lightning, Hugging "
+    "Face, tracebacks), CSV/TSV metric files (Keras CSVLogger, Lightning metrics.csv, "
+    "Ultralytics results.csv, W&B exports, per-layer statistics), JSON Lines or JSON metric "
+    "files (detectron2 metrics.json, mmengine scalars.json, Hugging Face trainer_state.json), "
+    "TensorBoard event files, MLflow runs (an mlruns folder or mlflow.db) - each possibly "
+    "gzip-compressed"
 )
 
 # First bytes of files people hand over by mistake, for telling them what they gave.

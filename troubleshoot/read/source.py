@@ -34,7 +34,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _WIDE = ("utf_16", "utf_32", "utf-16", "utf-32")
-_DAMAGED = (EOFError, zlib.error, gzip.BadGzipFile)
+DAMAGED = (EOFError, zlib.error, gzip.BadGzipFile)  # what a damaged gzip stream raises
 
 Progress = Callable[[int, int], None]
 
@@ -76,15 +76,16 @@ class Source:
         with self.open() as stream:
             try:
                 return stream.read(HEAD)
-            except _DAMAGED as exc:
+            except DAMAGED as exc:
                 raise UnreadableInput(
                     f"{self.label}: starts like a gzip file but does not decompress ({exc})"
                 ) from None
 
     def open(self) -> BinaryIO:
         """The file's content as a binary stream, decompressed if it is gzip."""
-        raw = self.path.open("rb")
-        return gzip.GzipFile(fileobj=raw, mode="rb") if self.gzip else raw  # type: ignore[return-value]
+        if self.gzip:  # gzip.open owns the file it opens and closes it with the stream
+            return gzip.open(self.path, "rb")  # type: ignore[return-value]
+        return self.path.open("rb")
 
     @contextmanager
     def plain_path(self) -> Iterator[Path]:
@@ -97,7 +98,7 @@ class Source:
             try:
                 with gzip.open(self.path, "rb") as packed:
                     shutil.copyfileobj(packed, plain)
-            except _DAMAGED as exc:
+            except DAMAGED as exc:
                 self.warnings.append(f"{self.label}: compressed data is damaged ({exc})")
             plain.flush()
             yield Path(plain.name)
@@ -136,7 +137,7 @@ class Source:
             while True:
                 try:
                     chunk = reader()
-                except _DAMAGED as exc:
+                except DAMAGED as exc:
                     self.warnings.append(
                         f"{self.label}: compressed data is damaged after byte {raw.tell()} "
                         f"({exc}); read what came before"

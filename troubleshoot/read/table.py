@@ -8,6 +8,12 @@ kinds apart:
 - Keras ``CSVLogger`` starts with ``epoch`` (0-based) and has no step column.
 - Lightning's ``CSVLogger`` has ``step`` (and ``epoch`` when the Trainer logs) and sparse
   rows: training and validation values on different rows, other cells empty.
+- Ultralytics' ``results.csv`` has ``epoch`` (1-based in current versions), loss terms
+  ``train/box_loss``, ``train/cls_loss``, ``train/dfl_loss`` (and ``val/...``), ``metrics/...``
+  and ``lr/pg0``..; older versions pad every cell to 23 characters. Ultralytics optimises the
+  sum of its gain-weighted loss terms (``utils/loss.py``), so their sum per row is
+  ``train/loss`` (``val/loss``); the terms keep their own names. A classifier's
+  ``metrics/accuracy_top1`` is the validation accuracy.
 - A ``layer`` column means per-layer statistics (see ``rows.LAYER_COLUMNS``).
 - Anything else with a header is a generic table, read the same way if a column is a
   metric or a counter (``loss``, ``val_acc``, ``iteration``): a table of addresses or
@@ -18,7 +24,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from troubleshoot.read.model import RunData, UnreadableInput
 from troubleshoot.read.names import is_metric_name
@@ -26,10 +32,15 @@ from troubleshoot.read.rows import COUNTERS, RowSink
 from troubleshoot.read.runs import RunBuilder
 from troubleshoot.read.sniff import ACCEPTED
 from troubleshoot.read.source import Meter, Source
+from troubleshoot.read.values import cell_to_float
 
 _DELIMITERS = ",\t;|"
 _WANDB_COLUMN = re.compile(r"^(.+?) - (.+?)(__MIN|__MAX)?$")
 _WANDB_STEP = {"step", "_step"}
+_ULTRALYTICS_TERM = re.compile(r"(?:train|val)/\w+_loss")
+# The classifier's top-1 accuracy is measured by its validator on the validation split, as a
+# fraction (ClassifyMetrics: the mean of correct predictions).
+_ULTRALYTICS_NAMES = {"metrics/accuracy_top1": "val/acc"}
 
 
 def read_table(source: Source, meter: Meter | None = None) -> list[RunData]:
@@ -53,8 +64,14 @@ def read_table(source: Source, meter: Meter | None = None) -> list[RunData]:
     lowered = {h.lower() for h in header}
     if _is_wandb(header):
         return _read_wandb(source, header, reader, numbers)
+    ultralytics = header[0].lower() == "epoch" and any(h.startswith("metrics/") for h in header)
+    totals = _ultralytics_totals(header) if ultralytics else {}
+    if ultralytics:
+        header = [_ULTRALYTICS_NAMES.get(h, h) for h in header]
     if "layer" in lowered:
         fmt = "layers-csv"
+    elif ultralytics:
+        fmt = "ultralytics-csv"
     elif header[0].lower() == "epoch" and not lowered & {"step", "global_step", "_step"}:
         fmt = "keras-csv"
     elif "step" in lowered:
@@ -74,17 +91,46 @@ def read_table(source: Source, meter: Meter | None = None) -> list[RunData]:
     for row in reader:
         if len(row) != len(header):
             ragged += 1
-        sink.row(dict(zip(header, row, strict=False)), numbers[0])
+        cells: dict[str, object] = dict(zip(header, row, strict=False))
+        for total, terms in totals.items():
+            cells[total] = _sum(cells.get(term) for term in terms)
+        sink.row(cells, numbers[0])
     if ragged:
         runs.warn(
             f"{source.label}: {ragged} row(s) with a different number of cells than the header"
         )
     found = runs.finish(source)
-    framework = {"keras-csv": "keras", "lightning-csv": "pytorch"}.get(fmt)
+    framework = {
+        "keras-csv": "keras",
+        "lightning-csv": "pytorch",
+        "ultralytics-csv": "pytorch",
+    }.get(fmt)
     for run in found:
         if framework:
             run.context.setdefault("framework", framework)
     return found
+
+
+def _ultralytics_totals(header: list[str]) -> dict[str, list[str]]:
+    """``train/loss`` and ``val/loss`` -> the loss-term columns they sum, where Ultralytics
+    writes terms rather than the total (every task but classification)."""
+    totals: dict[str, list[str]] = {}
+    for split in ("train", "val"):
+        terms = [h for h in header if _ULTRALYTICS_TERM.fullmatch(h) and h.startswith(split)]
+        if terms and f"{split}/loss" not in header:
+            totals[f"{split}/loss"] = terms
+    return totals
+
+
+def _sum(cells: Iterable[object]) -> float | None:
+    """The sum of a row's loss terms; missing if any is (NaN stays NaN)."""
+    total = 0.0
+    for cell in cells:
+        value = cell_to_float(cell)
+        if value is None:
+            return None
+        total += value
+    return total
 
 
 def _rows(reader: Iterator[list[str]], source: Source, numbers: list[int]) -> Iterator[list[str]]:

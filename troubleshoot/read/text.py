@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from troubleshoot.read.clock import EpochClock
 from troubleshoot.read.errors import error_kind, lines_with_words
 from troubleshoot.read.model import RunData, UnreadableInput
 from troubleshoot.read.names import canonical, is_metric_name
@@ -32,33 +33,6 @@ from troubleshoot.read.text_line import Parsed, keras_epoch, parse, segments
 FORMAT = "text"
 # Words in a log that name the framework that wrote it, most specific first.
 FRAMEWORKS = ((b"keras", "keras"), (b"torch", "pytorch"), (b"tensorflow", "tensorflow"))
-
-
-class EpochClock:
-    """A running step from (epoch, position within the epoch), for logs whose batch
-    counter starts again every epoch. A counter that goes on past the previous epoch's
-    furthest position in the next epoch (and is printed without a per-epoch total) never
-    restarted: it is a global count, and is used as it is."""
-
-    def __init__(self) -> None:
-        self.epoch: float | None = None
-        self.offset = 0.0
-        self.size: float | None = None  # positions per epoch, if the log prints it
-        self.longest = 0.0  # the furthest position seen in the current epoch
-        self.running = False  # the position counts on across epochs
-
-    def step(self, epoch: float, batch: float, batches: float | None) -> float:
-        if self.epoch is None or epoch < self.epoch:
-            self.epoch, self.offset, self.longest = epoch, 0.0, 0.0
-        elif epoch > self.epoch:
-            if not (batches or self.size) and batch > self.longest > 0:
-                self.running = True
-            if not self.running:
-                self.offset += (self.size or self.longest) * (epoch - self.epoch)
-            self.epoch, self.longest = epoch, 0.0
-        self.size = batches or self.size
-        self.longest = max(self.longest, batch)
-        return self.offset + batch
 
 
 class TextReader:
@@ -123,7 +97,7 @@ class TextReader:
         self.keras = self.keras or parsed.keras
         step, unit = self._where(parsed)
         for key, value in parsed.metrics:
-            name = canonical(key, parsed.split or "train")
+            name = key.lower() if parsed.summary else canonical(key, parsed.split or "train")
             self.runs.point(name, step, value, number, unit)
             if is_metric_name(key):
                 self.signs[name] += parsed.placed + (key in parsed.labelled)

@@ -65,6 +65,9 @@ class Parsed:
     # Keys printed as ``key: value`` or ``key=value``, as programs print; prose says "loss 2".
     labelled: set[str] = field(default_factory=set)
     keras: bool = False  # a Keras progress bar
+    # Hugging Face Trainer's closing summary (it holds ``train_runtime``): its ``train_loss``
+    # is the mean over the whole run, not the loss at the end, so names stay as written.
+    summary: bool = False
 
     @property
     def placed(self) -> bool:
@@ -95,7 +98,9 @@ def parse(text: str) -> Parsed | None:
         parsed.batch, parsed.batches = float(progress.group(1)), float(progress.group(2))
         body = body[progress.end() :]
     _counters(body, parsed)
-    for key, separator, raw in _PAIR.findall(body):
+    pairs = _PAIR.findall(body)
+    parsed.summary = any(key == "train_runtime" for key, _, _ in pairs)
+    for key, separator, raw in pairs:
         low = key.lower()
         value = to_float(raw)
         if value is None or low in COUNTERS or _NOT_METRICS.search(low):
