@@ -16,6 +16,7 @@ from conftest import REPO, TESTS, detected_facts, read_one, run_cli
 from troubleshoot.detect import detect
 from troubleshoot.engine.lint import lint_path
 from troubleshoot.facts import ContextFact, SymptomFact
+from troubleshoot.knowledge.error_table import TABLE_END, TABLE_START, table
 from troubleshoot.knowledge.load import load_kb
 from troubleshoot.read.errors import UNRECOGNISED, recogniser
 
@@ -109,6 +110,16 @@ def test_tracebacks(tmp_path, text, expected):
     log = tmp_path / "out.txt"
     log.write_text(text, encoding="utf-8")
     assert [e.kind for e in read_one(log).events] == expected
+
+
+def test_the_docs_list_exactly_the_catalogue():
+    text = (REPO / "docs" / "inputs.md").read_text(encoding="utf-8")
+    shown = text[text.index(TABLE_START) : text.index(TABLE_END) + len(TABLE_END)]
+    assert shown == table(KB), (
+        "docs/inputs.md's error table differs from kb/errors/; regenerate it with "
+        "python -m troubleshoot.knowledge.error_table --write docs/inputs.md"
+    )
+    assert all(f"`{sid}`" in shown for sid in KB.errors)
 
 
 def _broken(tmp_path: Path, change) -> list[str]:
