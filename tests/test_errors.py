@@ -79,6 +79,26 @@ def test_the_guide_and_the_json_show_the_unrecognised_error():
 
 
 @pytest.mark.parametrize(
+    ("text", "lesson"),
+    [
+        # milesial/Pytorch-UNet#258, as pasted there
+        (
+            "RuntimeError: CUDA error: device-side assert triggered\n",
+            "labels-start-at-zero",
+        ),
+        ("RuntimeError: blank must be in label range\n", "ctc-blank-class"),
+    ],
+    ids=["device-assert", "ctc-blank"],
+)
+def test_a_pasted_message_leads_to_its_lesson(tmp_path, text, lesson):
+    log = tmp_path / "pasted.txt"
+    log.write_text(text, encoding="utf-8")
+    done = run_cli("diagnose", str(log), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["diagnoses"][0]["id"] == lesson
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         # TensorFlow names the exception first and prints the telling message below it.
