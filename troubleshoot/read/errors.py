@@ -12,8 +12,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-from troubleshoot.knowledge.schema import ErrorSignature
+if TYPE_CHECKING:  # the models come with the loaded knowledge base; no import cost here
+    from troubleshoot.knowledge.schema import ErrorSignature
 
 # The event kind of a traceback whose final exception no signature recognises; also the
 # symptom id it establishes.
@@ -58,7 +60,8 @@ class Recogniser:
         return None
 
     def matches(self, line: str) -> list[Signature]:
-        """Every signature that matches ``line`` (a catalogue's own examples match one)."""
+        """Every signature whose pattern matches ``line``; for each catalogue example, its
+        own signature alone (``kb lint`` checks it)."""
         return [s for s in self.signatures if s.pattern.search(line)]
 
     def lines_with_words(self, block: bytes) -> list[tuple[int, bytes]]:
