@@ -108,10 +108,11 @@ class TextReader:
             runs = [run for run in runs if not is_empty(run)]
         if not runs:
             raise UnreadableInput(
-                f"{self.source.label}: no training metrics found in this text, nor known "
-                "error messages (it looks for a loss, accuracy or learning rate printed as "
-                "'loss: 0.12' or beside a step, epoch or iteration counter, on more than one "
-                f"line; it starts: {_first_words(self.source)}); {ACCEPTED}"
+                f"{self.source.label}: no training metrics found in this text, nor a known "
+                "error message or a Python traceback (it looks for a loss, accuracy or "
+                "learning rate printed as 'loss: 0.12' or beside a step, epoch or iteration "
+                f"counter, on more than one line; it starts: {_first_words(self.source)}); "
+                f"{ACCEPTED}"
             )
         framework = self._framework()
         for run in runs:
