@@ -42,6 +42,8 @@ REALLOG_SYMPTOMS = {
     "lightning-healthy-01.csv": set(),
     "pytorch-nclasses-01.log": {"error-label-out-of-range"},
     "pytorch-oom-01.log": {"error-cuda-oom"},
+    "pytorch-traceback-batchsize-01.log": {"error-shape-mismatch"},
+    "pytorch-traceback-unknown-01.log": {"error-unrecognised"},
     "pytorch-truncated-01.log": {"error-image-truncated"},
 }
 # Visibly present besides what the manifest checked (none at present; the benchmark reads it).

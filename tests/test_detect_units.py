@@ -18,7 +18,7 @@ from test_detect_corpus import corpus_paths, corpus_run, corpus_runs, corpus_sym
 from troubleshoot.consult.gather import read_runs
 from troubleshoot.detect import DEFAULT, detect
 from troubleshoot.detect.curves import curve_of
-from troubleshoot.facts import ContextFact, Origin
+from troubleshoot.facts import ContextFact, Origin, SymptomFact
 from troubleshoot.read.model import LogEvent, RunData, Series
 
 # (corpus run, symptom, threshold, value measured on the run, found when the threshold is
@@ -167,13 +167,19 @@ def test_test_series_counts_as_validation_when_there_is_no_other():
     assert "overfitting" in detect(renamed, given("overfit-tiny-data-keras")).symptoms
 
 
-def test_log_events_become_error_symptoms_with_their_line():
+def test_log_events_become_their_signatures_facts_with_their_line():
     text = "RuntimeError: CUDA out of memory. Tried to allocate 100.00 MiB (GPU 0; 12.00 GiB total"
-    run = RunData(source="pytorch-oom-01.log", format="text")
-    run.events += [LogEvent("error-cuda-oom", 20, text), LogEvent("not-a-symptom", 3, "x")]
-    (fact,) = detect(run).facts
-    assert fact.id == "error-cuda-oom"
-    assert fact.provenance.evidence[0].line == 20
+    run = RunData(source="pytorch-oom-01.log", format="text", context={"framework": "keras"})
+    oom = LogEvent("pytorch-cuda-oom", 20, text, ("error-cuda-oom",), (("framework", "pytorch"),))
+    run.events += [oom, LogEvent("no-mapping", 3, "x")]
+    symptom, context = detect(run).facts
+    assert isinstance(symptom, SymptomFact) and symptom.id == "error-cuda-oom"
+    (evidence,) = symptom.provenance.evidence
+    assert evidence.line == 20 and evidence.signature == "pytorch-cuda-oom"
+    assert evidence.detail == text
+    # The message's own word beats what the reader guessed from the rest of the log.
+    assert isinstance(context, ContextFact) and context.value == "pytorch"
+    assert context.provenance.evidence[0].line == 20
 
 
 def test_context_the_run_shows_is_passed_on_as_detected_facts_and_given_context_is_not():

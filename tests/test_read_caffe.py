@@ -68,7 +68,7 @@ def test_old_test_scores_named_by_their_values():
 def test_cuda_oom_event_keeps_line_and_text():
     run = one(REAL / "caffe-oom-01.log")
     (event,) = run.events
-    assert event.kind == "error-cuda-oom" and event.line == 16
+    assert event.kind == "caffe-cuda-out-of-memory" and event.line == 16
     assert "Check failed: error == cudaSuccess (2 vs. 0)  out of memory" in event.text
     assert run.context["framework"] == "caffe"
 
@@ -134,7 +134,7 @@ def test_solver_and_net_become_context():
 def test_a_crashed_start_and_its_restart_are_two_runs():
     runs = read_inputs([BENCH / "architectures__SqueezeNet128_new_solver.log.gz"])
     assert not runs[0].series
-    assert runs[0].events[0].kind == "error-cuda-oom"
+    assert runs[0].events[0].symptoms == ("error-cuda-oom",)
     assert runs[0].source.endswith("#run-1") and runs[1].source.endswith("#run-2")
     assert runs[1].series[TRAIN_LOSS].steps[-1] == 170000
 
@@ -184,4 +184,4 @@ def test_gbk_bytes_in_a_caffe_log_decode(tmp_path):
     chinese = "I0505 18:10:10.1 24343 io.cpp:1] 读取 数据 /数据集/训练\n".encode("gbk")
     log.write_bytes(chinese + text)
     run = one(log)
-    assert run.events[0].kind == "error-cuda-oom" and run.events[0].line == 17
+    assert run.events[0].symptoms == ("error-cuda-oom",) and run.events[0].line == 17

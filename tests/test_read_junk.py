@@ -105,7 +105,7 @@ def test_an_error_message_among_prose_is_kept_without_the_prose_numbers(tmp_path
         encoding="utf-8",
     )
     (run,) = read_inputs([path])
-    assert [event.kind for event in run.events] == ["error-cuda-oom"]
+    assert [event.symptoms for event in run.events] == [("error-cuda-oom",)]
     assert run.series == {}
 
 

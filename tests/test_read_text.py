@@ -29,20 +29,22 @@ def test_keras_inf_and_terminate_on_nan():
     run = read_one(REAL / "keras-inf-01.log")
     assert list(run.series[TRAIN_LOSS].values) == [44.411, math.inf]
     (event,) = run.events
-    assert event.kind == "loss-nan" and event.line == 3 and "Invalid loss" in event.text
+    assert event.kind == "keras-terminate-on-nan" and event.symptoms == ("loss-nan",)
+    assert event.line == 3 and "Invalid loss" in event.text
 
 
 @pytest.mark.parametrize(
-    ("name", "kind", "line"),
+    ("name", "signature", "symptom", "line"),
     [
-        ("pytorch-oom-01.log", "error-cuda-oom", 17),
-        ("pytorch-truncated-01.log", "error-image-truncated", 16),
-        ("pytorch-nclasses-01.log", "error-label-out-of-range", 1),
+        ("pytorch-oom-01.log", "pytorch-cuda-oom", "error-cuda-oom", 17),
+        ("pytorch-truncated-01.log", "pillow-image-truncated", "error-image-truncated", 16),
+        ("pytorch-nclasses-01.log", "pytorch-nll-kernel-assert", "error-label-out-of-range", 1),
     ],
 )
-def test_error_messages_in_real_output(name, kind, line):
+def test_error_messages_in_real_output(name, signature, symptom, line):
     run = read_one(REAL / name)
-    assert run.events[0].kind == kind and run.events[0].line == line
+    event = run.events[0]
+    assert event.kind == signature and event.symptoms == (symptom,) and event.line == line
     assert run.context["framework"] == "pytorch"
 
 
@@ -73,10 +75,10 @@ def test_pytorch_tutorial_styles_and_real_torch_errors():
     cifar = read_one(GENERATED / "pytorch-prints.log")
     steps = cifar.series[TRAIN_LOSS].steps
     assert len(steps) == 60 and list(steps) == sorted(steps)  # epoch restarts its counter
-    assert [e.kind for e in cifar.events] == ["error-bn-single-sample"]
+    assert [e.kind for e in cifar.events] == ["pytorch-bn-single-sample"]
     tutorial = read_one(GENERATED / "pytorch-steps.log")
     assert list(tutorial.series[TRAIN_LOSS].steps) == list(range(1, 61))
-    assert tutorial.events[0].kind == "error-label-out-of-range"
+    assert tutorial.events[0].kind == "pytorch-target-out-of-bounds"
     assert "Target 5 is out of bounds" in tutorial.events[0].text
 
 

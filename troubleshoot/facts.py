@@ -66,6 +66,7 @@ class Evidence:
     step: int | float | None = None
     value: float | str | None = None
     line: int | None = None
+    signature: str | None = None  # the kb/errors/ signature a log line matched
 
     def to_dict(self) -> dict[str, object]:
         out = {k: v for k, v in self.__dict__.items() if v is not None}

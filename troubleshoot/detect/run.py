@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from troubleshoot.detect.accuracy import detect_accuracy
-from troubleshoot.detect.events import detect_events
+from troubleshoot.detect.events import context_of_events, detect_events
 from troubleshoot.detect.generalisation import detect_generalisation
 from troubleshoot.detect.kl import detect_kl
 from troubleshoot.detect.loss import detect_loss
@@ -63,5 +63,13 @@ def detect(
     read_from = Provenance(
         Origin.DETECTED, (Evidence(run.source, Phrase.of("ev_read_from", format=run.format)),)
     )
-    facts += [ContextFact(key, value, read_from) for key, value in run.context.items()]
+    # What an error message reveals is cited by its line, over what the reader inferred.
+    revealed = context_of_events(run.source, view.events)
+    for key, value in run.context.items():
+        if key not in revealed:
+            facts.append(ContextFact(key, value, read_from))
+    facts += [
+        ContextFact(key, value, Provenance(Origin.DETECTED, evidence))
+        for key, (value, evidence) in revealed.items()
+    ]
     return Detection(facts, view.warnings)

@@ -10,6 +10,7 @@ never renamed).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,7 @@ from troubleshoot.knowledge.schema import (
     Symptom,
     SymptomAtom,
     Text,
+    Via,
 )
 from troubleshoot.lang import Lang
 
@@ -264,6 +266,48 @@ def _check_numbers(symptom: Symptom, path: Path) -> Iterator[str]:
                     yield f"{path}: basis.{lang}: {{{name}}} is not a threshold of {symptom.id}"
 
 
+def _check_errors(kb: KnowledgeBase) -> Iterator[str]:
+    """Each error signature compiles, maps to symptoms a log can establish and to valid
+    context, and recognises each of its examples through its words and pattern, while no
+    other signature claims them (which one wins would depend on the order of files)."""
+    compiled: dict[str, re.Pattern[str]] = {}
+    for sid, signature in kb.errors.items():
+        where = f"{kb.error_files[sid]}: {sid}"
+        try:
+            compiled[sid] = re.compile(signature.pattern)
+        except re.error as exc:
+            yield f"{where}: pattern: does not compile: {exc}"
+    for sid, signature in kb.errors.items():
+        where = f"{kb.error_files[sid]}: {sid}"
+        yield from _check_chinese(signature.title, f"{where}: title")
+        for symptom_id in signature.symptoms:
+            symptom = kb.symptoms.get(symptom_id)
+            if symptom is None:
+                yield f"{where}: symptoms: unknown symptom '{symptom_id}'"
+            elif Via.LOG not in symptom.via:
+                yield f"{where}: symptoms: '{symptom_id}' is not established via log"
+        for key, value in signature.context.items():
+            yield from _check_context(kb, key, value, f"{where}: context")
+        if sid not in compiled:
+            continue
+        for n, example in enumerate(signature.examples):
+            at = f"{where}: examples.{n}"
+            if not any(word in example for word in signature.words):
+                yield f"{at}: holds none of the words {signature.words}"
+            if not compiled[sid].search(example):
+                yield f"{at}: the pattern does not match it"
+            others = [o for o, pattern in compiled.items() if o != sid and pattern.search(example)]
+            if others:
+                yield f"{at}: also matched by {', '.join(others)}"
+
+
+def _error_coverage(kb: KnowledgeBase) -> str:
+    """How many error signatures, per file: 'error signatures: 45 (caffe 3, cuda 10, ...)'."""
+    per_file = Counter(path.stem for path in kb.error_files.values())
+    counts = ", ".join(f"{name} {n}" for name, n in sorted(per_file.items()))
+    return f"error signatures: {len(kb.errors)}" + (f" ({counts})" if counts else "")
+
+
 def _check_reachable(kb: KnowledgeBase) -> Iterator[str]:
     """Every rule fires on a fact set built from its own positive conditions."""
     for lesson in kb.diagnoses():
@@ -354,9 +398,11 @@ def lint(kb: KnowledgeBase, catalogue: Path | None = None) -> LintReport:
     for lesson in kb.lessons.values():
         report.errors.extend(_check_lesson(kb, lesson))
     report.errors.extend(_check_symptoms(kb))
+    report.errors.extend(_check_errors(kb))
     total = len(kb.lessons) + len(kb.symptoms)
     partial = {e.split(":")[0] for e in report.errors if e.endswith("has no Chinese text")}
     report.coverage.append(f"both languages complete: {total - len(partial)}/{total} files")
+    report.coverage.append(_error_coverage(kb))
     if report.errors:  # rules that refer to unknown facts cannot be compiled meaningfully
         return report
     compile_rules(kb)

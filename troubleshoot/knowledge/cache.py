@@ -47,6 +47,7 @@ def kb_files(root: Path) -> list[Path]:
     return [
         *sorted((root / "lessons").glob("*.yaml")),
         *sorted((root / "symptoms").glob("*.yaml")),
+        *sorted((root / "errors").glob("*.yaml")),
         root / "context.yaml",
         root / "sources.yaml",
     ]

@@ -14,6 +14,8 @@ from pydantic import BaseModel, ValidationError
 from troubleshoot.knowledge.schema import (
     ContextKey,
     ContextVocabulary,
+    ErrorCatalogue,
+    ErrorSignature,
     Kind,
     Lesson,
     Source,
@@ -51,6 +53,9 @@ class KnowledgeBase:
     symptoms: dict[str, Symptom]
     context: dict[str, ContextKey]
     sources: dict[str, Source]
+    # Error signatures in the order a log line is tried against them, and the file of each.
+    errors: dict[str, ErrorSignature]
+    error_files: dict[str, Path]
 
     def diagnoses(self) -> list[Lesson]:
         return [x for x in self.lessons.values() if x.kind is Kind.DIAGNOSIS]
@@ -112,6 +117,22 @@ def _load_folder(folder: Path, model: type[Item], problems: list[str]) -> dict[s
     return items
 
 
+def _load_errors(
+    folder: Path, problems: list[str]
+) -> tuple[dict[str, ErrorSignature], dict[str, Path]]:
+    """The signatures of every ``kb/errors/*.yaml``, in file order, then order within a file."""
+    signatures: dict[str, ErrorSignature] = {}
+    files: dict[str, Path] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        catalogue = _validate(ErrorCatalogue, path, problems)
+        for signature in catalogue.signatures if catalogue else []:
+            if signature.id in signatures:
+                problems.append(f"{path}: id: '{signature.id}' is defined twice")
+            signatures[signature.id] = signature
+            files.setdefault(signature.id, path)
+    return signatures, files
+
+
 def load_kb(path: Path | None = None) -> KnowledgeBase:
     """Load and validate the files of a knowledge base (cross-references are ``lint``'s job)."""
     root = (path or default_kb_path()).resolve()
@@ -122,6 +143,7 @@ def load_kb(path: Path | None = None) -> KnowledgeBase:
     symptoms = _load_folder(root / "symptoms", Symptom, problems)
     vocab = _validate(ContextVocabulary, root / "context.yaml", problems)
     registry = _validate(SourceRegistry, root / "sources.yaml", problems)
+    errors, error_files = _load_errors(root / "errors", problems)
     if problems:
         raise KnowledgeBaseError(problems)
     assert vocab is not None and registry is not None
@@ -131,6 +153,8 @@ def load_kb(path: Path | None = None) -> KnowledgeBase:
         symptoms=symptoms,
         context={k.key: k for k in vocab.keys},
         sources={s.id: s for s in registry.sources},
+        errors=errors,
+        error_files=error_files,
     )
 
 

@@ -269,6 +269,61 @@ class Symptom(Strict):
     basis: Text | None = None
 
 
+# ---------------------------------------------------------------- error signatures
+
+
+class ErrorSource(Strict):
+    """Where a framework raises the message: a file of its repository at a named commit
+    (``quote`` is the text there, so the line can be found again with ``git grep``), or
+    a documentation page."""
+
+    repo: str | None = None  # owner/name on GitHub
+    path: str | None = None
+    commit: Annotated[str, Field(pattern=r"^[0-9a-f]{40}$")] | None = None
+    line: int | None = Field(default=None, gt=0)
+    url: str | None = None
+    quote: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _located(self) -> ErrorSource:
+        in_repo = (self.repo, self.path, self.commit)
+        if all(in_repo) == any(in_repo) and (all(in_repo) or self.url):
+            return self
+        raise ValueError("a source is 'repo', 'path' and 'commit' together, or a 'url'")
+
+    def cite(self) -> str:
+        if self.repo and self.path and self.commit:
+            line = f"#L{self.line}" if self.line else ""
+            return f"https://github.com/{self.repo}/blob/{self.commit}/{self.path}{line}"
+        return self.url or ""
+
+
+class ErrorSignature(Strict):
+    """One error message as a framework prints it, and the facts it establishes."""
+
+    id: Id
+    title: Text
+    # Literal words, at least one of which the line holds: a cheap test before the pattern.
+    words: list[str] = Field(min_length=1)
+    pattern: str = Field(min_length=1)  # a Python regular expression, searched in the line
+    examples: list[str] = Field(min_length=1)  # real messages; each must match this alone
+    source: ErrorSource
+    symptoms: list[Id] = Field(default_factory=list)
+    context: dict[str, Scalar] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _maps(self) -> ErrorSignature:
+        if not self.symptoms and not self.context:
+            raise ValueError("a signature maps to at least one symptom or context value")
+        return self
+
+
+class ErrorCatalogue(Strict):
+    """``kb/errors/<framework>.yaml``: the signatures of one framework or library."""
+
+    signatures: list[ErrorSignature] = Field(min_length=1)
+
+
 # ---------------------------------------------------------------- context vocabulary
 
 

@@ -24,7 +24,7 @@ from array import array
 from collections.abc import Iterator
 
 from troubleshoot.read.caffe_net import CaffeNet
-from troubleshoot.read.errors import error_kind, lines_with_words
+from troubleshoot.read.errors import recogniser
 from troubleshoot.read.layers import (
     BACKWARD_DIFF,
     FORWARD_DATA,
@@ -38,11 +38,12 @@ from troubleshoot.read.model import (
     TEST_LOSS,
     TRAIN_ACC,
     TRAIN_LOSS,
+    LogEvent,
     RunData,
     Series,
 )
 from troubleshoot.read.names import canonical
-from troubleshoot.read.runs import RunBuilder
+from troubleshoot.read.runs import RunBuilder, event_of
 from troubleshoot.read.source import Meter, Source
 from troubleshoot.read.values import to_float
 
@@ -338,17 +339,19 @@ class CaffeReader:
         for error in errors:
             self._event(*error)
 
-    def _errors(self, text: bytes, first_line: int) -> list[tuple[int, int, str, str]]:
+    def _errors(self, text: bytes, first_line: int) -> list[tuple[int, LogEvent]]:
         found = []
-        for offset, raw in lines_with_words(text):
+        errors = recogniser()
+        for offset, raw in errors.lines_with_words(text):
             line = self.source.decode(raw.removesuffix(b"\r"))
-            kind = error_kind(line)
-            if kind:
-                found.append((offset, first_line + text.count(b"\n", 0, offset), kind, line))
+            signature = errors.match(line)
+            if signature:
+                number = first_line + text.count(b"\n", 0, offset)
+                found.append((offset, event_of(signature, number, line)))
         return found
 
-    def _event(self, _offset: int, line: int, kind: str, text: str) -> None:
-        self.runs.event(kind, line, text)
+    def _event(self, _offset: int, event: LogEvent) -> None:
+        self.runs.event(event)
 
 
 def _add(series: Series, step: float, raw: bytes, line: int) -> None:

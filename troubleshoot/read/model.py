@@ -48,9 +48,11 @@ class Series:
 class LogEvent:
     """A recognised error or signature in text output, tied to its line."""
 
-    kind: str  # a symptom id when the event establishes one (e.g. "error-cuda-oom")
+    kind: str  # the id of the signature in kb/errors/, or "error-unrecognised"
     line: int
     text: str
+    symptoms: tuple[str, ...] = ()  # the symptom ids it establishes
+    context: tuple[tuple[str, str | int | float | bool], ...] = ()  # the context it reveals
 
 
 @dataclass

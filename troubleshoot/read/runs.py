@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from troubleshoot.read.errors import error_kind
+from troubleshoot.read.errors import Signature, recogniser
 from troubleshoot.read.model import LogEvent, RunData
 from troubleshoot.read.source import Source
 from troubleshoot.read.values import is_finite_step
@@ -66,11 +66,11 @@ class RunBuilder:
         self._last[name] = step
         self.run.get(name, unit).append(step, value, line)
 
-    def event(self, kind: str, line: int, text: str) -> None:
-        seen = self._events.get(kind, 0)
-        self._events[kind] = seen + 1
+    def event(self, event: LogEvent) -> None:
+        seen = self._events.get(event.kind, 0)
+        self._events[event.kind] = seen + 1
         if seen < MAX_EVENTS_PER_KIND:
-            self.run.events.append(LogEvent(kind=kind, line=line, text=text.strip()))
+            self.run.events.append(event)
 
     def warn(self, message: str) -> None:
         if message not in self.run.warnings:
@@ -124,13 +124,18 @@ class RunBuilder:
         """A last line without a line break may be half-written: errors count, values don't."""
         if source.tail is None or not source.tail.strip():
             return
-        kind = error_kind(source.tail)
-        if kind:
-            self.event(kind, source.tail_line, source.tail)
+        signature = recogniser().match(source.tail)
+        if signature:
+            self.event(event_of(signature, source.tail_line, source.tail))
         self.warn(
             f"{source.label}: the last line has no line break (still being written?); "
             "its values were ignored"
         )
+
+
+def event_of(signature: Signature, line: int, text: str) -> LogEvent:
+    """The event of a line that ``signature`` recognised."""
+    return LogEvent(signature.id, line, text.strip(), signature.symptoms, signature.context)
 
 
 def is_empty(run: RunData) -> bool:

@@ -22,10 +22,10 @@ from __future__ import annotations
 from collections import Counter
 
 from troubleshoot.read.clock import EpochClock
-from troubleshoot.read.errors import error_kind, lines_with_words
-from troubleshoot.read.model import RunData, UnreadableInput
+from troubleshoot.read.errors import TRACEBACK, UNRECOGNISED, Tracebacks, recogniser
+from troubleshoot.read.model import LogEvent, RunData, UnreadableInput
 from troubleshoot.read.names import canonical, is_metric_name
-from troubleshoot.read.runs import RunBuilder, is_empty
+from troubleshoot.read.runs import RunBuilder, event_of, is_empty
 from troubleshoot.read.sniff import ACCEPTED
 from troubleshoot.read.source import Meter, Source
 from troubleshoot.read.text_line import Parsed, keras_epoch, parse, segments
@@ -48,11 +48,16 @@ class TextReader:
         self.mentions: set[str] = set()
         # By metric name: its lines with a counter plus its lines printed ``name: value``.
         self.signs: Counter[str] = Counter()
+        self.tracebacks = Tracebacks()
+        self.prefix = ""  # what precedes "Traceback" on its line ("[rank0]: "), if anything
 
     def read(self, meter: Meter | None = None) -> list[RunData]:
         number = 0
+        errors = recogniser()
         for block in self.source.blocks(meter):
-            flagged = {number + block.count(b"\n", 0, at) + 1 for at, _ in lines_with_words(block)}
+            flagged = {
+                number + block.count(b"\n", 0, at) + 1 for at, _ in errors.lines_with_words(block)
+            }
             for word, name in FRAMEWORKS:
                 if word in block:
                     self.mentions.add(name)
@@ -60,11 +65,16 @@ class TextReader:
                 number += 1
                 line = self.source.decode(raw.removesuffix(b"\r"))
                 if number in flagged:
-                    kind = error_kind(line)
-                    if kind:
-                        self.runs.event(kind, number, line)
+                    self._error(number, line)
+                self.tracebacks.line(number, line.removeprefix(self.prefix))
                 self._line(number, line)
         self.source.tail_line = number + 1
+        tail = self.source.tail
+        if tail and tail.strip():  # a pasted traceback often ends without a line break
+            if errors.match(tail):
+                self.tracebacks.recognised()
+            self.tracebacks.line(number + 1, tail.removeprefix(self.prefix))
+        self._unrecognised(self.tracebacks.finish())
         runs = self.runs.finish(self.source)
         if not self._trained():
             for run in runs:  # numbers in prose or code; error messages still count
@@ -72,16 +82,35 @@ class TextReader:
             runs = [run for run in runs if not is_empty(run)]
         if not runs:
             raise UnreadableInput(
-                f"{self.source.label}: no training metrics found in this text, nor known "
-                "error messages (it looks for a loss, accuracy or learning rate printed as "
-                "'loss: 0.12' or beside a step, epoch or iteration counter, on more than one "
-                f"line; it starts: {_first_words(self.source)}); {ACCEPTED}"
+                f"{self.source.label}: no training metrics found in this text, nor a known "
+                "error message or a Python traceback (it looks for a loss, accuracy or "
+                "learning rate printed as 'loss: 0.12' or beside a step, epoch or iteration "
+                f"counter, on more than one line; it starts: {_first_words(self.source)}); "
+                f"{ACCEPTED}"
             )
         framework = self._framework()
         for run in runs:
             if framework:
                 run.context.setdefault("framework", framework)
         return runs
+
+    def _error(self, number: int, line: str) -> None:
+        """A line with a word of the catalogue: a known error, or a traceback's start."""
+        at = line.find(TRACEBACK)
+        if at >= 0:
+            self._unrecognised(self.tracebacks.header())
+            self.prefix = line[:at]
+            return
+        signature = recogniser().match(line)
+        if signature:
+            self.tracebacks.recognised()
+            self.runs.event(event_of(signature, number, line))
+
+    def _unrecognised(self, exception: tuple[int, str] | None) -> None:
+        """A traceback ended in an exception no signature knows: still evidence."""
+        if exception:
+            number, text = exception
+            self.runs.event(LogEvent(UNRECOGNISED, number, text, (UNRECOGNISED,)))
 
     def _line(self, number: int, line: str) -> None:
         announced = keras_epoch(line)
