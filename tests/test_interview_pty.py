@@ -102,7 +102,7 @@ def test_a_person_answers_asks_why_goes_back_interrupts_and_resumes(tmp_path):
     child.expect("> ")
     child.sendline("8 per GPU")
     child.expect("Conclusion after")
-    child.expect(r"1\. BatchNorm with a tiny batch \(small-bn\): confidence 0\.70")
+    child.expect(r"1\. BatchNorm with a tiny batch \(small-bn\): likely")
     child.expect("press Enter for the guide")
     child.expect("> ")
     child.sendline("how")

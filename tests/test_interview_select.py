@@ -177,7 +177,7 @@ def test_how_lists_fired_rules_weights_and_provenance(mini_kb):
     session = Session(mini_kb, facts)
     lines = how(mini_kb, session.result(), "en")
     text = "\n".join(lines)
-    assert "1. CTC without blank (ctc): confidence 0.85" in text
+    assert "1. CTC without blank (ctc): likely, score 0.85" in text
     assert "rule ctc/ctc-nan, weight 0.85: NaN with CTC loss points at the blank class." in text
     assert "Loss is NaN (loss-nan) [given]" in text and "loss = CTC (ctc) [given]" in text
     assert "rule exploding/grows-then-nan, weight 0.60" in text

@@ -103,7 +103,8 @@ TEXT: dict[Lang, dict[str, str]] = {
         "to overtake it.",
         "reason_settled": "Nothing left to ask could change the leading diagnosis.",
         "reason_no-fit": "No rule of the knowledge base fits these answers.",
-        "rank": "{rank}. {title} ({id}): confidence {score:.2f}",
+        "rank": "{rank}. {title} ({id}): {likelihood}",
+        "rank_scored": "{rank}. {title} ({id}): {likelihood}, score {score:.2f}",
         "end_prompt": "Type 'how' to see the reasoning or 'back' to change your last "
         "answer; press Enter for the guide.",
         "wrote": "Wrote {path}",
@@ -118,7 +119,10 @@ TEXT: dict[Lang, dict[str, str]] = {
         "why_gain": "Expected information gain: {gain:.2f} bits.",
         "how_title": "How the ranking is reached",
         "how_none": "No rule has fired yet: nothing known so far points at a cause.",
-        "how_score": "confidence = 1 − Π(1 − weight) over the fired rules",
+        "how_score": (
+            "score = 1 − Π(1 − weight) over the fired rules; "
+            "likely, possible and worth a check are bands of it"
+        ),
         "how_rule": "rule {ref}, weight {weight:.2f}: {because}",
         "how_facts": "facts: {facts}",
         "missing_answer": "no answer for question {ref} ({text}) in {file}. Add a line "
@@ -215,7 +219,8 @@ TEXT: dict[Lang, dict[str, str]] = {
         "reason_clear": "首要诊断已经明确:尚未确定的因素不太可能改变它。",
         "reason_settled": "剩下的问题都无法改变首要诊断。",
         "reason_no-fit": "知识库中没有规则与这些回答相符。",
-        "rank": "{rank}. {title}({id}):置信度 {score:.2f}",
+        "rank": "{rank}. {title}({id}):{likelihood}",
+        "rank_scored": "{rank}. {title}({id}):{likelihood},得分 {score:.2f}",
         "end_prompt": "输入 '怎么' 查看推理过程,输入 '返回' 修改上一个回答;直接回车查看指南。",
         "wrote": "已写入 {path}",
         "cannot_write": "无法写入 {path}:{problem}",
@@ -229,7 +234,9 @@ TEXT: dict[Lang, dict[str, str]] = {
         "why_gain": "预期信息增益:{gain:.2f} 比特。",
         "how_title": "排名是怎么得出的",
         "how_none": "还没有规则被触发:目前已知的事实还不指向任何原因。",
-        "how_score": "置信度 = 1 − Π(1 − 权重),对所有触发的规则求积",
+        "how_score": (
+            "得分 = 1 − Π(1 − 权重),对所有触发的规则求积;很可能、有可能、值得一查是它的分档"
+        ),
         "how_rule": "规则 {ref},权重 {weight:.2f}:{because}",
         "how_facts": "依据的事实:{facts}",
         "missing_answer": "{file} 中没有问题 {ref}({text})的答案。请加一行,例如 "

@@ -17,6 +17,7 @@ from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.lang import Lang
 from troubleshoot.render.guide import evidence_text, fact_label
 from troubleshoot.render.i18n import STRINGS, say
+from troubleshoot.render.likelihood import likelihood_word
 from troubleshoot.render.rules_text import rule_text
 
 
@@ -133,8 +134,17 @@ def how(kb: KnowledgeBase, result: Result, lang: Lang, limit: int = 5) -> list[s
     lines.append(t(lang, "how_score"))
     for rank, diagnosis in enumerate(result.diagnoses[:limit], 1):
         title = diagnosis.lesson.title.get(lang)
+        word = likelihood_word(diagnosis.score, lang)
         lines.append(
-            t(lang, "rank", rank=rank, title=title, id=diagnosis.id, score=diagnosis.score)
+            t(
+                lang,
+                "rank_scored",
+                rank=rank,
+                title=title,
+                id=diagnosis.id,
+                likelihood=word,
+                score=diagnosis.score,
+            )
         )
         for fired in diagnosis.fired:
             because = _plain(fired.rule.because.get(lang))
@@ -148,6 +158,13 @@ def how(kb: KnowledgeBase, result: Result, lang: Lang, limit: int = 5) -> list[s
 
 def ranking(result: Result, lang: Lang, limit: int = 5) -> list[str]:
     return [
-        t(lang, "rank", rank=rank, title=d.lesson.title.get(lang), id=d.id, score=d.score)
+        t(
+            lang,
+            "rank",
+            rank=rank,
+            title=d.lesson.title.get(lang),
+            id=d.id,
+            likelihood=likelihood_word(d.score, lang),
+        )
         for rank, d in enumerate(result.diagnoses[:limit], 1)
     ]
