@@ -8,7 +8,8 @@ Three measurements, each made as ``troubleshoot diagnose`` makes its guide (``co
   for every labelled run of the corpus and the real logs (its files, plus the context
   its manifest states); words are counted as ``render.guide.words`` counts them, code
   included;
-- causes per bare symptom: the number of causes the guide lists for each symptom alone;
+- causes per bare symptom: the number of causes the guide's checklist lists for each
+  symptom alone, against the diagnoses the knowledge base ties to it;
 - calibration of the likelihood bands (``render/likelihood.py``): for each band, the causes
   shown for the labelled runs in that band and the share of them that fit the run's
   fault (benchmarks/fitting_lessons.yaml).
@@ -51,6 +52,11 @@ class Labelled:
     name: str
     request: Request
     fitting: set[str]
+
+
+def tied_lessons(kb: KnowledgeBase, symptom: str) -> list[str]:
+    """The diagnoses that name ``symptom`` among the symptoms they explain."""
+    return [x.id for x in kb.lessons.values() if x.rules and symptom in x.symptoms]
 
 
 def labelled_runs(kb: KnowledgeBase) -> list[Labelled]:
@@ -101,7 +107,10 @@ def main() -> None:
     fitted = [consult(kb, Request(symptoms=[s], context=["framework=pytorch"])) for s in bare]
     fitted_default, fitted_full = lengths(fitted)
     run_default, run_full = lengths([c for _, c in judged])
-    causes = [len(c.result.diagnoses) for c in bare.values()]
+    fired = [len(c.result.diagnoses) for c in bare.values()]
+    checked = {symptom: len(c.checklist().candidates) for symptom, c in bare.items()}
+    causes = list(checked.values())
+    tied = {symptom: len(tied_lessons(kb, symptom)) for symptom in bare}
     per_cause = {
         name: [n for c in group for n in cause_words(render_guide(c, Lang.EN))]
         for name, group in (
@@ -138,7 +147,8 @@ def main() -> None:
         f"{share(top_fit[band], top_shown[band])} |"
         for _, band in BANDS
     ]
-    no_cause = [s for s, c in bare.items() if not c.result.diagnoses]
+    no_cause = [s for s, n in checked.items() if not n]
+    short = [f"{s} ({checked[s]} of {tied[s]})" for s in bare if checked[s] < tied[s]]
     lines = [
         "# Guide benchmark",
         "",
@@ -175,10 +185,15 @@ def main() -> None:
         "",
         "## Causes per bare symptom",
         "",
-        f"Each of the {len(bare)} symptoms given alone: the guide lists at least "
+        f"Each of the {len(bare)} symptoms given alone: the guide's checklist lists at least "
         f"{min(causes)} and on average {statistics.mean(causes):.2f} causes "
-        f"(most: {max(causes)}).",
-        f"{len(no_cause)} list none: {', '.join(no_cause) or '-'}.",
+        f"(most: {max(causes)}); of these, the rules fire for {statistics.mean(fired):.2f} on "
+        "average, and the rest are listed as possible, with the questions that would tell "
+        "them apart.",
+        f"Symptoms listing fewer causes than the diagnosis lessons tied to them: "
+        f"{', '.join(short) or 'none'}.",
+        f"{len(no_cause)} list none, because no diagnosis lesson is tied to them yet: "
+        f"{', '.join(no_cause) or '-'}.",
         "",
         "## Calibration of the likelihood words",
         "",
