@@ -235,3 +235,13 @@ def test_resume_warning_says_how_many_points_were_replaced():
     run.series["train/loss"] = series
     (warning,) = detect(run).warnings
     assert warning.endswith("(5 of its 17 points replaced)")
+
+
+def test_a_loss_that_reaches_zero_and_rises_is_judged_without_a_crash():
+    """A ratio to a lowest level of 0 has no meaning: the run is judged, not divided by 0."""
+    run = RunData(source="perfect-then-worse", format="text")
+    series = run.get("train/loss")
+    for step in range(40):
+        series.append(step, max(0.0, 1.0 - step / 10) if step < 20 else (step - 19) * 0.1)
+    found = detect(run).symptoms
+    assert "loss-diverging" not in found

@@ -241,10 +241,12 @@ def flat_from_start(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
 
 
 def diverging(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
+    """The final level a multiple of the lowest. A loss that reaches zero or below (a
+    perfect fit, a loss that may be negative) has no such multiple and is not judged."""
     low = int(np.argmin(s.smooth))
     floor = float(s.smooth[low])
     tail_len = max(t.tail_min_points, int(s.n * t.tail_frac))
-    if low >= s.n - tail_len:
+    if low >= s.n - tail_len or floor <= 0:
         return []
     if s.final < t.diverge_factor * floor or s.final - floor < t.diverge_min_rise * max(
         s.first, s.final
@@ -266,7 +268,7 @@ def diverging(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
 
 
 def slow_decrease(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
-    if not s.from_start or s.final >= s.first:
+    if not s.from_start or s.final >= s.first or s.ref <= 0:
         return []
     tau = kendall_tau(s.curve.values, t.tau_max_points)
     high = t.high_loss_frac * max(s.ref, s.first)
@@ -279,7 +281,7 @@ def slow_decrease(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
 
 
 def plateau(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
-    if view.chance_loss is None and not s.from_start:
+    if (view.chance_loss is None and not s.from_start) or s.ref <= 0:
         return []
     if s.first - s.final < t.plateau_min_drop * s.first or s.final < t.high_loss_frac * s.ref:
         return []
@@ -332,7 +334,8 @@ def oscillating(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
     swing = float(np.median(np.abs(d))) / level
     turns = float(np.mean(np.sign(d[1:]) != np.sign(d[:-1])))
     half = len(v) // 2
-    trend = float(np.median(v[half:])) / float(np.median(v[:half]))
+    before = float(np.median(v[:half]))
+    trend = float(np.median(v[half:])) / before if before > 0 else float("inf")
     if swing < t.osc_swing or turns < t.osc_min_turns or trend < t.osc_no_trend:
         return []
     detail = Phrase.of("ev_oscillating", swing=swing, turns=turns)
