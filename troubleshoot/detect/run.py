@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from troubleshoot.detect.accuracy import detect_accuracy
+from troubleshoot.detect.classes import infer_classes
 from troubleshoot.detect.events import context_of_events, detect_events
 from troubleshoot.detect.generalisation import detect_generalisation
 from troubleshoot.detect.kl import detect_kl
@@ -51,6 +52,11 @@ def detect(
     of a plain metrics file, and is not repeated in the facts (the front end adds it as
     given). What the run reveals is used over it."""
     view = view_of(run, thresholds, given)
+    # A class count nobody stated, read off the run: chance-level checks use it, and it is
+    # a context fact of its own so the guide says where it came from.
+    inferred = infer_classes(view, thresholds)
+    if inferred is not None:
+        view.num_classes = inferred.n
     evidence: dict[str, list[Evidence]] = {}
     for detector in DETECTORS:
         for found in detector(view, thresholds):
@@ -72,4 +78,11 @@ def detect(
         ContextFact(key, value, Provenance(Origin.DETECTED, evidence))
         for key, (value, evidence) in revealed.items()
     ]
+    if inferred is not None:
+        note = Phrase.of("note_inferred")
+        facts.append(
+            ContextFact(
+                "num_classes", inferred.n, Provenance(Origin.DETECTED, inferred.evidence, note)
+            )
+        )
     return Detection(facts, view.warnings)
