@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import gzip
 import math
 from array import array
 from pathlib import Path
@@ -26,6 +27,7 @@ from troubleshoot.read.model import RunData
 from troubleshoot.render.i18n import say
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
+CAFFENET = Path(__file__).parent / "fixtures" / "caffenet-benchmark"
 NO_GUARD = dataclasses.replace(DEFAULT, converged_chance_frac=0.0, converged_start_frac=0.0)
 SHAPES_OF_A_STUCK_RUN = {"loss-plateau", "loss-slow-decrease", "val-loss-plateau"}
 
@@ -175,3 +177,25 @@ def test_a_validation_loss_far_above_training_is_a_plateau_however_low(tmp_path)
     generalises."""
     run = converging_run(tmp_path, 0.5)
     assert "val-loss-plateau" in detect(run, {"num_classes": 10}).symptoms
+
+
+def test_a_caffe_net_definition_gives_its_class_count_with_the_line_that_states_it():
+    """A real Caffe ImageNet run stuck at chance: the log prints the net, whose last
+    InnerProduct before the loss (fc8) has num_output 1000."""
+    name = "solvers__bad__caffenet_lsuv_adam_lr001_09_0999.prototxt_2016-01-24-12-40_"
+    path = CAFFENET / f"{name}1453632014048021312.log.gz"
+    (run,) = read_inputs([path])
+    facts = detect(run).facts
+    (fact,) = [f for f in facts if isinstance(f, ContextFact) and f.key == "num_classes"]
+    assert fact.value == 1000
+    assert isinstance(fact.provenance.note, Phrase)
+    assert fact.provenance.note.key == "note_from_definition"
+    (evidence,) = fact.provenance.evidence
+    assert isinstance(evidence.detail, Phrase)
+    assert dict(evidence.detail.values) == {"layer": "fc8", "n": 1000}
+    with gzip.open(path, "rt") as log:
+        stated = log.read().splitlines()[evidence.line - 1]
+    assert stated.strip() == "num_output: 1000"
+    assert "layer fc8" in say(evidence.detail, "en") and "层 fc8" in say(evidence.detail, "zh")
+    (at_chance,) = [f for f in facts if getattr(f, "id", "") == "acc-at-chance"]
+    assert dict(at_chance.provenance.evidence[0].detail.values)["n"] == 1000

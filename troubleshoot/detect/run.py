@@ -73,7 +73,7 @@ def detect(
     revealed = context_of_events(run.source, view.events)
     for key, value in run.context.items():
         if key not in revealed:
-            facts.append(ContextFact(key, value, read_from))
+            facts.append(ContextFact(key, value, _stated_at(run, key, value) or read_from))
     facts += [
         ContextFact(key, value, Provenance(Origin.DETECTED, evidence))
         for key, (value, evidence) in revealed.items()
@@ -86,3 +86,14 @@ def detect(
             )
         )
     return Detection(facts, view.warnings)
+
+
+def _stated_at(run: RunData, key: str, value: object) -> Provenance | None:
+    """The line of the run's own definition that states a context value (a Caffe net's
+    class count: the num_output of its last InnerProduct layer), when the reader kept it."""
+    line, name = run.context_at.get(key, (0, ""))
+    if not line or key != "num_classes" or not isinstance(value, int):
+        return None
+    detail = Phrase.of("ev_num_output", layer=name, n=value)
+    note = Phrase.of("note_from_definition")
+    return Provenance(Origin.DETECTED, (Evidence(run.source, detail, line=line),), note)
