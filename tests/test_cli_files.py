@@ -76,22 +76,30 @@ def _symptoms(out: dict) -> dict[str, dict]:
     return {s["id"]: s for s in out["symptoms"]}
 
 
-def test_a_stated_class_count_lets_accuracy_be_judged_against_chance(tmp_path):
-    """A Lightning metrics.csv does not say how many classes there are: 0.1 validation
-    accuracy is at chance for 10 classes, and only the user can say there are 10."""
+def test_a_class_count_is_inferred_from_the_run_and_a_stated_one_wins(tmp_path):
+    """A Lightning metrics.csv does not say how many classes there are, but the run shows
+    it: validation accuracy stuck near 0.1 while the loss starts at 2.33, near ln 10. The
+    count is a detected context fact saying so; a count the user states wins."""
     csv = str(CORPUS / "shuffled-labels-lightning.csv")
     done = run_cli("diagnose", csv, "-f", "json", "-q")
-    assert done.returncode == 0, done.stderr
-    assert "acc-at-chance" not in _symptoms(json.loads(done.stdout))
-
-    done = run_cli("diagnose", csv, "-c", "num_classes=10", "-f", "json", "-q")
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     fact = _symptoms(out)["acc-at-chance"]
     assert fact["provenance"]["origin"] == "detected"
     assert "chance 1/10" in fact["provenance"]["evidence"][0]["detail"]
+    (inferred,) = [c for c in out["context"] if c["key"] == "num_classes"]
+    assert inferred["value"] == 10
+    assert inferred["provenance"]["origin"] == "detected"
+    assert inferred["provenance"]["note_key"] == "note_inferred"
+    details = [e["detail"] for e in inferred["provenance"]["evidence"]]
+    assert "about 1/10" in details[0] and "near ln 10" in details[1]
+
+    done = run_cli("diagnose", csv, "-c", "num_classes=100", "-f", "json", "-q")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert "acc-at-chance" not in _symptoms(out)  # 0.12 is twelve times chance for 100
     (given,) = [c for c in out["context"] if c["key"] == "num_classes"]
-    assert given["value"] == 10 and given["provenance"]["origin"] == "given"
+    assert given["value"] == 100 and given["provenance"]["origin"] == "given"
 
     facts = tmp_path / "facts.yaml"
     facts.write_text("context:\n  num_classes: 10\n", encoding="utf-8")

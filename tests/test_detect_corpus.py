@@ -109,3 +109,18 @@ def test_a_crashed_run_read_from_its_log_shows_its_error(name):
     (log,) = [f for f in manifest()[name]["files"] if f.endswith(".log")]
     (run,) = read_inputs([CORPUS / log])
     assert set(manifest()[name]["expected"]) <= set(detect(run).symptoms)
+
+
+def _at_chance() -> list[str]:
+    return sorted(n for n, m in manifest().items() if "acc-at-chance" in m["expected"])
+
+
+def test_the_corpus_has_runs_at_chance():
+    assert len(_at_chance()) >= 5
+
+
+@pytest.mark.parametrize("name", _at_chance())
+def test_a_run_at_chance_is_found_without_its_class_count(name):
+    """Nobody states the class count: the run shows it (its first losses at ln 10, or an
+    accuracy stuck at 1/10 with the loss starting near ln 10)."""
+    assert "acc-at-chance" in diagnosed(corpus_paths(name))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from troubleshoot.detect.curves import Curve, final_level, smoothed, tail
+from troubleshoot.detect.loss import converged
 from troubleshoot.detect.thresholds import Thresholds
 from troubleshoot.detect.view import Found, RunView
 from troubleshoot.facts import Phrase
@@ -103,10 +104,21 @@ def val_loss_plateau(view: RunView, val: Curve, t: Thresholds) -> list[Found]:
         return []
     then = _level_at(train, val.steps[last_best], t)
     now = _level_at(train, train.steps[-1], t)
-    if now > (1 - t.val_plateau_train_fall) * then:
+    if now > (1 - t.val_plateau_train_fall) * then or _val_converged(view, val, now, t):
         return []
     detail = Phrase.of("ev_val_loss_plateau", best=best, evals=stretch, then=then, now=now)
     return [Found("val-loss-plateau", (view.cite(val, last_best, detail),))]
+
+
+def _val_converged(view: RunView, val: Curve, train_now: float, t: Thresholds) -> bool:
+    """Validation loss that levelled off far below chance (or far below where it started)
+    and close to the training loss has converged: a healthy run's end, not a plateau. Far
+    above training it is a plateau however low, since more fitting no longer generalises."""
+    final = final_level(val.values, t)
+    low = converged(final, view.chance_loss, t) or final <= t.converged_start_frac * float(
+        val.values[0]
+    )
+    return low and final <= t.converged_max_gap * train_now
 
 
 def val_far_below_train(view: RunView, t: Thresholds) -> list[Found]:

@@ -267,8 +267,16 @@ def diverging(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
     ]
 
 
+def converged(level: float, chance: float | None, t: Thresholds) -> bool:
+    """A loss level far below chance (ln K) is a run that has learned: levelling off there is
+    convergence, whatever the shape (a fine-tune starts low and moves little)."""
+    return chance is not None and level <= t.converged_chance_frac * chance
+
+
 def slow_decrease(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
-    if not s.from_start or s.final >= s.first or s.ref <= 0:
+    if s.ref <= 0 or not s.from_start or s.final >= s.first:
+        return []
+    if converged(s.final, view.chance_loss, t):
         return []
     tau = kendall_tau(s.curve.values, t.tau_max_points)
     high = t.high_loss_frac * max(s.ref, s.first)
@@ -281,7 +289,9 @@ def slow_decrease(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
 
 
 def plateau(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
-    if (view.chance_loss is None and not s.from_start) or s.ref <= 0:
+    if s.ref <= 0 or (view.chance_loss is None and not s.from_start):
+        return []
+    if converged(s.final, view.chance_loss, t):
         return []
     if s.first - s.final < t.plateau_min_drop * s.first or s.final < t.high_loss_frac * s.ref:
         return []

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from troubleshoot.detect.accuracy import detect_accuracy
+from troubleshoot.detect.classes import infer_classes
 from troubleshoot.detect.events import context_of_events, detect_events
 from troubleshoot.detect.generalisation import detect_generalisation
 from troubleshoot.detect.kl import detect_kl
@@ -51,6 +52,11 @@ def detect(
     of a plain metrics file, and is not repeated in the facts (the front end adds it as
     given). What the run reveals is used over it."""
     view = view_of(run, thresholds, given)
+    # A class count nobody stated, read off the run: chance-level checks use it, and it is
+    # a context fact of its own so the guide says where it came from.
+    inferred = infer_classes(view, thresholds)
+    if inferred is not None:
+        view.num_classes = inferred.n
     evidence: dict[str, list[Evidence]] = {}
     for detector in DETECTORS:
         for found in detector(view, thresholds):
@@ -67,9 +73,27 @@ def detect(
     revealed = context_of_events(run.source, view.events)
     for key, value in run.context.items():
         if key not in revealed:
-            facts.append(ContextFact(key, value, read_from))
+            facts.append(ContextFact(key, value, _stated_at(run, key, value) or read_from))
     facts += [
         ContextFact(key, value, Provenance(Origin.DETECTED, evidence))
         for key, (value, evidence) in revealed.items()
     ]
+    if inferred is not None:
+        note = Phrase.of("note_inferred")
+        facts.append(
+            ContextFact(
+                "num_classes", inferred.n, Provenance(Origin.DETECTED, inferred.evidence, note)
+            )
+        )
     return Detection(facts, view.warnings)
+
+
+def _stated_at(run: RunData, key: str, value: object) -> Provenance | None:
+    """The line of the run's own definition that states a context value (a Caffe net's
+    class count: the num_output of its last InnerProduct layer), when the reader kept it."""
+    line, name = run.context_at.get(key, (0, ""))
+    if not line or key != "num_classes" or not isinstance(value, int):
+        return None
+    detail = Phrase.of("ev_num_output", layer=name, n=value)
+    note = Phrase.of("note_from_definition")
+    return Provenance(Origin.DETECTED, (Evidence(run.source, detail, line=line),), note)

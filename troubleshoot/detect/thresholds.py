@@ -44,6 +44,17 @@ FROM_START = (
 )
 # Symptoms that read an accuracy series.
 ACCURACY = ("acc-at-chance", "acc-low-plateau", "underfitting", "acc-jump")
+# Symptoms judged against chance level (1/K accuracy, ln K loss) when the class count is known.
+CHANCE = (
+    "acc-at-chance",
+    "acc-low-plateau",
+    "underfitting",
+    "loss-flat-from-start",
+    "loss-huge-initial",
+    "loss-near-zero",
+    "loss-plateau",
+    "loss-slow-decrease",
+)
 # Symptoms that read where validation loss was lowest and whether it rose after.
 VAL_RISE = ("overfitting", "val-acc-up-val-loss-up", "val-loss-plateau")
 # Symptoms that use a rolling median of some series.
@@ -595,6 +606,76 @@ class Thresholds:
         "that rise is at least this share of the whole rise to the final level",
         "calibration: steady climbs are not jumps",
         ("acc-jump",),
+    )
+
+    # ---- the class count, when nobody stated it (detect/classes.py)
+    classes_loss_tol: float = knob(
+        0.02,
+        "K is read from the loss when each of the first head_points losses lies within this of "
+        "ln K (nats), for exactly one integer K >= 2",
+        "an untrained softmax classifier starts at ln K: the corpus runs stuck there keep their "
+        "first three losses within 0.006 of ln 10; healthy runs may start as close, but their "
+        "third display is already 0.085-1.9 below. The window admits one K only up to about 24 "
+        "(ln 25 - ln 24 = 0.041)",
+        CHANCE,
+    )
+    classes_acc_max: int = knob(
+        10,
+        "K is read from a stuck accuracy only up to this many classes",
+        "1/K of neighbouring K lie within evaluation noise of each other above about 10",
+        CHANCE,
+    )
+    classes_acc_min_points: int = knob(
+        4,
+        "fewest accuracy points to read K from",
+        "as val_min_points: a few evaluations",
+        CHANCE,
+    )
+    classes_acc_tol: float = knob(
+        0.3,
+        "an accuracy point sits at 1/K when within this share of 1/K",
+        "calibration: the validation accuracies of the corpus runs at chance (10 classes) "
+        "range over 0.078-0.13",
+        CHANCE,
+    )
+    classes_acc_share: float = knob(
+        0.8,
+        "... and at least this share of the points does",
+        "a stuck accuracy stays; one lucky evaluation does not undo it",
+        CHANCE,
+    )
+    classes_loss_loose: float = knob(
+        0.1,
+        "a K read from accuracy also needs the initial loss within this of ln K (nats), when a "
+        "loss is logged",
+        "a 100-class run stuck at 20% starts near ln 100 = 4.6, not ln 5 = 1.6; the corpus "
+        "runs at chance start 0.000-0.037 above ln 10 (the initial level: the median of the "
+        "first head_points)",
+        CHANCE,
+    )
+    converged_chance_frac: float = knob(
+        0.25,
+        "a loss that levels off at most this share of ln K has converged: no plateau, slow "
+        "decrease or validation plateau",
+        "calibration: healthy corpus runs end at 0.11-0.21 of ln 10 (training and validation); "
+        "the labelled plateaus and slow runs at 0.29 or more (Caffe ImageNet: 0.66 or more of "
+        "ln 1000), or with validation far above training (converged_max_gap)",
+        ("loss-plateau", "loss-slow-decrease", "val-loss-plateau"),
+    )
+    converged_start_frac: float = knob(
+        0.2,
+        "... or, for validation, at most this share of its first evaluation (also with no "
+        "class count known)",
+        "a five-fold fall is learning (healthy corpus training losses end at 0.13-0.22 of their "
+        "first); the labelled validation plateaus keep 0.50 and 1.04 of their first evaluation",
+        ("val-loss-plateau",),
+    )
+    converged_max_gap: float = knob(
+        1.6,
+        "a validation loss has converged only within this many times the training loss",
+        "calibration: healthy corpus runs end with validation 1.1-1.5 x training; the labelled "
+        "validation plateau whose training loss converged (sgd-momentum) at 2.3 x",
+        ("val-loss-plateau",),
     )
 
     # ---- per-layer probes

@@ -66,7 +66,7 @@ _GAP = re.compile(
     rb"^(?:[IWEF]\d{4} [^\]\n]*\] +(?:(Initializing solver)|(Initializing net)"
     rb"|Creating (training|test(?:ing)?) net|This network produces output (\S+))"
     rb"|(Log file created at)|[ \t]*([a-z_0-9]+) \{|[ \t]*(\})"
-    rb"|[ \t]*(type|num_output|batch_size|phase|base_lr|momentum|solver_type): ([^\s]+))",
+    rb"|[ \t]*(type|name|num_output|batch_size|phase|base_lr|momentum|solver_type): ([^\s]+))",
     re.MULTILINE,
 )
 _SOLVER, _NET, _CREATING, _PRODUCES, _LOGFILE, _OPEN, _CLOSE, _FIELD = 1, 2, 3, 4, 5, 6, 7, 9
@@ -318,7 +318,10 @@ class CaffeReader:
                 self._event(*errors.pop(0))
             kind = m.lastindex
             if kind == _FIELD:
-                self.net.field(m.group(8).decode(), self.source.decode(m.group(9)))
+                key = m.group(8).decode()
+                # Only a class count is cited by its line: counting lines costs time.
+                at = first_line + text.count(b"\n", 0, m.start()) if key == "num_output" else 0
+                self.net.field(key, self.source.decode(m.group(9)), at)
             elif kind == _OPEN:
                 self.net.open_block(m.group(6).decode())
             elif kind == _CLOSE:

@@ -46,6 +46,7 @@ class CaffeNet:
         self.types: set[str] = set()
         self.loss: str | None = None
         self.last_inner_product: int | None = None
+        self.last_inner_product_at: tuple[int, str] = (0, "")  # its num_output's line, its name
         self.batch_size_seen = False
         self._stack: list[str] = []
         self._layer: dict[str, str] = {}
@@ -72,7 +73,8 @@ class CaffeNet:
         if self._stack.pop() in ("layer", "layers"):
             self._close_layer()
 
-    def field(self, key: str, value: str) -> None:
+    def field(self, key: str, value: str, line: int = 0) -> None:
+        """One ``key: value`` of a printed definition, on ``line`` (0: not counted)."""
         value = value.strip('"')
         block = self._stack[-1] if self._stack else None
         if block is None:
@@ -81,8 +83,11 @@ class CaffeNet:
                 self._solver_context()
         elif block in ("layer", "layers") and key == "type":
             self._layer["type"] = value.replace("_", "").lower()
+        elif block in ("layer", "layers") and key == "name":
+            self._layer["name"] = value
         elif block == "inner_product_param" and key == "num_output":
             self._layer["num_output"] = value
+            self._layer["num_output_line"] = str(line)
         elif block.endswith("data_param") and key == "batch_size":
             self._layer["batch_size"] = value
         elif block == "include" and key == "phase":
@@ -96,6 +101,10 @@ class CaffeNet:
         self.types.add(kind)
         if kind == INNER_PRODUCT and self._layer.get("num_output", "").isdigit():
             self.last_inner_product = int(self._layer["num_output"])
+            self.last_inner_product_at = (
+                int(self._layer.get("num_output_line", 0)),
+                self._layer.get("name", ""),
+            )
         if kind in LOSSES:
             self.loss = self.loss or LOSSES[kind]
             context["loss"] = self.loss
@@ -103,6 +112,7 @@ class CaffeNet:
                 context["task"] = TASKS[self.loss]
             if self.loss in CLASSIFYING and self.last_inner_product:
                 context["num_classes"] = self.last_inner_product
+                self.runs.run.context_at["num_classes"] = self.last_inner_product_at
         batch = self._layer.get("batch_size", "")
         if batch.isdigit() and self._layer.get("phase") != "TEST" and not self.batch_size_seen:
             self.batch_size_seen = True

@@ -88,6 +88,9 @@ class RunData:
     events: list[LogEvent] = field(default_factory=list)
     layers: LayerStats = field(default_factory=LayerStats)
     context: dict[str, str | int | float | bool] = field(default_factory=dict)
+    # Where the run states a context value: its line (0 if not counted) and the name of the
+    # definition it sits in (a Caffe net's class count: the last InnerProduct's name).
+    context_at: dict[str, tuple[int, str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     def get(self, name: str, unit: str = "step") -> Series:

@@ -41,11 +41,13 @@ class RunBuilder:
         if is_empty(current):
             if not inherit_context:
                 current.context.clear()
+                current.context_at.clear()
             return current
         self._close_events()
         fresh = RunData(source=self.source, format=self.format)
         if inherit_context:
             fresh.context.update(current.context)
+            fresh.context_at.update(current.context_at)
         self._closed.append(current)
         self.run = fresh
         self._last.clear()

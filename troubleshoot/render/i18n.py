@@ -166,6 +166,14 @@ STRINGS: dict[Lang, dict[str, str]] = {
             "validation loss back up to {final:.4g} "
             "while training loss fell {then:.4g} -> {now:.4g}"
         ),
+        "ev_classes_from_loss": "initial loss {first:.4g} ≈ ln {n} = {chance:.4g}",
+        "ev_classes_from_acc": "accuracy stays near {level:.3g}, about 1/{n}",
+        "ev_classes_loss_agrees": "initial loss {first:.4g}, near ln {n} = {chance:.4g}",
+        "note_inferred": "inferred from the run, as no class count was stated",
+        "note_from_definition": "read from the net definition the log prints",
+        "ev_num_output": (
+            "num_output: {n} in layer {layer}, the last InnerProduct before the loss"
+        ),
         "note_implied": "implied by {symptom}",
         "note_from_file": "from {file}",
         "checklist": "Checklist: every cause tied to what was observed",
@@ -315,6 +323,12 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "ev_diverging": "最终水平 {final:.4g},是最低点的 {ratio:.3g} 倍",
         "ev_lowest_val_loss": "验证 loss 的最低点",
         "ev_overfitting": "验证 loss 回升到 {final:.4g},而训练 loss 从 {then:.4g} 降到 {now:.4g}",
+        "ev_classes_from_loss": "初始 loss {first:.4g} ≈ ln {n} = {chance:.4g}",
+        "ev_classes_from_acc": "准确率一直在 {level:.3g} 附近,约为 1/{n}",
+        "ev_classes_loss_agrees": "初始 loss {first:.4g},接近 ln {n} = {chance:.4g}",
+        "note_inferred": "未给出类别数,由运行记录推断",
+        "note_from_definition": "从日志打印的网络定义中读出",
+        "ev_num_output": ("层 {layer} 的 num_output: {n},即损失层之前的最后一个 InnerProduct 层"),
         "note_implied": "由 {symptom} 推出",
         "note_from_file": "来自 {file}",
         "checklist": "排查清单:与观察到的现象相关的全部原因",
