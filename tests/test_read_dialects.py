@@ -129,3 +129,11 @@ def test_ultralytics_classification_results_csv():
     assert list(run.series[TRAIN_LOSS].values)[:2] == [1.19277, 0.60711]  # written as is
     assert list(run.series[VAL_ACC].values)[:2] == [0.76807, 0.9247]  # metrics/accuracy_top1
     assert run.series[VAL_LOSS].values[-1] == 0.1225
+
+
+def test_hugging_face_dicts_with_numbers_printed_as_strings():
+    """transformers 5 prints every float as a string ({'loss': '0.6413'}); read as numbers."""
+    run = read_one(REAL / "hf-trainer-prints-v5.log")
+    assert list(run.series[TRAIN_LOSS].values)[:2] == [0.6413, 0.6402]
+    assert list(run.series[TRAIN_LOSS].steps)[:2] == [0.3846, 0.7692]
+    assert run.series[VAL_LOSS].values[0] == 0.6348

@@ -6,7 +6,8 @@ Training scripts print in endless styles, but nearly all of them are ``name: val
 tutorials (``[1,  2000] loss: 2.303``, ``Epoch [1/5], Step [100/600], Loss: 0.22``,
 ``Train Epoch: 1 [0/60000 (0%)]  Loss: 2.30``), tqdm/Lightning bars
 (``Epoch 0:  45%|####| 423/938 [00:05<00:06, loss=0.234]``), Hugging Face dicts
-(``{'loss': 0.5, 'learning_rate': 5e-05, 'epoch': 0.1}``) and plain
+(``{'loss': 0.5, 'learning_rate': 5e-05, 'epoch': 0.1}``, or with the numbers quoted as
+recent releases print them) and plain
 ``epoch 3 step 100 loss 0.123``. Parenthesised asides (``(Avg 0.55)``) are ignored.
 """
 
@@ -22,14 +23,15 @@ _VALUE = (
     r"[-+]?(?:\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?"
     r"|1\.#[A-Za-z]+\d*|nan(?:\(ind\))?|NaN|NAN|inf(?:inity)?|Inf(?:inity)?|INF)"
 )
+# Recent Hugging Face releases print every float as a string: {'loss': '0.6413'}.
 _PAIR = re.compile(
-    r"(?<![\w.])['\"]?([A-Za-z][\w./@-]*?)['\"]?\s*([:=]\s*|\s+)("
+    r"(?<![\w.])['\"]?([A-Za-z][\w./@-]*?)['\"]?\s*([:=]\s*|\s+)['\"]?("
     + _VALUE
     + r")(?![\d.]|\s*/\s*\d)"
 )
 _COUNTER = re.compile(
     r"(?i)(?<![\w.])(epoch|global[_ ]step|step|iteration|iter|it|batch)s?\b['\"]?\s*[:=#]?\s*"
-    r"\[?\s*(\d+(?:\.\d+)?)(?:\s*/\s*(\d+))?\]?"
+    r"['\"]?\[?\s*(\d+(?:\.\d+)?)(?:\s*/\s*(\d+))?\]?"
 )
 _BRACKET_PAIR = re.compile(r"\[\s*(\d+)\s*,\s*(\d+)\s*\]")  # [epoch, batch]
 _BRACKET_EPOCH_BATCH = re.compile(r"\[(\d+)\]\s*\[(\d+)\s*/\s*(\d+)\]")  # [epoch][batch/total]
