@@ -1,0 +1,73 @@
+"""The held-out corpus the detection benchmark reports on is whole and as broad as promised.
+
+Only its shape is checked here; no detector runs on it outside benchmarks/detection.py.
+"""
+
+from __future__ import annotations
+
+import json
+import tarfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+ARCHIVE = Path(__file__).parent.parent / "benchmarks" / "heldout.tar.xz"
+CATALOGUE = Path(__file__).parent.parent / "kb" / "catalogue"
+
+
+@pytest.fixture(scope="module")
+def archive() -> tuple[list[dict], set[str]]:
+    with tarfile.open(ARCHIVE) as tar:
+        names = set(tar.getnames())
+        stream = tar.extractfile("manifest.json")
+        assert stream is not None
+        return json.load(stream), names
+
+
+def test_every_listed_file_is_in_the_archive(archive):
+    manifest, names = archive
+    for run in manifest:
+        for name in run["files"]:
+            assert name in names or any(n.startswith(name + "/") for n in names), name
+
+
+def test_at_least_200_runs_of_which_30_healthy(archive):
+    manifest, _ = archive
+    assert len(manifest) >= 200
+    assert sum(run["healthy"] for run in manifest) >= 30
+
+
+def test_labels_name_known_symptoms_and_lessons(archive):
+    manifest, _ = archive
+    symptoms = {
+        s["id"] for s in yaml.safe_load((CATALOGUE / "symptoms.yaml").read_text())["symptoms"]
+    }
+    lessons = {x["id"] for x in yaml.safe_load((CATALOGUE / "lessons.yaml").read_text())["lessons"]}
+    for run in manifest:
+        assert set(run["expected"]) | set(run["also"]) <= symptoms, run["run"]
+        assert set(run["expected"]) <= set(run["judged"]), run["run"]
+        assert set(run["lessons"]) <= lessons, run["run"]
+        assert run["healthy"] == (not run["expected"] and not run["also"]), run["run"]
+
+
+def test_breadth_of_libraries_tasks_and_models(archive):
+    manifest, _ = archive
+    formats = Counter(run["format"] for run in manifest)
+    assert {
+        "print",
+        "jsonl",
+        "tensorboard",
+        "keras-csv",
+        "keras-progress",
+        "lightning-csv",
+        "lightning-tb",
+        "hf-state",
+        "hf-print",
+    } <= set(formats)
+    settings = [run["setting"] for run in manifest]
+    assert {"mlp", "cnn", "lstm", "transformer"} <= {s["model"] for s in settings}
+    assert {"sgd", "sgdm", "adam", "adamw", "rmsprop"} <= {s["optimizer"] for s in settings}
+    classes = {run["truth"]["num_classes"] for run in manifest}
+    assert {0, 2, 5, 10, 100} <= classes  # 0: regression
