@@ -336,7 +336,7 @@ def page(dev: Tally, held: Tally, by_format: dict[str, Tally], seconds: float) -
     lines = [
         "# Detection benchmark: development and held-out runs",
         "",
-        f"{describe()} Command: `python benchmarks/detection.py --out "
+        f"{describe()}. Command: `python benchmarks/detection.py --out "
         f"docs/benchmarks/detection.md`; judging all runs took {seconds:.1f} s.",
         "",
         "The development runs are those the detectors were tuned on; the held-out runs "
