@@ -2,7 +2,10 @@
 
 Shape judgements use the smoothed finite loss and need ``min_points`` points; those that
 are about the start of training (flat from the start, huge initial loss) also need the
-series to begin at the start, so an excerpt from late in a run is not misread.
+series to begin at the start, so an excerpt from late in a run is not misread. A shorter
+excerpt (a few lines pasted into a forum) is judged only for what a reader tells from a few
+displays (NaN, a loss growing at every display, a loss sitting at chance), and what it shows
+is marked as seen from few points (``Found.seen``).
 """
 
 from __future__ import annotations
@@ -46,7 +49,8 @@ def detect_loss(view: RunView, t: Thresholds) -> list[Found]:
     curve = view.get(TRAIN_LOSS)
     if curve is None:
         return found
-    found += nan_symptoms(view, curve, t)
+    few = len(curve) if len(curve) < t.min_points else None
+    found += [Found(f.symptom, f.evidence, few) for f in nan_symptoms(view, curve, t)]
     # In Caffe's GPU softmax a NaN probability becomes 87.3365: it is a NaN in disguise.
     disguised = at_87(curve.values, t)
     points, nonfinite = len(curve), int(np.count_nonzero(~curve.finite))
@@ -57,9 +61,13 @@ def detect_loss(view: RunView, t: Thresholds) -> list[Found]:
             f"{view.source}: {curve.name} takes negative values; loss-shape checks skipped"
         )
         return found
+    few = len(finite) if len(finite) < t.min_points else None
     if len(finite) >= t.huge_initial_points and _from_start(finite, t):
-        found += huge_initial(view, finite, t)
-    if len(finite) < t.min_points:
+        found += [Found(f.symptom, f.evidence, few) for f in huge_initial(view, finite, t)]
+    if few is not None:
+        found += growing(view, finite, t)
+        if np.isfinite(curve.values[-1]):
+            found += sits_at_chance(view, finite, t)
         if len(finite):
             left_out = [f"{nonfinite} non-finite"] if nonfinite else []
             if disguised.any():
@@ -68,7 +76,9 @@ def detect_loss(view: RunView, t: Thresholds) -> list[Found]:
             view.warnings.append(
                 f"{view.source}: {curve.name} has {points} points, {len(finite)} usable"
                 + (f" ({'; '.join(left_out)})" if left_out else "")
-                + f"; loss-shape checks need {t.min_points}"
+                + f"; loss-shape checks need {t.min_points} (a shorter excerpt is judged only "
+                "for NaN, a loss growing at every display and a loss at chance, with low "
+                "confidence)"
             )
         return found
     shape = shape_of(view, finite, t)
@@ -200,6 +210,38 @@ def huge_initial(view: RunView, curve: Curve, t: Thresholds) -> list[Found]:
         else Phrase.of("ev_huge_initial_absolute", start=start, limit=limit)
     )
     return [Found("loss-huge-initial", (view.cite(curve, 0, detail),))]
+
+
+# ---------------------------------------------------------------- short excerpts
+# What a reader of a few pasted displays tells at once; the evidence says how few they were.
+
+
+def growing(view: RunView, curve: Curve, t: Thresholds) -> list[Found]:
+    """A short excerpt whose loss rises at every display and at least doubles."""
+    v, n = curve.values, len(curve)
+    if n < t.short_grow_points or not np.all(np.diff(v) > 0) or v[-1] < t.diverge_factor * v[0]:
+        return []
+    detail = Phrase.of("ev_growing", first=v[0], final=v[-1], points=n)
+    return [Found("loss-diverging", (view.cite(curve, n - 1, detail),), n)]
+
+
+def sits_at_chance(view: RunView, curve: Curve, t: Thresholds) -> list[Found]:
+    """A short excerpt from the start whose loss sits at ln(num_classes) at every display
+    after the first (which may be above it, never below)."""
+    chance, v, n = view.chance_loss, curve.values, len(curve)
+    if chance is None or n < t.short_chance_points or not _from_start(curve, t):
+        return []
+    band = t.short_chance_margin * chance
+    if v[0] < chance - band or np.any(np.abs(v[1:] - chance) > band):
+        return []
+    detail = Phrase.of(
+        "ev_at_chance_every",
+        low=v[1:].min(),
+        high=v[1:].max(),
+        n=view.num_classes,
+        chance=chance,
+    )
+    return [Found("loss-flat-from-start", (view.cite(curve, n - 1, detail),), n)]
 
 
 # ---------------------------------------------------------------- shapes

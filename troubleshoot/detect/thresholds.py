@@ -72,9 +72,44 @@ class Thresholds:
     # ---- series handling
     min_points: int = knob(
         8,
-        "fewest finite points for any shape judgement (trend, plateau, oscillation, jump)",
+        "fewest finite points for a full shape judgement (trend, plateau, oscillation, jump); "
+        "a loss symptom seen in fewer (a pasted excerpt) says so in its evidence: low "
+        "confidence, from N points only",
         "calibration: the shortest real diverging Caffe run logs 8 losses",
-        (*LOSS_SHAPES, "loss-nan-periodic", "acc-jump"),
+        (
+            *LOSS_SHAPES,
+            "loss-nan-periodic",
+            "acc-jump",
+            "loss-nan",
+            "loss-nan-sudden",
+            "loss-huge-initial",
+        ),
+    )
+    short_grow_points: int = knob(
+        5,
+        "from this many finite losses on, a short excerpt is judged growing (loss-diverging) "
+        "when the loss rises at every display and ends at least diverge_factor x its first",
+        "calibration: four rises in a row; per-batch noise near zero in a healthy run "
+        "(Lightning fixture) rises three times running and doubles, real divergence (Caffe "
+        "RMSProp) rises four and five times",
+        ("loss-diverging",),
+    )
+    short_chance_points: int = knob(
+        5,
+        "from this many finite losses on, a short excerpt from the start with a class count is "
+        "judged at chance (loss-flat-from-start) when every display after the first sits at "
+        "ln(num_classes)",
+        '"2.30 five times for 10 classes": four displays at chance after the first one',
+        ("loss-flat-from-start",),
+    )
+    short_chance_margin: float = knob(
+        0.01,
+        "... within this share of ln(num_classes) (and the first not below it)",
+        "calibration: the stuck Caffe ImageNet runs sit within 0.6% of ln 1000 from their "
+        "second display; healthy runs falling past it (7.11, 7.00, 6.91) are outside; three "
+        "healthy ImageNet runs also sit there (0.01-0.36%) for their first hundreds of "
+        "iterations, which five displays cannot tell apart: hence the low confidence",
+        ("loss-flat-from-start",),
     )
     smooth_frac: float = knob(
         0.05,
