@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 from conftest import detected_facts, run_cli
+from test_detect_corpus import corpus_runs, given
 
-from troubleshoot.detect import DEFAULT
+from troubleshoot.detect import DEFAULT, detect
 from troubleshoot.facts import LOW, Evidence
 from troubleshoot.lang import Lang
+from troubleshoot.read.model import RunData
 from troubleshoot.render.guide import evidence_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -104,3 +106,46 @@ def test_the_json_gives_points_and_confidence():
     assert symptom["id"] == "loss-diverging"
     assert (evidence["points"], evidence["confidence"]) == (5, "low")
     assert evidence["detail_key"] == "ev_growing"
+
+
+def test_a_real_excerpt_with_one_evaluation_is_marked():
+    """caffe-overfit-01.log is itself a 16-line excerpt: one test evaluation, at 0.7%
+    accuracy with a test loss of 15.3, against a training loss of 0.0026."""
+    facts = detected_facts([FIXTURES / "reallogs" / "caffe-overfit-01.log"])
+    (evidence,) = facts.symptoms["val-far-below-train"].provenance.evidence
+    assert (evidence.points, evidence.confidence) == (1, LOW)
+
+
+def _three_evaluations(name: str, first: int) -> RunData:
+    """Three evaluations of a corpus run and the training losses logged over them."""
+    (run,) = corpus_runs(name)
+    val, train = run.series["val/loss"], run.series["train/loss"]
+    since = val.steps[first - 1] if first else float("-inf")
+    until = val.steps[first + 2]
+    cut = RunData(source=name, format=run.format)
+    for step, value in zip(
+        val.steps[first : first + 3], val.values[first : first + 3], strict=True
+    ):
+        cut.get("val/loss").append(step, value)
+    for step, value in zip(train.steps, train.values, strict=True):
+        if since < step <= until:
+            cut.get("train/loss").append(step, value)
+    return cut
+
+
+def test_three_evaluations_rising_far_above_training_read_as_overfitting():
+    """val-shift-text (overfitting is visible in it, its manifest says): validation loss
+    3.68, 4.60, 4.99 over its second to fourth evaluations while the training loss is 0.45:
+    overfitting, from three evaluations only."""
+    detection = detect(_three_evaluations("val-shift-text", 1), given("val-shift-text"))
+    (fact,) = [f for f in detection.facts if getattr(f, "id", None) == "overfitting"]
+    (evidence,) = fact.provenance.evidence
+    assert (evidence.points, evidence.confidence) == (3, LOW)
+
+
+def test_three_evaluations_of_a_healthy_run_are_not_overfitting():
+    """healthy-4-text's validation loss rises 0.369 -> 0.380 -> 0.396 late in the run,
+    while its training loss stays at 0.7 of it: noise, not overfitting."""
+    late = _three_evaluations("healthy-4-text", 5)
+    assert list(late.series["val/loss"].values) == pytest.approx([0.369, 0.380, 0.396], abs=1e-3)
+    assert "overfitting" not in detect(late, given("healthy-4-text")).symptoms

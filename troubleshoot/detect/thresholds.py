@@ -455,9 +455,22 @@ class Thresholds:
     # ---- train vs validation vs test
     val_min_points: int = knob(
         4,
-        "fewest evaluations (or training points) for a validation or accuracy-level judgement",
+        "fewest evaluations (or training points) for a validation or accuracy-level judgement; "
+        "a level read from fewer (at chance, far below training) says so in its evidence: low "
+        "confidence, from N points only",
         "calibration: validation is often evaluated once per epoch",
-        (*VAL_RISE, "val-far-below-train", "acc-low-plateau", "underfitting"),
+        (*VAL_RISE, "val-far-below-train", "acc-low-plateau", "underfitting", "acc-at-chance"),
+    )
+    short_val_points: int = knob(
+        3,
+        "from this many evaluations on (fewer than val_min_points), validation loss rising at "
+        "each one by overfit_rise in all, while the training loss is at most far_loss_ratio of "
+        "it, is judged overfitting",
+        "two rises in a row with training far below: what a reader sees in three pasted "
+        "epochs; the corpus's healthy runs end with training loss at 0.55-0.89 of validation, "
+        "and none of 634 three-evaluation windows of the corpus reads as overfitting outside "
+        "the run where it is visible (val-shift-text)",
+        ("overfitting",),
     )
     val_smooth_min_points: int = knob(
         5,
@@ -536,7 +549,7 @@ class Thresholds:
         0.1,
         "... while the training loss is at most this share of the validation loss",
         "calibration",
-        ("val-far-below-train",),
+        ("val-far-below-train", "overfitting"),
     )
     val_test_acc_gap: float = knob(
         0.1,

@@ -161,6 +161,10 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "ev_read_from": "read from the {format} input",
         "ev_lowest_loss": "lowest smoothed loss",
         "ev_few_points": "from {points} points only",
+        "ev_overfitting_few": (
+            "validation loss up at each of {points} evaluations, {first:.4g} -> {final:.4g}, "
+            "while training loss is {train:.4g}"
+        ),
         "ev_growing": "loss rises at every one of {points} displays, {first:.4g} -> {final:.4g}",
         "ev_at_chance_every": (
             "loss between {low:.4g} and {high:.4g} at every display after the first, "
@@ -319,6 +323,10 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "ev_read_from": "从 {format} 格式的输入中读出",
         "ev_lowest_loss": "平滑后 loss 的最低点",
         "ev_few_points": "仅凭 {points} 个点",
+        "ev_overfitting_few": (
+            "验证 loss 在 {points} 次评估中逐次上升,从 {first:.4g} 升到 {final:.4g},"
+            "而训练 loss 只有 {train:.4g}"
+        ),
         "ev_growing": "loss 在全部 {points} 次输出中逐次上升,从 {first:.4g} 升到 {final:.4g}",
         "ev_at_chance_every": (
             "第一次输出之后,每次的 loss 都在 {low:.4g} 到 {high:.4g} 之间,"
