@@ -10,6 +10,7 @@ is marked as seen from few points (``Found.seen``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -33,6 +34,7 @@ class Shape:
     final: float  # final level
     ref: float  # what "high" is measured against: min(initial level, ln(num_classes))
     from_start: bool
+    floor: float  # the least scale rises and swings are measured against (see scale_floor)
 
     @property
     def ref_name(self) -> str:
@@ -116,7 +118,21 @@ def shape_of(view: RunView, finite: Curve, t: Thresholds) -> Shape:
         final=tail(values, t.tail_frac, t.tail_min_points),
         ref=ref,
         from_start=from_start,
+        floor=scale_floor(view, from_start, t),
     )
+
+
+def scale_floor(view: RunView, from_start: bool, t: Thresholds) -> float:
+    """The least scale against which rises, swings and spikes are measured.
+
+    A series from the start measures them against its own levels. An excerpt from late in a
+    classification run does not show where its loss started: per-batch noise around a
+    converged loss (0.004 to 0.25) is huge against its own level and small against where
+    any classifier's loss starts, so it is measured against at least ln(num_classes), or
+    ln(late_scale_classes) without a class count."""
+    if from_start or not view.classification:
+        return 0.0
+    return view.chance_loss or math.log(t.late_scale_classes)
 
 
 # ---------------------------------------------------------------- values
@@ -289,7 +305,7 @@ def diverging(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
     if low >= s.n - tail_len:
         return []
     if s.final < t.diverge_factor * floor or s.final - floor < t.diverge_min_rise * max(
-        s.first, s.final
+        s.first, s.final, s.floor
     ):
         return []
     return [
@@ -371,7 +387,7 @@ def oscillating(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
     d = np.diff(v)
     if level <= 0 or len(d) < t.osc_min_steps:
         return []
-    swing = float(np.median(np.abs(d))) / level
+    swing = float(np.median(np.abs(d))) / max(level, s.floor)
     turns = float(np.mean(np.sign(d[1:]) != np.sign(d[:-1])))
     half = len(v) // 2
     trend = float(np.median(v[half:])) / float(np.median(v[:half]))
@@ -381,19 +397,20 @@ def oscillating(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
     return [Found("loss-oscillating", (view.cite(s.curve, s.n - 1, detail),))]
 
 
-def spike_indices(curve: Curve, t: Thresholds) -> list[int]:
+def spike_indices(curve: Curve, t: Thresholds, floor: float = 0.0) -> list[int]:
     """Isolated points far above everything in the window before them (finite only).
 
     A spike must also rise by spike_min_rise of the initial loss (per-batch noise late in
     training is large relative to the loss but small against where it started) and fall
-    back within spike_window points (a jump to a new level is not a spike).
+    back within spike_window points (a jump to a new level is not a spike). ``floor`` is
+    the least initial loss (``scale_floor``).
     """
     keep = np.flatnonzero(curve.finite)
     v = curve.values[keep]
     n, w = len(v), t.spike_window
     if n < t.min_points:
         return []
-    initial = float(v[: t.head_points].max())
+    initial = max(float(v[: t.head_points].max()), floor)
     # before[i]: the largest of the w points before i; after[i]: the smallest of the w
     # points after i (+inf past the end, where nothing follows).
     before = sliding_window_view(np.concatenate([np.full(w, -np.inf), v]), w)[:n].max(axis=1)
@@ -407,7 +424,7 @@ def spike_indices(curve: Curve, t: Thresholds) -> list[int]:
 
 
 def spikes(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
-    found = spike_indices(s.curve, t)
+    found = spike_indices(s.curve, t, s.floor)
     if not found:
         return []
     detail = Phrase.of("ev_spikes", factor=t.spike_factor, window=t.spike_window)

@@ -165,6 +165,15 @@ class Thresholds:
         "calibration: real resumed jobs restart a few times, per-epoch step counters every epoch",
         FROM_SERIES,
     )
+    late_scale_classes: int = knob(
+        2,
+        "an excerpt from late in a classification run measures rises, swings and spikes "
+        "against at least ln(num_classes), or ln(this many classes) without a class count",
+        "the least chance loss of any classifier: an excerpt that does not show the start "
+        "does not show its scale; per-batch noise around a converged loss (0.004-0.25 in the "
+        "healthy Lightning fixture, which starts at 0.63) is noise against it",
+        ("loss-diverging", "loss-oscillating", "loss-spikes"),
+    )
     tau_max_points: int = knob(
         200,
         "Kendall tau is taken over at most this many block medians of a long series",
