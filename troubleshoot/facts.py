@@ -25,6 +25,7 @@ class Origin(StrEnum):
 
 
 PhraseValue = str | int | float
+LOW = "low"  # the confidence of a judgement made from few points (Evidence.confidence)
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,9 @@ class Phrase:
 @dataclass(frozen=True)
 class Evidence:
     """One observation behind a detected fact: which file, series, step and value.
-    ``detail`` is a :class:`Phrase`, or text quoted as found (a line of a log)."""
+    ``detail`` is a :class:`Phrase`, or text quoted as found (a line of a log).
+    ``points`` and ``confidence`` (``"low"``) mark a judgement made on a short excerpt,
+    fewer points than a full shape judgement needs: the reader learns how little was seen."""
 
     source: str
     detail: Phrase | str
@@ -67,6 +70,8 @@ class Evidence:
     value: float | str | None = None
     line: int | None = None
     signature: str | None = None  # the kb/errors/ signature a log line matched
+    points: int | None = None  # points of the series judged, when they were few
+    confidence: str | None = None  # "low" when judged from few points
 
     def to_dict(self) -> dict[str, object]:
         out = {k: v for k, v in self.__dict__.items() if v is not None}

@@ -64,7 +64,8 @@ def at_chance(view: RunView, curves: dict[str, Curve | None], t: Thresholds) -> 
                 if chance
                 else Phrase.of("ev_acc_at_chance_no_classes", name=name, final=final, limit=limit)
             )
-            return [Found("acc-at-chance", (view.cite(curve, len(curve) - 1, detail),))]
+            few = len(curve) if len(curve) < t.val_min_points else None
+            return [Found("acc-at-chance", (view.cite(curve, len(curve) - 1, detail),), few)]
     return []
 
 

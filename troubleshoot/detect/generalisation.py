@@ -1,7 +1,10 @@
 """Symptoms that compare training, validation and test: the gaps between them.
 
 Validation is evaluated rarely (often once per epoch), so these checks work with a few
-points: they need ``val_min_points`` evaluations and compare medians of the last ones.
+points: they need ``val_min_points`` evaluations and compare medians of the last ones. A
+pasted excerpt may hold fewer: then only a validation loss rising at every evaluation far
+above the training loss is judged (overfitting), and a level read from so few points (far
+below training) is marked as such (``Found.seen``).
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ def detect_generalisation(view: RunView, t: Thresholds) -> list[Found]:
     if val is not None and len(val) >= t.val_min_points:
         found += overfitting(view, val, t)
         found += val_loss_plateau(view, val, t)
+    elif val is not None and len(val) >= t.short_val_points:
+        found += rising_over_few(view, val, t)
     found += val_far_below_train(view, t)
     found += val_much_better_than_test(view, t)
     return found
@@ -30,6 +35,11 @@ def detect_generalisation(view: RunView, t: Thresholds) -> list[Found]:
 def _finite(view: RunView, name: str) -> Curve | None:
     curve = view.get(name)
     return curve.only_finite() if curve is not None else None
+
+
+def _few(curve: Curve, t: Thresholds) -> int | None:
+    """The points a level was read from, when they are fewer than a judgement needs."""
+    return len(curve) if len(curve) < t.val_min_points else None
 
 
 def _level_at(curve: Curve, step: float, t: Thresholds) -> float:
@@ -74,6 +84,20 @@ def overfitting(view: RunView, val: Curve, t: Thresholds) -> list[Found]:
     ]
     found += val_acc_up_val_loss_up(view, val, low, t)
     return found
+
+
+def rising_over_few(view: RunView, val: Curve, t: Thresholds) -> list[Found]:
+    """A few evaluations (a pasted excerpt): validation loss up at each one while the
+    training loss sits far below it."""
+    train = _finite(view, TRAIN_LOSS)
+    v, n = val.values, len(val)
+    if train is None or not len(train) or not np.all(np.diff(v) > 0):
+        return []
+    now = final_level(train.values, t)
+    if v[-1] < (1 + t.overfit_rise) * v[0] or now > t.far_loss_ratio * v[-1]:
+        return []
+    detail = Phrase.of("ev_overfitting_few", first=v[0], final=v[-1], points=n, train=now)
+    return [Found("overfitting", (view.cite(val, n - 1, detail),), n)]
 
 
 def val_acc_up_val_loss_up(view: RunView, val: Curve, low: int, t: Thresholds) -> list[Found]:
@@ -134,7 +158,8 @@ def val_far_below_train(view: RunView, t: Thresholds) -> list[Found]:
         if gain < t.far_train_gain or va - chance > t.far_val_share * gain:
             return []
         detail = Phrase.of("ev_val_far_below_train", val=va, train=tr, chance=chance)
-        return [Found("val-far-below-train", (view.cite(val_acc, len(val_acc) - 1, detail),))]
+        evidence = (view.cite(val_acc, len(val_acc) - 1, detail),)
+        return [Found("val-far-below-train", evidence, _few(val_acc, t))]
     train, val = _finite(view, TRAIN_LOSS), _finite(view, VAL_LOSS)
     if train is None or val is None or not len(train) or not len(val):
         return []
@@ -143,7 +168,8 @@ def val_far_below_train(view: RunView, t: Thresholds) -> list[Found]:
     if va - chance > t.far_val_acc_abs or tl > t.far_loss_ratio * vl:
         return []
     detail = Phrase.of("ev_val_far_below_train_loss", val=va, val_loss=vl, train_loss=tl)
-    return [Found("val-far-below-train", (view.cite(val_acc, len(val_acc) - 1, detail),))]
+    evidence = (view.cite(val_acc, len(val_acc) - 1, detail),)
+    return [Found("val-far-below-train", evidence, _few(val_acc, t))]
 
 
 def val_much_better_than_test(view: RunView, t: Thresholds) -> list[Found]:

@@ -2,11 +2,15 @@
 
 Shape judgements use the smoothed finite loss and need ``min_points`` points; those that
 are about the start of training (flat from the start, huge initial loss) also need the
-series to begin at the start, so an excerpt from late in a run is not misread.
+series to begin at the start, so an excerpt from late in a run is not misread. A shorter
+excerpt (a few lines pasted into a forum) is judged only for what a reader tells from a few
+displays (NaN, a loss growing at every display, a loss sitting at chance), and what it shows
+is marked as seen from few points (``Found.seen``).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -30,6 +34,7 @@ class Shape:
     final: float  # final level
     ref: float  # what "high" is measured against: min(initial level, ln(num_classes))
     from_start: bool
+    floor: float  # the least scale rises and swings are measured against (see scale_floor)
 
     @property
     def ref_name(self) -> str:
@@ -46,7 +51,8 @@ def detect_loss(view: RunView, t: Thresholds) -> list[Found]:
     curve = view.get(TRAIN_LOSS)
     if curve is None:
         return found
-    found += nan_symptoms(view, curve, t)
+    few = len(curve) if len(curve) < t.min_points else None
+    found += [Found(f.symptom, f.evidence, few) for f in nan_symptoms(view, curve, t)]
     # In Caffe's GPU softmax a NaN probability becomes 87.3365: it is a NaN in disguise.
     disguised = at_87(curve.values, t)
     points, nonfinite = len(curve), int(np.count_nonzero(~curve.finite))
@@ -57,9 +63,13 @@ def detect_loss(view: RunView, t: Thresholds) -> list[Found]:
             f"{view.source}: {curve.name} takes negative values; loss-shape checks skipped"
         )
         return found
+    few = len(finite) if len(finite) < t.min_points else None
     if len(finite) >= t.huge_initial_points and _from_start(finite, t):
-        found += huge_initial(view, finite, t)
-    if len(finite) < t.min_points:
+        found += [Found(f.symptom, f.evidence, few) for f in huge_initial(view, finite, t)]
+    if few is not None:
+        found += growing(view, finite, t)
+        if np.isfinite(curve.values[-1]):
+            found += sits_at_chance(view, finite, t)
         if len(finite):
             left_out = [f"{nonfinite} non-finite"] if nonfinite else []
             if disguised.any():
@@ -68,7 +78,9 @@ def detect_loss(view: RunView, t: Thresholds) -> list[Found]:
             view.warnings.append(
                 f"{view.source}: {curve.name} has {points} points, {len(finite)} usable"
                 + (f" ({'; '.join(left_out)})" if left_out else "")
-                + f"; loss-shape checks need {t.min_points}"
+                + f"; loss-shape checks need {t.min_points} (a shorter excerpt is judged only "
+                "for NaN, a loss growing at every display and a loss at chance, with low "
+                "confidence)"
             )
         return found
     shape = shape_of(view, finite, t)
@@ -106,7 +118,21 @@ def shape_of(view: RunView, finite: Curve, t: Thresholds) -> Shape:
         final=tail(values, t.tail_frac, t.tail_min_points),
         ref=ref,
         from_start=from_start,
+        floor=scale_floor(view, from_start, t),
     )
+
+
+def scale_floor(view: RunView, from_start: bool, t: Thresholds) -> float:
+    """The least scale against which rises, swings and spikes are measured.
+
+    A series from the start measures them against its own levels. An excerpt from late in a
+    classification run does not show where its loss started: per-batch noise around a
+    converged loss (0.004 to 0.25) is huge against its own level and small against where
+    any classifier's loss starts, so it is measured against at least ln(num_classes), or
+    ln(late_scale_classes) without a class count."""
+    if from_start or not view.classification:
+        return 0.0
+    return view.chance_loss or math.log(t.late_scale_classes)
 
 
 # ---------------------------------------------------------------- values
@@ -202,6 +228,38 @@ def huge_initial(view: RunView, curve: Curve, t: Thresholds) -> list[Found]:
     return [Found("loss-huge-initial", (view.cite(curve, 0, detail),))]
 
 
+# ---------------------------------------------------------------- short excerpts
+# What a reader of a few pasted displays tells at once; the evidence says how few they were.
+
+
+def growing(view: RunView, curve: Curve, t: Thresholds) -> list[Found]:
+    """A short excerpt whose loss rises at every display and at least doubles."""
+    v, n = curve.values, len(curve)
+    if n < t.short_grow_points or not np.all(np.diff(v) > 0) or v[-1] < t.diverge_factor * v[0]:
+        return []
+    detail = Phrase.of("ev_growing", first=v[0], final=v[-1], points=n)
+    return [Found("loss-diverging", (view.cite(curve, n - 1, detail),), n)]
+
+
+def sits_at_chance(view: RunView, curve: Curve, t: Thresholds) -> list[Found]:
+    """A short excerpt from the start whose loss sits at ln(num_classes) at every display
+    after the first (which may be above it, never below)."""
+    chance, v, n = view.chance_loss, curve.values, len(curve)
+    if chance is None or n < t.short_chance_points or not _from_start(curve, t):
+        return []
+    band = t.short_chance_margin * chance
+    if v[0] < chance - band or np.any(np.abs(v[1:] - chance) > band):
+        return []
+    detail = Phrase.of(
+        "ev_at_chance_every",
+        low=v[1:].min(),
+        high=v[1:].max(),
+        n=view.num_classes,
+        chance=chance,
+    )
+    return [Found("loss-flat-from-start", (view.cite(curve, n - 1, detail),), n)]
+
+
 # ---------------------------------------------------------------- shapes
 
 
@@ -249,7 +307,7 @@ def diverging(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
     if low >= s.n - tail_len or floor <= 0:
         return []
     if s.final < t.diverge_factor * floor or s.final - floor < t.diverge_min_rise * max(
-        s.first, s.final
+        s.first, s.final, s.floor
     ):
         return []
     return [
@@ -341,7 +399,7 @@ def oscillating(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
     d = np.diff(v)
     if level <= 0 or len(d) < t.osc_min_steps:
         return []
-    swing = float(np.median(np.abs(d))) / level
+    swing = float(np.median(np.abs(d))) / max(level, s.floor)
     turns = float(np.mean(np.sign(d[1:]) != np.sign(d[:-1])))
     half = len(v) // 2
     before = float(np.median(v[:half]))
@@ -352,19 +410,20 @@ def oscillating(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
     return [Found("loss-oscillating", (view.cite(s.curve, s.n - 1, detail),))]
 
 
-def spike_indices(curve: Curve, t: Thresholds) -> list[int]:
+def spike_indices(curve: Curve, t: Thresholds, floor: float = 0.0) -> list[int]:
     """Isolated points far above everything in the window before them (finite only).
 
     A spike must also rise by spike_min_rise of the initial loss (per-batch noise late in
     training is large relative to the loss but small against where it started) and fall
-    back within spike_window points (a jump to a new level is not a spike).
+    back within spike_window points (a jump to a new level is not a spike). ``floor`` is
+    the least initial loss (``scale_floor``).
     """
     keep = np.flatnonzero(curve.finite)
     v = curve.values[keep]
     n, w = len(v), t.spike_window
     if n < t.min_points:
         return []
-    initial = float(v[: t.head_points].max())
+    initial = max(float(v[: t.head_points].max()), floor)
     # before[i]: the largest of the w points before i; after[i]: the smallest of the w
     # points after i (+inf past the end, where nothing follows).
     before = sliding_window_view(np.concatenate([np.full(w, -np.inf), v]), w)[:n].max(axis=1)
@@ -378,7 +437,7 @@ def spike_indices(curve: Curve, t: Thresholds) -> list[int]:
 
 
 def spikes(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
-    found = spike_indices(s.curve, t)
+    found = spike_indices(s.curve, t, s.floor)
     if not found:
         return []
     detail = Phrase.of("ev_spikes", factor=t.spike_factor, window=t.spike_window)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from troubleshoot.detect.accuracy import detect_accuracy
 from troubleshoot.detect.classes import infer_classes
@@ -14,7 +14,15 @@ from troubleshoot.detect.loss import detect_loss
 from troubleshoot.detect.probes import detect_probes
 from troubleshoot.detect.thresholds import DEFAULT, Thresholds
 from troubleshoot.detect.view import Found, RunView, view_of
-from troubleshoot.facts import ContextFact, Evidence, Origin, Phrase, Provenance, SymptomFact
+from troubleshoot.facts import (
+    LOW,
+    ContextFact,
+    Evidence,
+    Origin,
+    Phrase,
+    Provenance,
+    SymptomFact,
+)
 from troubleshoot.read.model import RunData
 
 Detector = Callable[[RunView, Thresholds], list[Found]]
@@ -41,6 +49,13 @@ class Detection:
         return [f.id for f in self.facts if isinstance(f, SymptomFact)]
 
 
+def _marked(found: Found) -> tuple[Evidence, ...]:
+    """The evidence, marked low-confidence with the points seen when they were few."""
+    if found.seen is None:
+        return found.evidence
+    return tuple(replace(e, points=found.seen, confidence=LOW) for e in found.evidence)
+
+
 def detect(
     run: RunData,
     given: Mapping[str, object] | None = None,
@@ -61,7 +76,7 @@ def detect(
     for detector in DETECTORS:
         for found in detector(view, thresholds):
             known = evidence.setdefault(found.symptom, [])
-            known += [e for e in found.evidence if e not in known]
+            known += [e for e in _marked(found) if e not in known]
     facts: list[SymptomFact | ContextFact] = [
         SymptomFact(symptom, True, Provenance(Origin.DETECTED, tuple(items)))
         for symptom, items in evidence.items()

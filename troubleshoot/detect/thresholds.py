@@ -83,9 +83,44 @@ class Thresholds:
     # ---- series handling
     min_points: int = knob(
         8,
-        "fewest finite points for any shape judgement (trend, plateau, oscillation, jump)",
+        "fewest finite points for a full shape judgement (trend, plateau, oscillation, jump); "
+        "a loss symptom seen in fewer (a pasted excerpt) says so in its evidence: low "
+        "confidence, from N points only",
         "calibration: the shortest real diverging Caffe run logs 8 losses",
-        (*LOSS_SHAPES, "loss-nan-periodic", "acc-jump"),
+        (
+            *LOSS_SHAPES,
+            "loss-nan-periodic",
+            "acc-jump",
+            "loss-nan",
+            "loss-nan-sudden",
+            "loss-huge-initial",
+        ),
+    )
+    short_grow_points: int = knob(
+        5,
+        "from this many finite losses on, a short excerpt is judged growing (loss-diverging) "
+        "when the loss rises at every display and ends at least diverge_factor x its first",
+        "calibration: four rises in a row; per-batch noise near zero in a healthy run "
+        "(Lightning fixture) rises three times running and doubles, real divergence (Caffe "
+        "RMSProp) rises four and five times",
+        ("loss-diverging",),
+    )
+    short_chance_points: int = knob(
+        5,
+        "from this many finite losses on, a short excerpt from the start with a class count is "
+        "judged at chance (loss-flat-from-start) when every display after the first sits at "
+        "ln(num_classes)",
+        '"2.30 five times for 10 classes": four displays at chance after the first one',
+        ("loss-flat-from-start",),
+    )
+    short_chance_margin: float = knob(
+        0.01,
+        "... within this share of ln(num_classes) (and the first not below it)",
+        "calibration: the stuck Caffe ImageNet runs sit within 0.6% of ln 1000 from their "
+        "second display; healthy runs falling past it (7.11, 7.00, 6.91) are outside; three "
+        "healthy ImageNet runs also sit there (0.01-0.36%) for their first hundreds of "
+        "iterations, which five displays cannot tell apart: hence the low confidence",
+        ("loss-flat-from-start",),
     )
     smooth_frac: float = knob(
         0.05,
@@ -140,6 +175,15 @@ class Thresholds:
         "used), fewer means resumed runs (later points replace earlier ones)",
         "calibration: real resumed jobs restart a few times, per-epoch step counters every epoch",
         FROM_SERIES,
+    )
+    late_scale_classes: int = knob(
+        2,
+        "an excerpt from late in a classification run measures rises, swings and spikes "
+        "against at least ln(num_classes), or ln(this many classes) without a class count",
+        "the least chance loss of any classifier: an excerpt that does not show the start "
+        "does not show its scale; per-batch noise around a converged loss (0.004-0.25 in the "
+        "healthy Lightning fixture, which starts at 0.63) is noise against it",
+        ("loss-diverging", "loss-oscillating", "loss-spikes"),
     )
     tau_max_points: int = knob(
         200,
@@ -431,9 +475,22 @@ class Thresholds:
     # ---- train vs validation vs test
     val_min_points: int = knob(
         4,
-        "fewest evaluations (or training points) for a validation or accuracy-level judgement",
+        "fewest evaluations (or training points) for a validation or accuracy-level judgement; "
+        "a level read from fewer (at chance, far below training) says so in its evidence: low "
+        "confidence, from N points only",
         "calibration: validation is often evaluated once per epoch",
-        (*VAL_RISE, "val-far-below-train", "acc-low-plateau", "underfitting"),
+        (*VAL_RISE, "val-far-below-train", "acc-low-plateau", "underfitting", "acc-at-chance"),
+    )
+    short_val_points: int = knob(
+        3,
+        "from this many evaluations on (fewer than val_min_points), validation loss rising at "
+        "each one by overfit_rise in all, while the training loss is at most far_loss_ratio of "
+        "it, is judged overfitting",
+        "two rises in a row with training far below: what a reader sees in three pasted "
+        "epochs; the corpus's healthy runs end with training loss at 0.55-0.89 of validation, "
+        "and none of 634 three-evaluation windows of the corpus reads as overfitting outside "
+        "the run where it is visible (val-shift-text)",
+        ("overfitting",),
     )
     val_smooth_min_points: int = knob(
         5,
@@ -512,7 +569,7 @@ class Thresholds:
         0.1,
         "... while the training loss is at most this share of the validation loss",
         "calibration",
-        ("val-far-below-train",),
+        ("val-far-below-train", "overfitting"),
     )
     val_test_acc_gap: float = knob(
         0.1,

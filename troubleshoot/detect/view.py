@@ -29,10 +29,13 @@ from troubleshoot.read.model import (
 
 @dataclass(frozen=True)
 class Found:
-    """A symptom a detector established, with the observations behind it."""
+    """A symptom a detector established, with the observations behind it. ``seen`` is the
+    number of points it was judged from when that is fewer than a full shape judgement needs
+    (a short excerpt): its evidence then says so."""
 
     symptom: str
     evidence: tuple[Evidence, ...]
+    seen: int | None = None
 
 
 @dataclass

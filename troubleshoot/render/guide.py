@@ -8,7 +8,7 @@ from troubleshoot.consult.checklist import Checklist
 from troubleshoot.consult.consultation import Consultation
 from troubleshoot.consult.gather import ReadRun
 from troubleshoot.engine.diagnose import Diagnosis, FiredRule, Result
-from troubleshoot.facts import ContextFact, Evidence, Fact, SymptomFact
+from troubleshoot.facts import LOW, ContextFact, Evidence, Fact, Phrase, SymptomFact
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import Citation, Lesson, Step
 from troubleshoot.lang import Lang
@@ -77,6 +77,8 @@ def evidence_text(evidence: Evidence, lang: Lang) -> str:
         parts.append(f"{words['value']} {value:g}" if isinstance(value, float) else f"{value}")
     if evidence.line:
         parts.append(f"{words['line']} {evidence.line}")
+    if evidence.confidence == LOW and evidence.points:
+        parts.append(say(Phrase.of("ev_few_points", points=evidence.points), lang))
     return f"{say(evidence.detail, lang)} ({', '.join(parts)})"
 
 

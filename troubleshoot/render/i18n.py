@@ -160,6 +160,16 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "ev_logits_huge": "mean |output| of {layer} (the layer before the loss) is {value:.3g}",
         "ev_read_from": "read from the {format} input",
         "ev_lowest_loss": "lowest smoothed loss",
+        "ev_few_points": "from {points} points only",
+        "ev_overfitting_few": (
+            "validation loss up at each of {points} evaluations, {first:.4g} -> {final:.4g}, "
+            "while training loss is {train:.4g}"
+        ),
+        "ev_growing": "loss rises at every one of {points} displays, {first:.4g} -> {final:.4g}",
+        "ev_at_chance_every": (
+            "loss between {low:.4g} and {high:.4g} at every display after the first, "
+            "at ln({n}) = {chance:.4g}"
+        ),
         "ev_diverging": "final level {final:.4g} = {ratio:.3g} x the lowest",
         "ev_lowest_val_loss": "lowest validation loss",
         "ev_overfitting": (
@@ -320,6 +330,16 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "ev_logits_huge": "{layer}(损失前的最后一层)输出绝对值的均值为 {value:.3g}",
         "ev_read_from": "从 {format} 格式的输入中读出",
         "ev_lowest_loss": "平滑后 loss 的最低点",
+        "ev_few_points": "仅凭 {points} 个点",
+        "ev_overfitting_few": (
+            "验证 loss 在 {points} 次评估中逐次上升,从 {first:.4g} 升到 {final:.4g},"
+            "而训练 loss 只有 {train:.4g}"
+        ),
+        "ev_growing": "loss 在全部 {points} 次输出中逐次上升,从 {first:.4g} 升到 {final:.4g}",
+        "ev_at_chance_every": (
+            "第一次输出之后,每次的 loss 都在 {low:.4g} 到 {high:.4g} 之间,"
+            "停在 ln({n}) = {chance:.4g} 附近"
+        ),
         "ev_diverging": "最终水平 {final:.4g},是最低点的 {ratio:.3g} 倍",
         "ev_lowest_val_loss": "验证 loss 的最低点",
         "ev_overfitting": "验证 loss 回升到 {final:.4g},而训练 loss 从 {then:.4g} 降到 {now:.4g}",
