@@ -149,3 +149,9 @@ def test_three_evaluations_of_a_healthy_run_are_not_overfitting():
     late = _three_evaluations("healthy-4-text", 5)
     assert list(late.series["val/loss"].values) == pytest.approx([0.369, 0.380, 0.396], abs=1e-3)
     assert "overfitting" not in detect(late, given("healthy-4-text")).symptoms
+
+
+def test_one_point_is_said_in_the_singular():
+    log = Path(__file__).parent / "fixtures" / "reallogs" / "caffe-overfit-01.log"
+    done = run_cli("diagnose", str(log))
+    assert "from one point only" in done.stdout and "from 1 points" not in done.stdout

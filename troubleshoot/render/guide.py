@@ -78,7 +78,8 @@ def evidence_text(evidence: Evidence, lang: Lang) -> str:
     if evidence.line:
         parts.append(f"{words['line']} {evidence.line}")
     if evidence.confidence == LOW and evidence.points:
-        parts.append(say(Phrase.of("ev_few_points", points=evidence.points), lang))
+        few = "ev_one_point" if evidence.points == 1 else "ev_few_points"
+        parts.append(say(Phrase.of(few, points=evidence.points), lang))
     return f"{say(evidence.detail, lang)} ({', '.join(parts)})"
 
 

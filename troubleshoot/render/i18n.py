@@ -161,6 +161,7 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "ev_read_from": "read from the {format} input",
         "ev_lowest_loss": "lowest smoothed loss",
         "ev_few_points": "from {points} points only",
+        "ev_one_point": "from one point only",
         "ev_overfitting_few": (
             "validation loss up at each of {points} evaluations, {first:.4g} -> {final:.4g}, "
             "while training loss is {train:.4g}"
@@ -331,6 +332,7 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "ev_read_from": "从 {format} 格式的输入中读出",
         "ev_lowest_loss": "平滑后 loss 的最低点",
         "ev_few_points": "仅凭 {points} 个点",
+        "ev_one_point": "仅凭 1 个点",
         "ev_overfitting_few": (
             "验证 loss 在 {points} 次评估中逐次上升,从 {first:.4g} 升到 {final:.4g},"
             "而训练 loss 只有 {train:.4g}"
