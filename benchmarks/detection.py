@@ -46,7 +46,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from machine import describe  # noqa: E402
+from machine import describe, publish  # noqa: E402
 from test_detect_corpus import corpus_paths, given, manifest  # noqa: E402
 from test_detect_real import (  # noqa: E402
     CAFFENET,
@@ -331,6 +331,21 @@ def targets(held: Tally) -> list[str]:
     return out or ["- none: every target is met"]
 
 
+def details(t: Tally) -> list[str]:
+    """The runs behind a corpus's numbers: healthy runs flagged, misses, false alarms."""
+    lists = [
+        ("Healthy runs flagged:", t.healthy_alarms),
+        ("Misses:", t.misses),
+        ("False alarms:", t.false_alarms),
+        ("No fitting lesson in the top 3:", t.top3_misses),
+    ]
+    return [
+        line
+        for title, items in lists
+        for line in (title, *(f"- {i}" for i in items or ["none"]), "")
+    ]
+
+
 def page(dev: Tally, held: Tally, by_format: dict[str, Tally], seconds: float) -> str:
     notes = NOTES.read_text(encoding="utf-8").strip() if NOTES.exists() else ""
     lines = [
@@ -367,32 +382,10 @@ def page(dev: Tally, held: Tally, by_format: dict[str, Tally], seconds: float) -
         "Not read (refused as the user would be told):",
         *(f"- {r}" for r in held.refused or ["none"]),
         "",
-        "Healthy runs flagged:",
-        *(f"- {a}" for a in held.healthy_alarms or ["none"]),
-        "",
-        "Misses:",
-        *(f"- {m}" for m in held.misses or ["none"]),
-        "",
-        "False alarms:",
-        *(f"- {a}" for a in held.false_alarms or ["none"]),
-        "",
-        "No fitting lesson in the top 3:",
-        *(f"- {m}" for m in held.top3_misses or ["none"]),
-        "",
+        *details(held),
         "## Development details",
         "",
-        "Healthy runs flagged:",
-        *(f"- {a}" for a in dev.healthy_alarms or ["none"]),
-        "",
-        "Misses:",
-        *(f"- {m}" for m in dev.misses or ["none"]),
-        "",
-        "False alarms:",
-        *(f"- {a}" for a in dev.false_alarms or ["none"]),
-        "",
-        "No fitting lesson in the top 3:",
-        *(f"- {m}" for m in dev.top3_misses or ["none"]),
-        "",
+        *details(dev),
     ]
     return "\n".join(lines)
 
@@ -415,10 +408,7 @@ def main() -> None:
             held.add(case, verdict)
             by_format[case.fmt].add(case, verdict)
     text = page(dev, held, by_format, time.perf_counter() - start)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text, encoding="utf-8")
-    print(text)
+    publish(text, args.out)
 
 
 if __name__ == "__main__":

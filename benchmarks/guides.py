@@ -34,7 +34,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from machine import describe  # noqa: E402
+from machine import describe, publish  # noqa: E402
 from test_detect_corpus import corpus_paths, given  # noqa: E402
 from test_detect_real import REAL  # noqa: E402
 
@@ -214,10 +214,7 @@ def main() -> None:
         "",
     ]
     text = "\n".join(lines)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text, encoding="utf-8")
-    print(text)
+    publish(text, args.out)
 
 
 if __name__ == "__main__":

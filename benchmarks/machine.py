@@ -27,3 +27,11 @@ def describe() -> str:
         f"{cpu}, {os.cpu_count()} cores{memory}; {platform.system()} {platform.release()}; "
         f"Python {platform.python_version()}"
     )
+
+
+def publish(text: str, out: Path | None) -> None:
+    """Print a benchmark page, and write it to ``out`` when one is given."""
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    print(text)
