@@ -271,3 +271,18 @@ def test_the_interviews_guide_is_fitted_too(taught_kb, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "### 1. Exploding gradients" in done.stdout
     assert labels(done.stdout) == {"Caffe", "Shell"}
+
+
+def test_sources_name_the_article_id_the_text_uses_and_no_private_file():
+    guide = render_guide(consult(KB, Request(symptoms=["loss-87-3365"])), Lang.EN)
+    listed = guide.split("## Sources", 1)[1]
+    assert "1. `000` " in listed and "`002` " in listed  # "article 002" in a lesson's text
+    assert ".txt" not in listed  # the articles are not redistributed
+
+
+def test_nothing_found_says_what_could_not_be_judged(tmp_path):
+    short = tmp_path / "short.log"
+    short.write_text("".join(f"epoch {e} train loss {2.5 - 0.01 * e:.3f}\n" for e in range(6)))
+    done = run_cli("diagnose", str(short))
+    assert "No problem symptoms were found" in done.stdout
+    assert "What could not be judged" in done.stdout and "loss-shape checks need" in done.stdout

@@ -39,14 +39,15 @@ class CitationIndex:
         return [self.describe(Citation.parse(ref)) for ref in self.order]
 
     def describe(self, citation: Citation) -> str:
+        """Source id (what the lessons' text calls "article 002"), author, title, the
+        section by its name, and the address. The articles' file names are left out: the
+        articles are not redistributed, so no reader has them."""
         source = self.kb.sources[citation.source]
-        text = f"{source.byline(self.lang)}, *{source.heading(self.lang)}*"
+        text = f"`{source.id}` {source.byline(self.lang)}, *{source.heading(self.lang)}*"
         if citation.section:
             section = source.sections.get(citation.section)
-            label = section.get(self.lang) if section else citation.section
-            text += f", {STRINGS[self.lang]['section']} {citation.section}: {label}"
-        if source.file:
-            text += f" (`{source.file}`)"
+            label = section.get(self.lang) if section else None
+            text += f", {label or STRINGS[self.lang]['section'] + ' ' + citation.section}"
         if source.url:
             text += f". <{source.url}>"
         return text

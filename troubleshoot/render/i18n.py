@@ -49,6 +49,7 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "line": "line",
         "nothing_found": "No problem symptoms were found in what was read:",
         "no_series": "no metric series",
+        "not_judged": "What could not be judged",
         "nothing_found_next": (
             "Every symptom that can be seen in metrics and logs was checked "
             "(`troubleshoot kb symptoms` lists them; `--verbose` shows what could not be "
@@ -238,6 +239,7 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "line": "行",
         "nothing_found": "在读取的内容中没有发现问题症状:",
         "no_series": "没有指标序列",
+        "not_judged": "未能判断的部分",
         "nothing_found_next": (
             "所有能从指标和日志中看出的症状都已检查(`troubleshoot kb symptoms` 列出它们;"
             "`--verbose` 显示哪些无法判断)。有些症状在日志里看不出来:"
