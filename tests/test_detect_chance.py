@@ -12,11 +12,13 @@ from __future__ import annotations
 import copy
 import dataclasses
 import gzip
+import json
 import math
 from array import array
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 from test_detect_corpus import corpus_runs, manifest
 
 from troubleshoot.detect import DEFAULT, detect
@@ -199,3 +201,20 @@ def test_a_caffe_net_definition_gives_its_class_count_with_the_line_that_states_
     assert "layer fc8" in say(evidence.detail, "en") and "层 fc8" in say(evidence.detail, "zh")
     (at_chance,) = [f for f in facts if getattr(f, "id", "") == "acc-at-chance"]
     assert dict(at_chance.provenance.evidence[0].detail.values)["n"] == 1000
+
+
+def test_a_pasted_loss_at_ln_k_to_the_digit_is_read_as_k_classes(tmp_path):
+    """Six displays of 2.3026 and nothing else: ten classes at chance, said with evidence;
+    a loss near but not at ln 10 (2.31) says nothing about classes."""
+    stuck = tmp_path / "stuck.txt"
+    stuck.write_text("".join(f"epoch {e} train loss 2.3026\n" for e in range(1, 7)))
+    near = tmp_path / "near.txt"
+    near.write_text("".join(f"epoch {e} train loss 2.31\n" for e in range(1, 7)))
+    done = run_cli("diagnose", str(stuck), "--format", "json")
+    report = json.loads(done.stdout)
+    assert "loss-flat-from-start" in {s["id"] for s in report["symptoms"]}
+    assert {"key": "num_classes", "value": 10} in [
+        {"key": c["key"], "value": c["value"]} for c in report["context"]
+    ]
+    report = json.loads(run_cli("diagnose", str(near), "--format", "json").stdout)
+    assert "num_classes" not in {c["key"] for c in report["context"]}

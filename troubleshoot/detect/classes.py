@@ -6,7 +6,8 @@ an untrained softmax classifier starts at a loss of ln K, and a classifier that 
 nothing stays at an accuracy of 1/K. Both are read only where they fit one integer K and
 nothing else (ln K of neighbouring K lie closer together as K grows, so a large K cannot
 be told from the loss alone), and only for a run known to classify (an accuracy series or
-a classification task). A class count the reader found (a Caffe net's last InnerProduct
+a classification task), or, with a much tighter margin, when the loss itself sits at ln K
+display after display. A class count the reader found (a Caffe net's last InnerProduct
 ``num_output``, logged hyper-parameters) or the user stated is used before any of this.
 """
 
@@ -35,17 +36,21 @@ class Inferred:
 def infer_classes(view: RunView, t: Thresholds) -> Inferred | None:
     """K from the initial loss at ln K, else from an accuracy stuck at 1/K that the initial
     loss does not contradict; None when the run shows neither unambiguously."""
-    if view.num_classes is not None or not view.classification:
+    if view.num_classes is not None:
         return None
+    # Nothing else says the run classifies: the loss must, sitting at ln K to the digit.
+    tol = t.classes_loss_tol if view.classification else t.classes_loss_alone_tol
     loss = _start_loss(view, t)
     if loss is not None:
         first = loss.values[: t.head_points]
-        n = _only_integer(float(np.median(first)), t.classes_loss_tol)
-        if n is not None and np.all(np.abs(first - math.log(n)) <= t.classes_loss_tol):
+        n = _only_integer(float(np.median(first)), tol)
+        if n is not None and np.all(np.abs(first - math.log(n)) <= tol):
             detail = Phrase.of(
                 "ev_classes_from_loss", first=float(np.median(first)), n=n, chance=math.log(n)
             )
             return Inferred(n, (view.cite(loss, 0, detail),))
+    if not view.classification:
+        return None
     for name in (VAL_ACC, TRAIN_ACC):
         found = _stuck_at_one_in(view, name, loss, t)
         if found is not None:

@@ -676,6 +676,16 @@ class Thresholds:
         "(ln 25 - ln 24 = 0.041)",
         CHANCE,
     )
+    classes_loss_alone_tol: float = knob(
+        0.002,
+        "with no accuracy and no task stated, K is read from the loss only when every one of "
+        "the first head_points losses lies within this of ln K",
+        "nothing else says the run classifies, so the loss itself must: a pasted excerpt "
+        "printing 2.3026 (ln 10 = 2.302585) at every display is read as ten classes at chance, "
+        "while a regression loss would have to sit at a logarithm of an integer to four "
+        "digits, display after display",
+        CHANCE,
+    )
     classes_acc_max: int = knob(
         10,
         "K is read from a stuck accuracy only up to this many classes",
