@@ -130,8 +130,16 @@ def diagnose(
             help="How files form runs: auto (by folder and name), one (all one run), each.",
         ),
     ] = RunSplit.AUTO,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.MD,
-    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    fmt: Annotated[
+        OutputFormat,
+        typer.Option(
+            "--format", "-f", help="md: the guide; json: the contract (docs); html: a page."
+        ),
+    ] = OutputFormat.MD,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file instead of stdout."),
+    ] = None,
     report: Annotated[
         Path | None, typer.Option("--report", help="Also write a report with charts (.html/.md).")
     ] = None,
