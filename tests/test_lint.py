@@ -186,6 +186,6 @@ def test_cli_lint_exit_codes(kb_copy):
 def test_real_kb_is_clean_and_covers_the_shipped_catalogues():
     report = lint_path()
     assert report.errors == []
-    assert "lessons: 74/74" in report.coverage
+    assert "lessons: 79/79" in report.coverage
     assert "symptoms: 49/49" in report.coverage
     assert "context keys: 16/16" in report.coverage
