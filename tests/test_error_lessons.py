@@ -5,8 +5,7 @@ what a user actually has in hand, not only from symptom ids."""
 import json
 
 import pytest
-
-from tests.conftest import run_cli
+from conftest import run_cli
 
 # The frames above the message are ours; the last lines are the messages as the frameworks
 # print them (the examples of the signatures in kb/errors/).
