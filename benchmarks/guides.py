@@ -192,8 +192,12 @@ def main() -> None:
         "them apart.",
         f"Symptoms listing fewer causes than the diagnosis lessons tied to them: "
         f"{', '.join(short) or 'none'}.",
-        f"{len(no_cause)} list none, because no diagnosis lesson is tied to them yet: "
-        f"{', '.join(no_cause) or '-'}.",
+        (
+            f"{len(no_cause)} list none, because no diagnosis lesson is tied to them yet: "
+            f"{', '.join(no_cause)}."
+            if no_cause
+            else "Every symptom lists at least one cause."
+        ),
         "",
         "## Calibration of the likelihood words",
         "",
