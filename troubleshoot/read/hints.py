@@ -53,13 +53,14 @@ class ClassHints:
         if line.startswith(_TYPED):
             return None
         for pattern, kind in ((_LINEAR, "Linear"), (_DENSE, "Dense")):
-            m = pattern.search(line)
+            m = pattern.search(line) if kind in line else None
             if m:
                 self.pending = ClassHint(int(m["n"]), number, m["name"], False, kind)
                 return None
         if self.pending is not None and (line.startswith(")") or "Total params" in line):
             return self.finish()
-        return setting(number, line)
+        lowered = line.lower()  # most lines name no class count: skip the pattern for them
+        return setting(number, line) if "class" in lowered or "label" in lowered else None
 
     def finish(self) -> ClassHint | None:
         """The model print still open at the end of the text, if any."""

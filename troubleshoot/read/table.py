@@ -110,7 +110,7 @@ def read_table(source: Source, meter: Meter | None = None) -> list[RunData]:
     for run in found:
         if framework:
             run.context.setdefault("framework", framework)
-        run.class_hint = run.class_hint or hint
+        run.class_hint = hint
     return found
 
 
