@@ -91,7 +91,8 @@ def test_a_printed_model_before_training_lines_gives_the_count(tmp_path):
 
 def test_lightning_hparams_yaml_beside_metrics_csv():
     folder = REAL / "lightning-hparams-01"
-    (run,) = [r for r in read_inputs([folder]) if r.format == "lightning-csv"]
+    (run,) = read_inputs([folder])
+    assert run.format == "lightning-csv" and run.warnings == []  # hparams.yaml is not skipped
     fact = class_fact(run)
     assert fact is not None and fact.value == 11  # as logged (its class_names list has 10)
     (evidence,) = fact.provenance.evidence
