@@ -23,7 +23,7 @@ from troubleshoot.facts import (
     Provenance,
     SymptomFact,
 )
-from troubleshoot.read.model import RunData
+from troubleshoot.read.model import ClassHint, RunData
 
 Detector = Callable[[RunView, Thresholds], list[Found]]
 
@@ -93,6 +93,8 @@ def detect(
         ContextFact(key, value, Provenance(Origin.DETECTED, evidence))
         for key, (value, evidence) in revealed.items()
     ]
+    if view.hint is not None:
+        facts.append(ContextFact("num_classes", view.hint.n, _printed(run, view.hint)))
     if inferred is not None:
         note = Phrase.of("note_inferred")
         facts.append(
@@ -101,6 +103,17 @@ def detect(
             )
         )
     return Detection(facts, view.warnings)
+
+
+def _printed(run: RunData, hint: ClassHint) -> Provenance:
+    """Where the run prints its class count: the setting, or the last layer and its width."""
+    detail = (
+        Phrase.of("ev_classes_setting", name=hint.key, n=hint.n)
+        if hint.setting
+        else Phrase.of("ev_classes_width", layer=hint.key, kind=hint.kind, n=hint.n)
+    )
+    evidence = Evidence(hint.source or run.source, detail, line=hint.line or None)
+    return Provenance(Origin.DETECTED, (evidence,), Phrase.of("note_from_output"))
 
 
 def _stated_at(run: RunData, key: str, value: object) -> Provenance | None:

@@ -21,6 +21,7 @@ from troubleshoot.read.model import (
     TRAIN_ACC,
     VAL_ACC,
     VAL_LOSS,
+    ClassHint,
     LayerStats,
     LogEvent,
     RunData,
@@ -48,6 +49,7 @@ class RunView:
     num_classes: int | None
     classification: bool
     warnings: list[str] = field(default_factory=list)
+    hint: ClassHint | None = None  # what the run printed, when the class count comes from it
 
     def get(self, name: str) -> Curve | None:
         return self.curves.get(name)
@@ -79,7 +81,10 @@ def _value(v: float) -> float | str:
 
 
 def _num_classes(context: Mapping[str, object]) -> int | None:
-    raw = context.get("num_classes")
+    return _count(context.get("num_classes"))
+
+
+def _count(raw: object) -> int | None:
     try:
         n = int(raw) if isinstance(raw, int | float | str) and not isinstance(raw, bool) else None
     except (ValueError, OverflowError):
@@ -88,7 +93,10 @@ def _num_classes(context: Mapping[str, object]) -> int | None:
 
 
 def view_of(run: RunData, t: Thresholds, given: Mapping[str, object] | None = None) -> RunView:
-    """The run as detectors see it; ``given`` context fills in what the run does not say."""
+    """The run as detectors see it; ``given`` context fills in what the run does not say,
+    and a class count the run only prints (a setting, its last layer's width) comes after
+    what was stated, and only for a run already known to classify: a detection config's
+    ``num_classes: 80`` does not make its loss a classifier's."""
     context = {**(given or {}), **run.context}
     curves: dict[str, Curve] = {}
     warnings: list[str] = []
@@ -115,13 +123,18 @@ def view_of(run: RunData, t: Thresholds, given: Mapping[str, object] | None = No
         task in ("", "other")
         and (_num_classes(context) is not None or bool({TRAIN_ACC, VAL_ACC} & curves.keys()))
     )
+    num_classes = _num_classes(context) if classification else None
+    hint = run.class_hint if classification and num_classes is None else None
+    if hint is not None:
+        num_classes = _count(hint.n)
     return RunView(
         source=run.source,
         curves=curves,
         loss_curves=loss_curves,
         layers=run.layers,
         events=list(run.events),
-        num_classes=_num_classes(context) if classification else None,
+        num_classes=num_classes,
         classification=classification,
         warnings=warnings,
+        hint=hint if num_classes is not None else None,
     )

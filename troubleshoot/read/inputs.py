@@ -17,6 +17,7 @@ from pathlib import Path
 
 from troubleshoot.read import mlflow, sniff
 from troubleshoot.read.caffe import read_caffe
+from troubleshoot.read.hints import HPARAMS
 from troubleshoot.read.jsonl import read_json, read_jsonl
 from troubleshoot.read.model import RunData, UnreadableInput
 from troubleshoot.read.names import split_of
@@ -133,6 +134,8 @@ def _plan_folder(folder: Path) -> _Plan:
     # Runs, and the experiments' own meta.yaml beside them, are not read as files.
     exclude = {*every_run, *(run.parent / "meta.yaml" for run in every_run)}
     for path in _files(folder, exclude):
+        if path.name == HPARAMS:  # read with the metrics.csv beside it, for the class count
+            continue
         try:
             source = Source(path)
             kind = sniff.sniff(source)

@@ -78,6 +78,20 @@ class LayerStats:
         return self.norms[key]
 
 
+@dataclass(frozen=True)
+class ClassHint:
+    """A class count the run's own output states: a printed setting (``num_classes=10``) or
+    the width of the last layer of a printed model. Used only where nobody stated the count
+    and the run is known to classify."""
+
+    n: int
+    line: int
+    key: str  # the setting's name, or the layer's name for a width
+    setting: bool  # a stated setting rather than a layer's width
+    kind: str = ""  # the layer type of a width ("Linear", "Dense")
+    source: str = ""  # the file it sits in, when not the run's own (Lightning's hparams.yaml)
+
+
 @dataclass
 class RunData:
     """Everything read from one run: one file, one run folder, or one run of several in a file."""
@@ -91,6 +105,7 @@ class RunData:
     # Where the run states a context value: its line (0 if not counted) and the name of the
     # definition it sits in (a Caffe net's class count: the last InnerProduct's name).
     context_at: dict[str, tuple[int, str]] = field(default_factory=dict)
+    class_hint: ClassHint | None = None
     warnings: list[str] = field(default_factory=list)
 
     def get(self, name: str, unit: str = "step") -> Series:

@@ -42,12 +42,14 @@ class RunBuilder:
             if not inherit_context:
                 current.context.clear()
                 current.context_at.clear()
+                current.class_hint = None
             return current
         self._close_events()
         fresh = RunData(source=self.source, format=self.format)
         if inherit_context:
             fresh.context.update(current.context)
             fresh.context_at.update(current.context_at)
+            fresh.class_hint = current.class_hint
         self._closed.append(current)
         self.run = fresh
         self._last.clear()

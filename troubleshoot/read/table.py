@@ -26,6 +26,7 @@ import csv
 import re
 from collections.abc import Iterable, Iterator
 
+from troubleshoot.read.hints import hparams_hint
 from troubleshoot.read.model import RunData, UnreadableInput
 from troubleshoot.read.names import is_metric_name
 from troubleshoot.read.rows import COUNTERS, RowSink
@@ -105,9 +106,11 @@ def read_table(source: Source, meter: Meter | None = None) -> list[RunData]:
         "lightning-csv": "pytorch",
         "ultralytics-csv": "pytorch",
     }.get(fmt)
+    hint = hparams_hint(source.path.parent) if fmt == "lightning-csv" else None
     for run in found:
         if framework:
             run.context.setdefault("framework", framework)
+        run.class_hint = hint
     return found
 
 

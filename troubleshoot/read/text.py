@@ -23,7 +23,8 @@ from collections import Counter
 
 from troubleshoot.read.clock import EpochClock
 from troubleshoot.read.errors import TRACEBACK, UNRECOGNISED, Tracebacks, recogniser
-from troubleshoot.read.model import LogEvent, RunData, UnreadableInput
+from troubleshoot.read.hints import ClassHints, better
+from troubleshoot.read.model import ClassHint, LogEvent, RunData, UnreadableInput
 from troubleshoot.read.names import canonical, is_metric_name
 from troubleshoot.read.runs import RunBuilder, event_of, is_empty
 from troubleshoot.read.sniff import ACCEPTED
@@ -49,6 +50,7 @@ class TextReader:
         # By metric name: its lines with a counter plus its lines printed ``name: value``.
         self.signs: Counter[str] = Counter()
         self.tracebacks = Tracebacks()
+        self.hints = ClassHints()
         self.prefix = ""  # what precedes "Traceback" on its line ("[rank0]: "), if anything
 
     def read(self, meter: Meter | None = None) -> list[RunData]:
@@ -66,7 +68,10 @@ class TextReader:
                 line = self.source.decode(raw.removesuffix(b"\r"))
                 if number in flagged:
                     self._error(number, line)
+                quoted = self.tracebacks.inside  # a traceback echoes source, not settings
                 self.tracebacks.line(number, line.removeprefix(self.prefix))
+                if not quoted:
+                    self._hint(self.hints.line(number, line))
                 self._line(number, line)
         self.source.tail_line = number + 1
         tail = self.source.tail
@@ -75,10 +80,12 @@ class TextReader:
                 self.tracebacks.recognised()
             self.tracebacks.line(number + 1, tail.removeprefix(self.prefix))
         self._unrecognised(self.tracebacks.finish())
+        self._hint(self.hints.finish())
         runs = self.runs.finish(self.source)
         if not self._trained():
             for run in runs:  # numbers in prose or code; error messages still count
                 run.series.clear()
+                run.class_hint = None
             runs = [run for run in runs if not is_empty(run)]
         if not runs:
             raise UnreadableInput(
@@ -111,6 +118,9 @@ class TextReader:
         if exception:
             number, text = exception
             self.runs.event(LogEvent(UNRECOGNISED, number, text, (UNRECOGNISED,)))
+
+    def _hint(self, hint: ClassHint | None) -> None:
+        self.runs.run.class_hint = better(self.runs.run.class_hint, hint)
 
     def _line(self, number: int, line: str) -> None:
         announced = keras_epoch(line)

@@ -183,6 +183,9 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "ev_classes_loss_agrees": "initial loss {first:.4g}, near ln {n} = {chance:.4g}",
         "note_inferred": "inferred from the run, as no class count was stated",
         "note_from_definition": "read from the net definition the log prints",
+        "note_from_output": "read from what the run prints or logs, as no class count was stated",
+        "ev_classes_setting": "{name} = {n}, as the run states it",
+        "ev_classes_width": "{n} outputs from {layer}, the last {kind} layer of the printed model",
         "ev_num_output": (
             "num_output: {n} in layer {layer}, the last InnerProduct before the loss"
         ),
@@ -352,6 +355,9 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "ev_classes_loss_agrees": "初始 loss {first:.4g},接近 ln {n} = {chance:.4g}",
         "note_inferred": "未给出类别数,由运行记录推断",
         "note_from_definition": "从日志打印的网络定义中读出",
+        "note_from_output": "未给出类别数,从运行自身打印或记录的内容中读出",
+        "ev_classes_setting": "运行记录中写明 {name} = {n}",
+        "ev_classes_width": "打印出的模型中最后一个 {kind} 层 {layer} 有 {n} 个输出",
         "ev_num_output": ("层 {layer} 的 num_output: {n},即损失层之前的最后一个 InnerProduct 层"),
         "note_implied": "由 {symptom} 推出",
         "note_from_file": "来自 {file}",
