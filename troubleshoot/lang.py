@@ -9,3 +9,9 @@ from enum import StrEnum
 class Lang(StrEnum):
     EN = "en"
     ZH = "zh"
+
+
+# Characters written without spaces between them: CJK ideographs, kana, full-width
+# punctuation. The lint (no ASCII space between two of them) and the renderers (no line
+# break read as a space between two of them) use this one class.
+WIDE_CHAR = "[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]"

@@ -42,13 +42,12 @@ from troubleshoot.knowledge.schema import (
     Text,
     Via,
 )
-from troubleshoot.lang import Lang
+from troubleshoot.lang import WIDE_CHAR, Lang
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # An ASCII space between two CJK characters or full-width marks, most often left by
 # YAML folding a line break inside a Chinese sentence.
-_WIDE = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
-_SPACED_CJK = re.compile(f"{_WIDE} +{_WIDE}")
+_SPACED_CJK = re.compile(f"{WIDE_CHAR} +{WIDE_CHAR}")
 
 
 @dataclass

@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from troubleshoot.lang import WIDE_CHAR
+
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-# Characters written without spaces between them: CJK ideographs, kana, full-width
-# punctuation. A line break between two of them (or after the ASCII punctuation the kb's
+# A line break between two wide characters (or after the ASCII punctuation the kb's
 # Chinese uses, such as "下降,") is no word break.
-_WIDE = "[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]"
-_ENDS_WIDE = re.compile(f"{_WIDE}[,.;:!?)]?$")
-_STARTS_WIDE = re.compile(_WIDE)
+_ENDS_WIDE = re.compile(f"{WIDE_CHAR}[,.;:!?)]?$")
+_STARTS_WIDE = re.compile(WIDE_CHAR)
 
 
 def join_wide_breaks(blocks: list[Token]) -> None:
