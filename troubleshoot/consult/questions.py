@@ -111,9 +111,17 @@ def _number_points(kb: KnowledgeBase, key: str) -> tuple[float, ...]:
     return _points(_comparisons(kb, key))
 
 
+_COMPARISONS: dict[tuple[int, str], tuple[Compare, ...]] = {}
+
+
 def _comparisons(kb: KnowledgeBase, key: str) -> tuple[Compare, ...]:
-    rules = (rule for lesson in kb.diagnoses() for rule in lesson.rules)
-    return tuple(dict.fromkeys(c for rule in rules for c in _compares(rule.as_condition(), key)))
+    """Every comparison the rules make on ``key``, found once per process and knowledge
+    base (as ``belief.model_for`` is): the planner asks for them at every answer it weighs."""
+    if (id(kb), key) not in _COMPARISONS:
+        rules = (rule for lesson in kb.diagnoses() for rule in lesson.rules)
+        found = (c for rule in rules for c in _compares(rule.as_condition(), key))
+        _COMPARISONS[id(kb), key] = tuple(dict.fromkeys(found))
+    return _COMPARISONS[id(kb), key]
 
 
 def _compares(cond: Condition, key: str) -> Iterator[Compare]:
