@@ -93,7 +93,8 @@ def _offered(kb: KnowledgeBase) -> list[str]:
 
 
 def _comparisons(kb: KnowledgeBase, key: str) -> list[Compare]:
-    """The numeric comparisons the rules make on ``key``, each once, in the order written."""
+    """The numeric comparisons the rules make on ``key``, each once, smallest bound first
+    (the page lists them as a hint of where the answer matters)."""
     found: dict[Compare, None] = {}
     for lesson in kb.diagnoses():
         for rule in lesson.rules:
@@ -101,7 +102,7 @@ def _comparisons(kb: KnowledgeBase, key: str) -> list[Compare]:
                 expected = leaf.context.get(key) if isinstance(leaf, ContextAtom) else None
                 if isinstance(expected, Compare):
                     found[expected] = None
-    return list(found)
+    return sorted(found, key=lambda c: min(_compare(c).values()))
 
 
 def _context_key(kb: KnowledgeBase, key: ContextKey, lang: Lang) -> dict[str, object]:
