@@ -16,6 +16,34 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "likelihood_likely": "likely",
         "likelihood_possible": "possible",
         "likelihood_worth-a-check": "worth a check",
+        "checker_title": "Symptom checker",
+        "checker_intro": (
+            "Tick what you see and fill in what you know. The causes below are ranked by the "
+            "same rules, in the same order, as `troubleshoot diagnose` ranks them; this page "
+            "computes them itself and sends nothing anywhere."
+        ),
+        "checker_symptoms": "What do you see?",
+        "checker_group_metrics": "Loss and accuracy",
+        "checker_group_log": "Error messages",
+        "checker_group_probes": "Inside the network (gradients, activations, logits)",
+        "checker_group_question": "Other observations",
+        "checker_context": "What do you know about the training?",
+        "checker_unknown": "don't know",
+        "checker_yes": "yes",
+        "checker_no": "no",
+        "checker_thresholds": "the rules tell apart",
+        "checker_clear": "Clear everything",
+        "checker_implied": "follows from what you ticked",
+        "checker_nothing_ticked": "Tick a symptom to see the causes that fit it.",
+        "checker_no_fit": (
+            "None of the knowledge base's rules fits this. `troubleshoot interview` asks the "
+            "questions that tell the causes apart."
+        ),
+        "checker_not_a_number": "not a number the rules can use: left out",
+        "checker_noscript": (
+            "The checker ranks the causes with JavaScript. Without it, "
+            "`troubleshoot diagnose --symptom ID` gives the same ranking."
+        ),
         "why_fits": "Why this fits",
         "mechanism": "What is going on",
         "caveats": "Caveats",
@@ -210,6 +238,32 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "likelihood_likely": "很可能",
         "likelihood_possible": "有可能",
         "likelihood_worth-a-check": "值得一查",
+        "checker_title": "症状自查",
+        "checker_intro": (
+            "勾选你看到的现象,填写你了解的训练信息。下面的原因与 `troubleshoot diagnose` "
+            "使用同一套规则、按同样的顺序排列;结果由本页自行计算,不会向任何地方发送数据。"
+        ),
+        "checker_symptoms": "你看到了什么?",
+        "checker_group_metrics": "loss 与准确率",
+        "checker_group_log": "报错信息",
+        "checker_group_probes": "网络内部(梯度、激活值、logits)",
+        "checker_group_question": "其他现象",
+        "checker_context": "关于这次训练,你知道些什么?",
+        "checker_unknown": "不清楚",
+        "checker_yes": "是",
+        "checker_no": "否",
+        "checker_thresholds": "规则的分界",
+        "checker_clear": "全部清除",
+        "checker_implied": "可由已勾选的现象推出",
+        "checker_nothing_ticked": "勾选一个现象,这里会列出与之相符的原因。",
+        "checker_no_fit": (
+            "知识库中没有规则符合这些情况。`troubleshoot interview` 会提出能区分各种原因的问题。"
+        ),
+        "checker_not_a_number": "不是规则能用的数值,已忽略",
+        "checker_noscript": (
+            "本页用 JavaScript 对原因排序。没有 JavaScript 时,"
+            "`troubleshoot diagnose --symptom ID` 给出同样的排序。"
+        ),
         "why_fits": "为什么符合",
         "mechanism": "发生了什么",
         "caveats": "注意",
