@@ -106,6 +106,32 @@ def test_short_words_do_not_match_inside_longer_ones():
     assert context["optimizer"].value == "sgd"
 
 
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("the loss is not nan but the loss stays constant from the start", [], ["loss-nan"]),
+        ("没有过拟合,但是loss不下降", ["loss-flat-from-start"], ["overfitting"]),
+        ("no overfitting, the loss stuck at 2.30", ["loss-flat-from-start"], ["overfitting"]),
+    ],
+)
+def test_denied_symptoms_are_known_absent(text, present, absent):
+    symptoms = understand(KB, text).facts.symptoms
+    assert sorted(s for s in symptoms if symptoms[s].present) == present
+    assert sorted(s for s in symptoms if not symptoms[s].present) == absent
+
+
+def test_a_negation_between_the_words_breaks_the_phrase():
+    """ "训练loss不下降" is not the "训练loss下降..." of overfitting; "loss is not nan" is no NaN."""
+    assert "overfitting" not in understand(KB, "训练loss不下降,验证loss上升").facts.symptoms
+    assert understand(KB, "my loss is not nan").facts.present_symptoms() == []
+
+
+def test_denied_switches_are_false():
+    context = understand(KB, "loss is nan, no batchnorm, without dropout").facts.context
+    assert context["uses_batchnorm"].value is False
+    assert context["uses_dropout"].value is False
+
+
 def test_87_3365_alone():
     assert match_symptoms(KB, "87.3365") == ["loss-87-3365"]
     assert lessons("87.3365")[0] == "softmax-overflow-87"

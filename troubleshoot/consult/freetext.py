@@ -63,7 +63,8 @@ class BadQuestion(ValueError):
 class Match:
     """What in the text gave one fact: ``source`` is ``log`` (a pasted line read as a file),
     ``phrase`` (a phrasing of ``kb/``), ``number`` (a context number and its name) or
-    ``retrieval`` (BM25 over the knowledge base); ``text`` is what was found."""
+    ``retrieval`` (BM25 over the knowledge base); ``text`` is what was found. ``present`` is
+    False for a denied symptom ("no nan", "没有过拟合"), left out otherwise."""
 
     source: str
     text: str
@@ -73,6 +74,7 @@ class Match:
     phrase: str | None = None  # the kb phrase or error signature that matched
     line: int | None = None  # the line of the pasted text, for a log match
     score: float | None = None  # the BM25 score, for a retrieval match
+    present: bool | None = None  # False when the text denies the symptom
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
@@ -114,7 +116,8 @@ def understand(kb: KnowledgeBase, text: str) -> Understanding:
     for match in _symptom_matches(kb, prose):
         found.matches.append(match)
         if str(match.symptom) not in found.facts.present_symptoms():
-            found.facts.add(SymptomFact(str(match.symptom), True, _chat(match.text)))
+            present = match.present is not False
+            found.facts.add(SymptomFact(str(match.symptom), present, _chat(match.text)))
     for match in _context_matches(kb, prose):
         found.matches.append(match)
         assert match.key is not None and match.value is not None
@@ -131,7 +134,8 @@ def match_symptoms(kb: KnowledgeBase, text: str) -> list[str]:
     the phrasings' matches by specificity, else what retrieval finds."""
     if not text.strip() or len(text) > MAX_CHARS:
         return []
-    ranked = [m.symptom for m in _symptom_matches(kb, normalise(text[:PROSE_CHARS]))]
+    matches = _symptom_matches(kb, normalise(text[:PROSE_CHARS]))
+    ranked = [m.symptom for m in matches if m.present is not False]
     if not ranked:
         from troubleshoot.consult.retrieval import index_for
 
@@ -209,19 +213,29 @@ def _symptom_matches(kb: KnowledgeBase, prose: str) -> list[Match]:
         if any(k.start < hit.end and hit.start < k.end for _, k in kept):
             continue
         kept.append((sid, hit))
-    return [Match("phrase", hit.text, symptom=sid, phrase=hit.pattern.phrase) for sid, hit in kept]
+    return [
+        Match("phrase", hit.text, symptom=sid, phrase=hit.pattern.phrase, present=_denied(hit))
+        for sid, hit in kept
+    ]
+
+
+def _denied(hit: Found) -> bool | None:
+    return False if hit.denied else None
 
 
 def _context_matches(kb: KnowledgeBase, prose: str) -> list[Match]:
-    """For each context key, its most specific phrasing found in ``prose``."""
+    """For each context key, its most specific phrasing found in ``prose``; a denied switch
+    ("without dropout") is false, a denied choice or number is skipped."""
     out = []
     for key in kb.context.values():
         best: tuple[Found, ContextValue] | None = None
         for phrase, value in _phrasings(key):
             hit = find(phrase, prose)
-            if hit is None:
+            if hit is None or (hit.denied and key.type != "boolean"):
                 continue
-            if key.type in ("number", "integer"):
+            if hit.denied:  # "no batchnorm"
+                value = False
+            elif key.type in ("number", "integer"):
                 try:
                     value = read_number(
                         str(hit.number), integer=key.type == "integer", amounts=key.amounts

@@ -25,8 +25,15 @@ NUMBER_FILLER = (
     r"[\s=:,(]*(?:(?:is|was|of|to|at|around|about|设为|设置为|设置成|设成|调到|为|是|了|大概|约)"
     r"[\s=:]*)?"
 )
+# Words that turn a phrase around: a gap holding one breaks the match ("loss is not nan"
+# is not "loss nan"), and one just before a match (within NEGATION_BEFORE characters of the
+# same clause) makes it a denial ("no overfitting", "without dropout", "没有过拟合").
+NEGATION = re.compile(r"(?<![a-z])(?:not|no|never|without|w/o)(?![a-z])|n't|不|没|未")
+NEGATION_BEFORE = 8
+_CLAUSE = re.compile(r"[,;:、,;:]|(?<![a-z])(?:but|however|and)(?![a-z])|但|而")
 _STOP = r"\n.!?;。!?;"  # a gap never crosses the end of a sentence
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?(?:\s?(?:k|千|万)(?![a-z]))?"
+_GAP = rf"(?:(?!{NEGATION.pattern})[^{_STOP}]){{0,{WORD_GAP}}}?"
 _PIECE = re.compile(r"\{n\}|[a-z0-9]+(?:\.[0-9]+)*|[\u3400-\u9fff]+")
 
 
@@ -78,7 +85,7 @@ def compile_phrase(phrase: str) -> Pattern:
     for i, word in enumerate(words):
         if i:
             near_number = "{n}" in (word, words[i - 1])
-            parts.append(NUMBER_FILLER if near_number else f"[^{_STOP}]{{0,{WORD_GAP}}}?")
+            parts.append(NUMBER_FILLER if near_number else _GAP)
         parts.append(rf"(?P<n>{_NUMBER})" if word == "{n}" else _word(word))
     weight = sum(len(word) for word in words if word != "{n}") + 2 * ("{n}" in words)
     return Pattern(phrase, re.compile("".join(parts)), weight)
@@ -93,6 +100,7 @@ class Found:
     end: int
     text: str
     number: str | None  # what ``{n}`` matched
+    denied: bool  # a negation stands just before it ("no overfitting")
 
 
 def find(phrase: str, text: str) -> Found | None:
@@ -102,4 +110,6 @@ def find(phrase: str, text: str) -> Found | None:
     if match is None:
         return None
     number = match.group("n") if "n" in pattern.regex.groupindex else None
-    return Found(pattern, match.start(), match.end(), match.group(), number)
+    before = _CLAUSE.split(text[max(0, match.start() - NEGATION_BEFORE) : match.start()])[-1]
+    denied = NEGATION.search(before) is not None
+    return Found(pattern, match.start(), match.end(), match.group(), number, denied)
