@@ -121,7 +121,7 @@ def test_denied_symptoms_are_known_absent(text, present, absent):
 
 
 def test_a_negation_between_the_words_breaks_the_phrase():
-    """ "训练loss不下降" is not the "训练loss下降..." of overfitting; "loss is not nan" is no NaN."""
+    """ "训练loss不下降" is not the "训练loss下降" of overfitting; "loss is not nan" is no NaN."""
     assert "overfitting" not in understand(KB, "训练loss不下降,验证loss上升").facts.symptoms
     assert understand(KB, "my loss is not nan").facts.present_symptoms() == []
 
@@ -130,6 +130,12 @@ def test_denied_switches_are_false():
     context = understand(KB, "loss is nan, no batchnorm, without dropout").facts.context
     assert context["uses_batchnorm"].value is False
     assert context["uses_dropout"].value is False
+
+
+def test_a_phrase_finds_other_forms_of_its_words():
+    """The kb says "loss increasing"; people write "increases", "increased"."""
+    for text in ("my loss increases every epoch", "the loss increased after epoch 3"):
+        assert "loss-diverging" in understand(KB, text).facts.present_symptoms()
 
 
 def test_87_3365_alone():

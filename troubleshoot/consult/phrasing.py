@@ -3,8 +3,9 @@
 A phrase of ``kb/`` ("loss becomes nan", "验证集loss上升", "lr {n}") becomes one regular
 expression over normalised text (NFKC, case folded): its words in order, each allowed to be
 followed by a short gap of other words ("loss suddenly becomes nan", "验证集的loss一直上升"),
-English words of five letters or more matched from their start so "overfit" finds
-"overfitting" (shorter ones whole, so "with" is not "without"); ``{n}`` is a
+English words of five letters or more matched by their stem so "overfit" finds
+"overfitting" and "increasing" finds "increases" (shorter ones whole, so "with" is not
+"without"); ``{n}`` is a
 number, read by ``knowledge.vocab.read_number``. Chinese phrases are cut into words with
 rjieba (bindings to jieba-rs, the maintained Rust port of jieba; jieba itself was last
 released in 2020) so a gap may fall between words but never inside one.
@@ -48,10 +49,20 @@ def _word(token: str) -> str:
         tail = r"\d*" if "." in token else r"(?:\.\d+)?"
         return rf"(?<![\d.]){re.escape(token)}{tail}(?![\d%])"
     if token.isascii():
-        stem = token[:-1] if len(token) >= 5 and token.endswith("e") else token
-        tail = "[a-z]*" if len(token) >= 5 else "(?![a-z])"
-        return rf"(?<![a-z0-9]){re.escape(stem)}{tail}"
+        if len(token) < 5:
+            return rf"(?<![a-z0-9]){re.escape(token)}(?![a-z])"
+        return rf"(?<![a-z0-9]){re.escape(_stem(token))}[a-z]*"
     return re.escape(token)
+
+
+def _stem(word: str) -> str:
+    """The start every form of an English word shares, roughly: "increasing", "increases"
+    and "increase" all become "increas", so a phrase in one form finds the others."""
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        stem = word.removesuffix(suffix)
+        if stem != word and len(stem) >= 4 and not word.endswith("ss"):
+            return stem
+    return word
 
 
 def _cut(run: str) -> list[str]:
