@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 from conftest import REPO, detected_facts, run_cli
 
 from troubleshoot.consult.freetext import (
@@ -222,6 +223,23 @@ def test_bytes_in_gbk_utf8_and_binary():
     assert text_of(b"\xef\xbb\xbf" + question.encode("utf-8")) == question
     with pytest.raises(UnreadableInput, match="not a training log"):
         text_of(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+
+
+def test_query_set_is_labelled_sourced_and_split_by_its_rule():
+    """benchmarks/queries.yaml: at least 150 questions, 50 in Chinese, 20 out of scope, each
+    labelled with known lessons, with a source, in the half its text's hash gives."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from ask import QUERIES, split_of
+
+    queries = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+    assert len(queries) >= 150
+    assert sum(q["lang"] == "zh" for q in queries) >= 50
+    assert sum(not q["lessons"] for q in queries) >= 20
+    for q in queries:
+        assert q["split"] == split_of(q["q"]), q["q"]
+        assert set(q["lessons"]) <= set(KB.lessons), q["q"]
+        assert q["source"].startswith(("https://", "http://", "written for this set")), q["q"]
+    assert {q["split"] for q in queries} == {"dev", "heldout"}
 
 
 def test_cli_ask_markdown_and_json():
