@@ -189,6 +189,18 @@ def test_pasted_traceback_goes_through_the_error_signatures():
     assert lessons(TRACEBACK)[0] == "cuda-oom-stale-process"
 
 
+def test_a_healthy_pasted_excerpt_is_on_topic_without_a_cause():
+    healthy = "".join(
+        f"I0425 10:12:{i:02d}.611122  9167 solver.cpp:65] Iteration {i * 20}, loss = "
+        f"{2.3 / (1 + i):.4f}\n"
+        for i in range(12)
+    )
+    found, consultation = consult_text(KB, healthy)
+    assert found.runs == 1 and found.in_scope
+    assert found.facts.context["framework"].value == "caffe"
+    assert consultation.result.diagnoses == []
+
+
 def test_retrieval_finds_what_no_phrase_says_and_is_cited_as_such():
     text = "kl散度loss变成负数了"
     found = understand(KB, text)
@@ -203,7 +215,7 @@ def test_retrieval_finds_what_no_phrase_says_and_is_cited_as_such():
 )
 def test_off_topic_text_is_out_of_scope(text):
     found, consultation = consult_text(KB, text)
-    assert not found.in_scope
+    assert not found.in_scope and found.runs == 0
     assert consultation.result.diagnoses == []
     assert index_for(KB).search(text) == []
 
@@ -254,6 +266,7 @@ def test_cli_ask_markdown_and_json():
     assert data["symptoms"][0]["provenance"]["origin"] == "chat"
     assert data["query"] == {
         "in_scope": True,
+        "runs": 0,
         "matches": [
             {
                 "source": "phrase",

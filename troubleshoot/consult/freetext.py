@@ -10,8 +10,9 @@ facts from four sources, in this order (later ones win, as stated words win over
 3. the context phrasings of ``kb/context.yaml``: choices ("caffe", "微调"), switches
    ("batchnorm") and numbers with their meaning ("lr 0.1", "学习率0.01", "batch size 2"),
    each number read by ``knowledge.vocab.read_number``;
-4. only when no symptom was found so far, BM25 retrieval over the knowledge base
-   (``retrieval``), which finds nothing in text that is not about training.
+4. only when no symptom was found so far and no pasted lines were read as a log (whose
+   words would mislead it), BM25 retrieval over the knowledge base (``retrieval``), which
+   finds nothing in text that is not about training.
 
 ``understand`` returns the facts and, for each, what in the text gave it (``matches``);
 ``consult_text`` runs the consultation on them as on any other facts.
@@ -87,16 +88,19 @@ class Understanding:
     text: str
     facts: FactSet = field(default_factory=FactSet)
     matches: list[Match] = field(default_factory=list)
+    runs: int = 0  # runs of training read from pasted lines (metrics, errors, settings)
 
     @property
     def in_scope(self) -> bool:
-        """About a training problem: at least one symptom was found."""
-        return bool(self.facts.present_symptoms())
+        """About training: a symptom was found, or pasted lines were read as a training log
+        (a healthy excerpt is on topic even when it shows no problem)."""
+        return bool(self.facts.present_symptoms()) or self.runs > 0
 
     def to_dict(self) -> dict[str, Any]:
         """The ``query`` object of the JSON contract."""
         return {
             "in_scope": self.in_scope,
+            "runs": self.runs,
             "matches": [m.to_dict() for m in self.matches],
         }
 
@@ -124,7 +128,7 @@ def understand(kb: KnowledgeBase, text: str) -> Understanding:
         known = found.facts.context.get(match.key)
         if known is None or known.value != match.value:
             found.facts.add(ContextFact(match.key, match.value, _chat(match.text)))
-    if not found.facts.present_symptoms():
+    if not found.facts.present_symptoms() and not found.runs:
         _retrieve(kb, found, text[:PROSE_CHARS])
     return found
 
@@ -170,6 +174,7 @@ def _from_log(found: Understanding, text: str) -> None:
 
     lines = text.splitlines()
     for run in read_paste(text):
+        found.runs += 1
         for fact in detect(run).facts:
             found.facts.add(fact)
             for evidence in fact.provenance.evidence:
