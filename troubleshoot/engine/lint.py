@@ -155,6 +155,28 @@ def _check_chinese(text: Text, where: str) -> Iterator[str]:
         yield f"{where}.zh: ASCII space between Chinese characters: '{match.group()}'"
 
 
+def _check_phrases(phrases: list[str], where: str) -> Iterator[str]:
+    """Chinese phrasings (what `ask` looks for in a question) are written as people type them."""
+    for phrase in phrases:
+        for match in _SPACED_CJK.finditer(phrase):
+            yield f"{where}: ASCII space between Chinese characters: '{match.group()}'"
+
+
+def _check_context_phrases(kb: KnowledgeBase) -> Iterator[str]:
+    """Each context phrasing names one value: no phrase is shared by two choices of a key."""
+    for key in kb.context.values():
+        where = f"{kb.path / 'context.yaml'}: {key.key}"
+        yield from _check_phrases(key.phrases.zh, f"{where}: phrases.zh")
+        owner: dict[str, object] = {}
+        for choice in key.choices:
+            yield from _check_phrases(choice.phrases.zh, f"{where}: {choice.value}: phrases.zh")
+            for phrase in [*choice.phrases.en, *choice.phrases.zh]:
+                folded = phrase.casefold()
+                if owner.setdefault(folded, choice.value) != choice.value:
+                    both = f"{owner[folded]} and {choice.value}"
+                    yield f"{where}: phrase '{phrase}' names both {both}"
+
+
 def _check_context(kb: KnowledgeBase, key: str, value: object, where: str) -> Iterator[str]:
     spec = kb.context.get(key)
     if spec is None:
@@ -245,6 +267,7 @@ def _check_symptoms(kb: KnowledgeBase) -> Iterator[str]:
             yield from _check_chinese(text, f"{path}: {where}")
         if not symptom.phrases.en or not symptom.phrases.zh:
             yield f"{path}: phrases: needs phrases in both en and zh"
+        yield from _check_phrases(symptom.phrases.zh, f"{path}: phrases.zh")
         for other in symptom.implies:
             if other not in kb.symptoms:
                 yield f"{path}: implies: unknown symptom '{other}'"
@@ -397,6 +420,7 @@ def lint(kb: KnowledgeBase, catalogue: Path | None = None) -> LintReport:
     for lesson in kb.lessons.values():
         report.errors.extend(_check_lesson(kb, lesson))
     report.errors.extend(_check_symptoms(kb))
+    report.errors.extend(_check_context_phrases(kb))
     report.errors.extend(_check_errors(kb))
     total = len(kb.lessons) + len(kb.symptoms)
     partial = {e.split(":")[0] for e in report.errors if e.endswith("has no Chinese text")}

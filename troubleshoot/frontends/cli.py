@@ -257,6 +257,51 @@ def interview(
     raise typer.Exit(code)
 
 
+@app.command()
+def ask(
+    question: Annotated[
+        str,
+        typer.Argument(
+            help="What your training does, in your own words (English or Chinese), possibly "
+            "with pasted log lines or a traceback; - reads it from stdin.",
+            show_default=False,
+        ),
+    ],
+    fmt: Annotated[
+        OutputFormat,
+        typer.Option("--format", "-f", help="md: the guide; json: the contract (docs)."),
+    ] = OutputFormat.MD,
+    full: Annotated[
+        bool, typer.Option("--full", help="Every reason and step of each cause.")
+    ] = False,
+    lang: LangOption = Lang.EN,
+    kb_path: KbOption = None,
+) -> None:
+    """Answer a question asked in your own words: the likely causes and what to do.
+
+    troubleshoot ask "loss becomes nan after 2000 iterations, caffe, lr 0.1"
+    """
+    from troubleshoot.consult.freetext import MAX_CHARS, BadQuestion, consult_text, text_of
+    from troubleshoot.frontends.i18n import t
+    from troubleshoot.render.guide import render_guide
+    from troubleshoot.render.output import render
+
+    try:
+        text = text_of(sys.stdin.buffer.read()) if question == "-" else question
+    except UnreadableInput as exc:
+        raise fail(str(exc)) from None
+    kb = load(kb_path)
+    try:
+        found, consultation = consult_text(kb, text)
+    except BadQuestion as exc:
+        raise fail(t(lang, f"ask_{exc.problem}", limit=MAX_CHARS)) from None
+    if found.in_scope:
+        guide = render_guide(consultation, lang, full=full)
+    else:
+        guide = t(lang, "ask_out_of_scope") + "\n"
+    write_output(render(consultation, guide, fmt, lang, query=found), fmt, None)
+
+
 @kb_app.command("lint")
 def kb_lint(
     kb_path: KbOption = None,

@@ -133,6 +133,19 @@ TEXT: dict[Lang, dict[str, str]] = {
         "bad_state": "{path} is not a saved interview: {problem}",
         "resume_conflict": "--resume continues a saved interview; it takes no new facts "
         "(--from, --facts, --symptom, --context, --absent).",
+        "ask_out_of_scope": (
+            "This does not read like a question about training a neural network, so there is "
+            "nothing to diagnose. Ask about what your training run does, in your own words or "
+            "with a pasted log excerpt or traceback: a loss that becomes NaN or will not go "
+            "down, overfitting, accuracy stuck at chance, an error such as CUDA out of memory. "
+            'For example: troubleshoot ask "loss becomes nan after 2000 iterations, caffe, '
+            'lr 0.1".'
+        ),
+        "ask_empty": "the question is empty: say what your training does (troubleshoot ask --help)",
+        "ask_too_long": (
+            "the text is longer than {limit} characters; give a whole log to troubleshoot "
+            "diagnose as a file"
+        ),
     },
     Lang.ZH: {
         "summary_symptoms": "发现的症状",
@@ -247,6 +260,14 @@ TEXT: dict[Lang, dict[str, str]] = {
         "bad_state": "{path} 不是保存的问答:{problem}",
         "resume_conflict": "--resume 继续已保存的问答,不接受新的事实"
         "(--from、--facts、--symptom、--context、--absent)。",
+        "ask_out_of_scope": (
+            "这看起来不是关于神经网络训练的问题,所以没有可诊断的内容。请用自己的话描述训练中出现"
+            "的情况,也可以贴上日志片段或报错堆栈:例如loss变成NaN或不下降、过拟合、准确率停在随机"
+            '水平、CUDA out of memory之类的报错。例如:troubleshoot ask "训练2000次迭代后loss变成'
+            'nan,caffe,学习率0.1"。'
+        ),
+        "ask_empty": "问题是空的:请描述训练中出现的情况(troubleshoot ask --help)",
+        "ask_too_long": "文本超过 {limit} 个字符;完整的日志请作为文件交给 troubleshoot diagnose",
     },
 }
 

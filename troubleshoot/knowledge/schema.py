@@ -331,6 +331,9 @@ class Choice(Strict):
     value: Scalar
     label: Text
     synonyms: list[str] = Field(default_factory=list)
+    # How people name this choice inside a sentence ("from scratch", "微调"), for free text;
+    # a phrase may hold ``{n}`` where any number stands ("after {n} iterations").
+    phrases: Phrases = Field(default_factory=Phrases)
 
 
 class ContextKey(Strict):
@@ -342,6 +345,9 @@ class ContextKey(Strict):
     unit: Text | None = None
     # Words people use for an amount ("small"), for number keys, and the number each stands for.
     amounts: dict[str, float] = Field(default_factory=dict)
+    # Free text: for a number key, how people state it, ``{n}`` where the number goes
+    # ("lr {n}", "学习率{n}"); for a boolean key, words that mean it is true ("batchnorm").
+    phrases: Phrases = Field(default_factory=Phrases)
 
     @model_validator(mode="after")
     def _choices_fit(self) -> ContextKey:
@@ -349,6 +355,12 @@ class ContextKey(Strict):
             raise ValueError("a 'choice' key needs choices")
         if self.amounts and self.type not in ("number", "integer"):
             raise ValueError("only a number key has 'amounts'")
+        if self.type == "choice" and (self.phrases.en or self.phrases.zh):
+            raise ValueError("a 'choice' key's phrases belong to its choices")
+        if self.type in ("number", "integer"):
+            for phrase in [*self.phrases.en, *self.phrases.zh]:
+                if phrase.count("{n}") != 1:
+                    raise ValueError(f"phrase '{phrase}' of a number key needs one {{n}}")
         return self
 
 

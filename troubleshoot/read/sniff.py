@@ -76,7 +76,7 @@ def sniff(source: Source) -> str:
         return TENSORBOARD
     if head.startswith(b"SQLite format 3\x00"):
         return MLFLOW_DB
-    if not source.wide and _looks_binary(head):
+    if not source.wide and looks_binary(head):
         raise UnreadableInput(f"{source.label}: {describe(head)}; {ACCEPTED}")
     text = source.head_text
     if _JSON_START.match(text):
@@ -100,7 +100,7 @@ def describe(head: bytes) -> str:
     return f"this is binary data (first bytes {shown}), not a training log or metric file"
 
 
-def _looks_binary(head: bytes) -> bool:
+def looks_binary(head: bytes) -> bool:
     if b"\x00" in head:
         return True
     control = sum(1 for b in head[:4096] if b < 32 and b not in b"\t\n\r\f\b\x1b")

@@ -12,6 +12,7 @@ from troubleshoot.render.i18n import STRINGS
 
 if TYPE_CHECKING:
     from troubleshoot.consult.consultation import Consultation
+    from troubleshoot.consult.freetext import Understanding
 
 
 class OutputFormat(StrEnum):
@@ -28,14 +29,23 @@ class OutputFormat(StrEnum):
         return cls.JSON if suffix == ".json" else cls.MD
 
 
-def render(consultation: Consultation, guide: str, fmt: OutputFormat, lang: Lang) -> str:
-    """``guide`` is the Markdown guide, rendered once by the caller and reused here."""
+def render(
+    consultation: Consultation,
+    guide: str,
+    fmt: OutputFormat,
+    lang: Lang,
+    query: Understanding | None = None,
+) -> str:
+    """``guide`` is the Markdown guide, rendered once by the caller and reused here;
+    ``query`` is what `ask` understood of a question, added to the JSON as ``query``."""
     # Each format imports its renderer when asked for: the command line imports this module
     # for OutputFormat on every run, and markdown-it alone is a tenth of typer's start-up.
     if fmt is OutputFormat.JSON:
         from troubleshoot.render.contract import to_json
 
         payload = to_json(consultation, guide, lang)
+        if query is not None:
+            payload["query"] = query.to_dict()
         return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     if fmt is OutputFormat.HTML:
         from troubleshoot.render.html import html_page

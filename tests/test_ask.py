@@ -1,0 +1,303 @@
+"""The free-text query path (`troubleshoot ask`): questions in English, Chinese or both, with
+numbers, pasted log lines and tracebacks, become facts and a consultation; off-topic text is
+declined; bad input gets a clear error."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import yaml
+from conftest import REPO, detected_facts, run_cli
+
+from troubleshoot.consult.freetext import (
+    MAX_CHARS,
+    BadQuestion,
+    consult_text,
+    match_symptoms,
+    text_of,
+    understand,
+)
+from troubleshoot.consult.retrieval import index_for
+from troubleshoot.facts import Origin
+from troubleshoot.knowledge.load import cached_kb
+from troubleshoot.read import UnreadableInput
+
+KB = cached_kb(REPO / "kb")
+
+# Lines in the shape of a Caffe log that turns NaN (BVLC/caffe issue 361, numbers changed).
+CAFFE_EXCERPT = """\
+I0425 10:12:49.611122  9167 solver.cpp:65] Iteration 180, loss = 6.55607
+I0425 10:13:04.672341  9167 solver.cpp:208] Iteration 200, lr = 0.01
+I0425 10:13:04.672637  9167 solver.cpp:65] Iteration 200, loss = 6.55622
+I0425 10:13:21.205826  9167 solver.cpp:208] Iteration 220, lr = 0.01
+I0425 10:13:21.206111  9167 solver.cpp:65] Iteration 220, loss = nan
+I0425 10:13:38.114020  9167 solver.cpp:65] Iteration 240, loss = nan
+"""
+
+TRACEBACK = """\
+Traceback (most recent call last):
+  File "train.py", line 221, in main
+    outputs = model(images)
+RuntimeError: CUDA out of memory. Tried to allocate 1006.00 MiB (GPU 0; 10.91 GiB total \
+capacity; 9.18 GiB already allocated; 569.81 MiB free; 9.49 GiB reserved in total by PyTorch)
+"""
+
+
+def lessons(text: str) -> list[str]:
+    _, consultation = consult_text(KB, text)
+    return [c.lesson.id for c in consultation.checklist().candidates]
+
+
+def test_english_question_gives_symptom_and_context_with_what_matched():
+    found = understand(KB, "loss becomes nan after 2000 iterations, caffe, lr 0.1")
+    facts = found.facts
+    assert facts.present_symptoms() == ["loss-nan"]
+    assert facts.context["framework"].value == "caffe"
+    assert facts.context["learning_rate"].value == 0.1
+    assert facts.context["when"].value == "after-a-while"
+    assert facts.symptoms["loss-nan"].provenance.origin is Origin.CHAT
+    by_key = {m.key or m.symptom: m for m in found.matches}
+    assert by_key["learning_rate"].text == "lr 0.1"
+    assert by_key["loss-nan"].phrase == "loss becomes nan"
+    assert found.in_scope
+    assert lessons("loss becomes nan after 2000 iterations, caffe, lr 0.1")[0] == "lr-too-large"
+
+
+def test_chinese_question():
+    found = understand(KB, "验证集loss一直上升怎么办")
+    assert found.facts.present_symptoms() == ["overfitting"]
+    assert found.matches[0].text == "验证集loss一直上升"
+    assert lessons("验证集loss一直上升怎么办")[0] == "overfitting-toolbox"
+
+
+def test_mixed_languages_and_chinese_numbers():
+    found = understand(KB, "batch_size=1, 学习率0.01, 用的pytorch, 训练loss不下降")
+    context = {key: fact.value for key, fact in found.facts.context.items()}
+    assert context == {"batch_size": 1, "learning_rate": 0.01, "framework": "pytorch"}
+    assert "loss-flat-from-start" in found.facts.present_symptoms()
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "value"),
+    [
+        ("learning rate 1e-3 and the loss diverges", "learning_rate", 0.001),
+        ("batch size 2 with batchnorm, loss jumps around", "batch_size", 2),
+        ("学习率设为0.01时loss变成nan", "learning_rate", 0.01),
+        ("10 classes, accuracy stuck at chance", "num_classes", 10),
+    ],
+)
+def test_numbers_are_read_with_their_meaning(text, key, value):
+    assert understand(KB, text).facts.context[key].value == value
+
+
+def test_a_number_next_to_the_wrong_name_is_not_taken():
+    """ "lr" is followed by words, not a number: the batch size's 2 is not the rate."""
+    context = understand(KB, "my lr is too big I think, batch size 2, loss is nan").facts.context
+    assert "learning_rate" not in context
+    assert context["batch_size"].value == 2
+
+
+def test_short_words_do_not_match_inside_longer_ones():
+    """ "sgd without momentum" is plain SGD, not "sgd with momentum"."""
+    context = understand(KB, "training crawls with sgd without momentum").facts.context
+    assert context["optimizer"].value == "sgd"
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("the loss is not nan but the loss stays constant from the start", [], ["loss-nan"]),
+        ("没有过拟合,但是loss不下降", ["loss-flat-from-start"], ["overfitting"]),
+        ("no overfitting, the loss stuck at 2.30", ["loss-flat-from-start"], ["overfitting"]),
+    ],
+)
+def test_denied_symptoms_are_known_absent(text, present, absent):
+    symptoms = understand(KB, text).facts.symptoms
+    assert sorted(s for s in symptoms if symptoms[s].present) == present
+    assert sorted(s for s in symptoms if not symptoms[s].present) == absent
+
+
+def test_a_negation_between_the_words_breaks_the_phrase():
+    """ "训练loss不下降" is not the "训练loss下降" of overfitting; "loss is not nan" is no NaN."""
+    assert "overfitting" not in understand(KB, "训练loss不下降,验证loss上升").facts.symptoms
+    assert understand(KB, "my loss is not nan").facts.present_symptoms() == []
+
+
+def test_denied_switches_are_false():
+    context = understand(KB, "loss is nan, no batchnorm, without dropout").facts.context
+    assert context["uses_batchnorm"].value is False
+    assert context["uses_dropout"].value is False
+
+
+def test_a_phrase_finds_other_forms_of_its_words():
+    """The kb says "loss increasing"; people write "increases", "increased"."""
+    for text in ("my loss increases every epoch", "the loss increased after epoch 3"):
+        assert "loss-diverging" in understand(KB, text).facts.present_symptoms()
+
+
+def test_87_3365_alone():
+    assert match_symptoms(KB, "87.3365") == ["loss-87-3365"]
+    assert lessons("87.3365")[0] == "softmax-overflow-87"
+
+
+@pytest.mark.parametrize(
+    ("typed", "symptom"),
+    [
+        ("nan", "loss-nan"),
+        ("oom", "error-cuda-oom"),
+        ("87", "loss-87-3365"),
+        ("过拟合", "overfitting"),
+        ("overfit", "overfitting"),
+        ("loss stuck", "loss-flat-from-start"),
+    ],
+)
+def test_match_symptoms_of_short_typed_words(typed, symptom):
+    assert match_symptoms(KB, typed)[0] == symptom
+
+
+def test_more_specific_phrase_wins_over_the_one_inside_it():
+    """ "val loss上升但是val acc也在升" is the accuracy-up case, not plain overfitting."""
+    found = understand(KB, "val loss上升但是val acc也在升")
+    assert found.facts.present_symptoms() == ["val-acc-up-val-loss-up"]
+
+
+def test_pasted_caffe_excerpt_gives_the_facts_the_file_gives(tmp_path):
+    log = tmp_path / "train.log"
+    log.write_text(CAFFE_EXCERPT, encoding="utf-8")
+    from_file = detected_facts([log])
+    found = understand(KB, "my caffe run does this:\n" + CAFFE_EXCERPT + "what is wrong?")
+    detected = {
+        s.id for s in found.facts.symptoms.values() if s.provenance.origin is Origin.DETECTED
+    }
+    assert "loss-nan" in detected
+    assert detected == set(from_file.present_symptoms())
+    assert found.facts.context["framework"].value == from_file.context["framework"].value
+    log_match = next(m for m in found.matches if m.source == "log" and m.symptom == "loss-nan")
+    assert "loss = nan" in log_match.text
+
+
+def test_pasted_traceback_goes_through_the_error_signatures():
+    found = understand(KB, "help please\n" + TRACEBACK)
+    oom = found.facts.symptoms["error-cuda-oom"]
+    assert oom.provenance.origin is Origin.DETECTED
+    assert oom.provenance.evidence[0].signature == "pytorch-cuda-oom"
+    assert found.facts.context["framework"].value == "pytorch"
+    assert lessons(TRACEBACK)[0] == "cuda-oom-stale-process"
+
+
+def test_a_healthy_pasted_excerpt_is_on_topic_without_a_cause():
+    healthy = "".join(
+        f"I0425 10:12:{i:02d}.611122  9167 solver.cpp:65] Iteration {i * 20}, loss = "
+        f"{2.3 / (1 + i):.4f}\n"
+        for i in range(12)
+    )
+    found, consultation = consult_text(KB, healthy)
+    assert found.runs == 1 and found.in_scope
+    assert found.facts.context["framework"].value == "caffe"
+    assert consultation.result.diagnoses == []
+
+
+def test_retrieval_finds_what_no_phrase_says_and_is_cited_as_such():
+    text = "kl散度loss变成负数了"
+    found = understand(KB, text)
+    assert [m.source for m in found.matches if m.symptom] == ["retrieval"]
+    assert found.facts.present_symptoms() == ["kl-negative"]
+    assert found.facts.symptoms["kl-negative"].provenance.note.key == "note_retrieved"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what's the weather tomorrow", "write me a poem", "hello", "今天天气怎么样", "红烧肉怎么做"],
+)
+def test_off_topic_text_is_out_of_scope(text):
+    found, consultation = consult_text(KB, text)
+    assert not found.in_scope and found.runs == 0
+    assert consultation.result.diagnoses == []
+    assert index_for(KB).search(text) == []
+
+
+def test_empty_and_huge_text_are_refused():
+    with pytest.raises(BadQuestion) as empty:
+        understand(KB, "  \n ")
+    assert empty.value.problem == "empty"
+    with pytest.raises(BadQuestion) as huge:
+        understand(KB, "x" * (MAX_CHARS + 1))
+    assert huge.value.problem == "too_long"
+
+
+def test_bytes_in_gbk_utf8_and_binary():
+    question = "验证集loss一直上升怎么办"
+    assert text_of(question.encode("gbk")) == question
+    assert text_of(b"\xef\xbb\xbf" + question.encode("utf-8")) == question
+    with pytest.raises(UnreadableInput, match="not a training log"):
+        text_of(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+
+
+def test_query_set_is_labelled_sourced_and_split_by_its_rule():
+    """benchmarks/queries.yaml: at least 150 questions, 50 in Chinese, 20 out of scope, each
+    labelled with known lessons, with a source, in the half its text's hash gives."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from ask import QUERIES, split_of
+
+    queries = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+    assert len(queries) >= 150
+    assert sum(q["lang"] == "zh" for q in queries) >= 50
+    assert sum(not q["lessons"] for q in queries) >= 20
+    for q in queries:
+        assert q["split"] == split_of(q["q"]), q["q"]
+        assert set(q["lessons"]) <= set(KB.lessons), q["q"]
+        assert q["source"].startswith(("https://", "http://", "written for this set")), q["q"]
+    assert {q["split"] for q in queries} == {"dev", "heldout"}
+
+
+def test_cli_ask_markdown_and_json():
+    md = run_cli("ask", "loss becomes nan after 2000 iterations, caffe, lr 0.1")
+    assert md.returncode == 0, md.stderr
+    assert "Learning rate too large" in md.stdout
+    result = run_cli("ask", "验证集loss一直上升怎么办", "--format", "json", "--lang", "zh")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["schema_version"] == 1 and data["lang"] == "zh"
+    assert data["diagnoses"][0]["id"] == "overfitting-toolbox"
+    assert data["symptoms"][0]["provenance"]["origin"] == "chat"
+    assert data["query"] == {
+        "in_scope": True,
+        "runs": 0,
+        "matches": [
+            {
+                "source": "phrase",
+                "text": "验证集loss一直上升",
+                "symptom": "overfitting",
+                "phrase": "验证集loss上升",
+            }
+        ],
+    }
+
+
+def test_cli_out_of_scope_says_what_it_helps_with_in_both_languages():
+    en = run_cli("ask", "write me a poem")
+    assert en.returncode == 0
+    assert "nothing to diagnose" in en.stdout and "CUDA out of memory" in en.stdout
+    zh = run_cli("ask", "今天天气怎么样", "--lang", "zh", "-f", "json")
+    data = json.loads(zh.stdout)
+    assert data["diagnoses"] == [] and data["query"]["in_scope"] is False
+    assert "没有可诊断的内容" in data["guide"]
+
+
+def test_cli_stdin_in_gbk_and_bad_input():
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    command = [sys.executable, "-m", "troubleshoot", "ask", "-", "-f", "json"]
+    gbk = subprocess.run(
+        command, input="loss为nan怎么办".encode("gbk"), capture_output=True, env=env, timeout=300
+    )
+    assert gbk.returncode == 0, gbk.stderr
+    assert json.loads(gbk.stdout)["symptoms"][0]["id"] == "loss-nan"
+    empty = run_cli("ask", "-", input="")
+    assert empty.returncode == 2
+    assert "the question is empty" in empty.stderr and "Traceback" not in empty.stderr
+    junk = run_cli("ask", "-", input="x" * (MAX_CHARS + 10))
+    assert junk.returncode == 2 and "diagnose" in junk.stderr and "Traceback" not in junk.stderr

@@ -1,0 +1,126 @@
+"""The knowledge base's phrasings as patterns that find them in what people write.
+
+A phrase of ``kb/`` ("loss becomes nan", "验证集loss上升", "lr {n}") becomes one regular
+expression over normalised text (NFKC, case folded): its words in order, each allowed to be
+followed by a short gap of other words ("loss suddenly becomes nan", "验证集的loss一直上升"),
+English words of five letters or more matched by their stem so "overfit" finds
+"overfitting" and "increasing" finds "increases" (shorter ones whole, so "with" is not
+"without"); ``{n}`` is a
+number, read by ``knowledge.vocab.read_number``. Chinese phrases are cut into words with
+rjieba (bindings to jieba-rs, the maintained Rust port of jieba; jieba itself was last
+released in 2020) so a gap may fall between words but never inside one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+# How far apart two words of a phrase may stand (characters of other words between them),
+# and what may stand between a number's name and the number ("lr = 0.1", "学习率设为0.01").
+# Calibrated on the development half of benchmarks/queries.yaml.
+WORD_GAP = 24
+NUMBER_FILLER = (
+    r"[\s=:,(]*(?:(?:is|was|of|to|at|around|about|设为|设置为|设置成|设成|调到|为|是|了|大概|约)"
+    r"[\s=:]*)?"
+)
+# Words that turn a phrase around: a gap holding one breaks the match ("loss is not nan"
+# is not "loss nan"), and one just before a match (within NEGATION_BEFORE characters of the
+# same clause) makes it a denial ("no overfitting", "without dropout", "没有过拟合").
+NEGATION = re.compile(r"(?<![a-z])(?:not|no|never|without|w/o)(?![a-z])|n't|不|没|未")
+NEGATION_BEFORE = 8
+_CLAUSE = re.compile(r"[,;:、,;:]|(?<![a-z])(?:but|however|and)(?![a-z])|但|而")
+_STOP = r"\n.!?;。!?;"  # a gap never crosses the end of a sentence
+_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?(?:\s?(?:k|千|万)(?![a-z]))?"
+_GAP = rf"(?:(?!{NEGATION.pattern})[^{_STOP}]){{0,{WORD_GAP}}}?"
+_PIECE = re.compile(r"\{n\}|[a-z0-9]+(?:\.[0-9]+)*|[\u3400-\u9fff]+")
+
+
+def normalise(text: str) -> str:
+    """Text as phrases are matched against it: NFKC (full-width digits and punctuation
+    become ASCII), case folded."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def _word(token: str) -> str:
+    if token[0].isdigit():  # "87" finds 87.3365 but not 870 or 87%; "87.33" finds 87.3365
+        tail = r"\d*" if "." in token else r"(?:\.\d+)?"
+        return rf"(?<![\d.]){re.escape(token)}{tail}(?![\d%])"
+    if token.isascii():
+        if len(token) < 5:
+            return rf"(?<![a-z0-9]){re.escape(token)}(?![a-z])"
+        return rf"(?<![a-z0-9]){re.escape(_stem(token))}[a-z]*"
+    return re.escape(token)
+
+
+def _stem(word: str) -> str:
+    """The start every form of an English word shares, roughly: "increasing", "increases"
+    and "increase" all become "increas", so a phrase in one form finds the others."""
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        stem = word.removesuffix(suffix)
+        if stem != word and len(stem) >= 4 and not word.endswith("ss"):
+            return stem
+    return word
+
+
+def _cut(run: str) -> list[str]:
+    import rjieba
+
+    return [word for word in rjieba.cut(run) if word.strip()]
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One phrase of the knowledge base, compiled."""
+
+    phrase: str
+    regex: re.Pattern[str]
+    weight: int  # how specific: the characters of the phrase's words (longer wins)
+
+
+@cache
+def compile_phrase(phrase: str) -> Pattern:
+    """The pattern of one phrase (cached: the knowledge base's phrases are few)."""
+    pieces = _PIECE.findall(normalise(phrase))
+    words: list[str] = []
+    for piece in pieces:
+        if piece == "{n}":
+            words.append("{n}")
+        elif piece.isascii():
+            words.append(piece)
+        else:
+            words += _cut(piece)
+    parts: list[str] = []
+    for i, word in enumerate(words):
+        if i:
+            near_number = "{n}" in (word, words[i - 1])
+            parts.append(NUMBER_FILLER if near_number else _GAP)
+        parts.append(rf"(?P<n>{_NUMBER})" if word == "{n}" else _word(word))
+    weight = sum(len(word) for word in words if word != "{n}") + 2 * ("{n}" in words)
+    return Pattern(phrase, re.compile("".join(parts)), weight)
+
+
+@dataclass(frozen=True)
+class Found:
+    """Where a phrase was found in the (normalised) text."""
+
+    pattern: Pattern
+    start: int
+    end: int
+    text: str
+    number: str | None  # what ``{n}`` matched
+    denied: bool  # a negation stands just before it ("no overfitting")
+
+
+def find(phrase: str, text: str) -> Found | None:
+    """The first place ``phrase`` occurs in normalised ``text``."""
+    pattern = compile_phrase(phrase)
+    match = pattern.regex.search(text)
+    if match is None:
+        return None
+    number = match.group("n") if "n" in pattern.regex.groupindex else None
+    before = _CLAUSE.split(text[max(0, match.start() - NEGATION_BEFORE) : match.start()])[-1]
+    denied = NEGATION.search(before) is not None
+    return Found(pattern, match.start(), match.end(), match.group(), number, denied)

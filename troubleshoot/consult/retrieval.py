@@ -1,0 +1,129 @@
+"""The fallback for what the phrasings miss: BM25 over the knowledge base's symptoms.
+
+Each symptom is one document: its title, definition, question and phrases in both
+languages, and the titles of the lessons that name it. The ranking is ``bm25s`` (a
+maintained BM25 library); the text is cut into words by rjieba, so Chinese is searched by
+word, English words are reduced to a crude stem and a few function words are dropped.
+
+The constants below are the retrieval's whole tuning, calibrated on the development half
+of ``benchmarks/queries.yaml`` only (never the held-out half): a score under
+``MIN_SCORE`` means the text shares too little with any symptom to be about it (so "what is
+the weather" finds nothing), and a second symptom is kept only when its score is within
+``SECOND_RATIO`` of the first.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from troubleshoot.consult.phrasing import normalise
+
+if TYPE_CHECKING:
+    from troubleshoot.knowledge.load import KnowledgeBase
+
+MIN_SCORE = 5.0  # BM25 score of the best symptom below which the text is off topic
+SECOND_RATIO = 0.9  # a runner-up within this share of the best is kept as well
+MIN_WORDS = 2  # words of the text that must occur in the best symptom's document
+
+# Words that say nothing about a symptom: English function words and the words every
+# question has ("my", "why", "help"), and their Chinese counterparts.
+_STOP_TEXT = """a an the is are was were be been being am do does did doing have has had i my me we
+    our you your it its this that these those of in on at to for from with by and or but not
+    no so if then than as what why how when where which who can could should would will
+    shall may might must any some there here about into after before during while
+    please help anyone someone thanks thank get got getting just very really also still
+    keep keeps kept one two even again
+    的 了 是 我 你 他 在 和 与 就 都 也 很 吗 呢 吧 啊 怎么 怎么办 为什么 什么 请问 一下
+    这个 那个 这 那 有 没有 会 一直 还是 问题 求助 大佬 各位"""
+STOPWORDS = frozenset(_STOP_TEXT.split())
+_WORD = re.compile(r"[a-z][a-z0-9]*|\d+(?:\.\d+)?|[\u3400-\u9fff]+")
+_SUFFIXES = ("ing", "ed", "es", "s")
+
+
+def _stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if (
+            word.endswith(suffix)
+            and not word.endswith("s" + suffix)
+            and len(word) - len(suffix) >= 3
+        ):
+            return word[: -len(suffix)]
+    return word
+
+
+def words(text: str) -> list[str]:
+    """The words BM25 compares: segmented, stemmed, without stopwords."""
+    import rjieba
+
+    out: list[str] = []
+    for piece in rjieba.cut(normalise(text)):
+        for word in _WORD.findall(piece):
+            if word in STOPWORDS:
+                continue
+            out.append(_stem(word) if word.isascii() and word.isalpha() else word)
+    return out
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A symptom the text resembles, with its BM25 score and the words they share."""
+
+    symptom: str
+    score: float
+    shared: tuple[str, ...]
+
+
+class SymptomIndex:
+    """BM25 over one knowledge base's symptoms, built once per knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        import bm25s
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each index it builds
+
+        self.ids = list(kb.symptoms)
+        self.documents = [set(words(_document(kb, sid))) for sid in self.ids]
+        self.bm25 = bm25s.BM25()
+        self.bm25.index([words(_document(kb, sid)) for sid in self.ids], show_progress=False)
+
+    def search(self, text: str) -> list[Hit]:
+        """The symptoms ``text`` is about, best first: none when it is off topic."""
+        query = words(text)
+        if not query:
+            return []
+        scores = self.bm25.get_scores(query)
+        ranked = sorted(range(len(self.ids)), key=lambda i: -float(scores[i]))
+        best = float(scores[ranked[0]])
+        shared = self._shared(query, ranked[0])
+        if best < MIN_SCORE or len(shared) < MIN_WORDS:
+            return []
+        hits = [Hit(self.ids[ranked[0]], best, shared)]
+        second = ranked[1]
+        if float(scores[second]) >= SECOND_RATIO * best:
+            hits.append(Hit(self.ids[second], float(scores[second]), self._shared(query, second)))
+        return hits
+
+    def _shared(self, query: list[str], index: int) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(w for w in query if w in self.documents[index]))
+
+
+def _document(kb: KnowledgeBase, symptom_id: str) -> str:
+    symptom = kb.symptoms[symptom_id]
+    texts = [symptom.title, symptom.definition, symptom.question]
+    texts += [lesson.title for lesson in kb.lessons_for_symptom(symptom_id)]
+    parts = [t.en + "\n" + t.zh for t in texts]
+    return "\n".join([*parts, *symptom.phrases.en, *symptom.phrases.zh])
+
+
+_INDEXES: dict[int, tuple[KnowledgeBase, SymptomIndex]] = {}
+
+
+def index_for(kb: KnowledgeBase) -> SymptomIndex:
+    """The index of ``kb``, built on first use (the knowledge base object keeps its id)."""
+    held = _INDEXES.get(id(kb))
+    if held is None or held[0] is not kb:
+        held = _INDEXES[id(kb)] = (kb, SymptomIndex(kb))
+    return held[1]
