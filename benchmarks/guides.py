@@ -10,7 +10,7 @@ Three measurements, each made as ``troubleshoot diagnose`` makes its guide (``co
   included;
 - causes per bare symptom: the number of causes the guide's checklist lists for each
   symptom alone, against the diagnoses the knowledge base ties to it;
-- calibration of the likelihood bands (``render/likelihood.py``): for each band, the causes
+- calibration of the likelihood bands (``consult/likelihood.py``): for each band, the causes
   shown for the labelled runs in that band and the share of them that fit the run's
   fault (benchmarks/fitting_lessons.yaml).
 
@@ -39,10 +39,10 @@ from test_detect_corpus import corpus_paths, given  # noqa: E402
 from test_detect_real import REAL  # noqa: E402
 
 from troubleshoot.consult.consultation import Consultation, Request, consult  # noqa: E402
+from troubleshoot.consult.likelihood import BANDS, likelihood  # noqa: E402
 from troubleshoot.knowledge.load import KnowledgeBase, cached_kb  # noqa: E402
 from troubleshoot.lang import Lang  # noqa: E402
 from troubleshoot.render.guide import WORD_BUDGET, render_guide, words  # noqa: E402
-from troubleshoot.render.likelihood import BANDS, likelihood  # noqa: E402
 
 LABELS = Path(__file__).parent / "fitting_lessons.yaml"
 

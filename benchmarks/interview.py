@@ -29,7 +29,7 @@ from troubleshoot.engine.diagnose import diagnose
 from troubleshoot.facts import FactSet
 from troubleshoot.knowledge.load import KnowledgeBase, cached_kb
 from troubleshoot.knowledge.schema import Example, Lesson
-from troubleshoot.knowledge.vocab import context_value
+from troubleshoot.knowledge.vocab import UnknownTerm, context_value
 
 sys.path.insert(0, str(Path(__file__).parent))
 from drive import drive
@@ -56,7 +56,12 @@ class Person:
                 return True
             return False if question.name in self.example.absent else None
         raw = self.example.context.get(question.name)
-        return None if raw is None else context_value(self.kb.context[question.name], raw)
+        if raw is None:
+            return None
+        try:
+            return context_value(self.kb.context[question.name], raw)
+        except UnknownTerm:  # a learning rate of 0, which no one types for "not sure"
+            return raw
 
 
 @dataclass

@@ -26,7 +26,7 @@ from troubleshoot.knowledge.load import cached_kb
 from troubleshoot.knowledge.schema import Example
 from troubleshoot.lang import Lang
 from troubleshoot.render.checker import SCRIPT, checker_data, checker_page, write_checker
-from troubleshoot.render.likelihood import BANDS, likelihood
+from troubleshoot.consult.likelihood import BANDS, likelihood
 
 KB = cached_kb()
 SCRIPT_PATH = Path(__file__).parents[1] / "troubleshoot" / "render" / "static" / SCRIPT

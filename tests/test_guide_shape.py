@@ -12,11 +12,11 @@ import yaml
 from conftest import run_cli
 
 from troubleshoot.consult.consultation import Request, consult, consult_facts
+from troubleshoot.consult.likelihood import BANDS, likelihood
 from troubleshoot.facts import ContextFact, FactSet, SymptomFact
 from troubleshoot.knowledge.load import cached_kb, load_kb
 from troubleshoot.lang import Lang
 from troubleshoot.render.guide import WORD_BUDGET, render_guide, steps_shown, words
-from troubleshoot.render.likelihood import BANDS, likelihood
 from troubleshoot.render.pages import lesson_page
 
 KB = cached_kb()

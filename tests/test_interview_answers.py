@@ -75,8 +75,19 @@ def test_unreadable_numbers_are_reasked_with_a_reason(mini_kb, text, message):
 
 
 def test_number_messages_in_chinese():
-    parsed = parse_number("八", integer=True, lang="zh")
-    assert isinstance(parsed, Invalid) and "无法从“八”中读出数字" in parsed.message
+    parsed = parse_number("很多", integer=True, lang="zh")
+    assert isinstance(parsed, Invalid) and "无法从“很多”中读出数字" in parsed.message
+
+
+@pytest.mark.parametrize(
+    ("text", "number"), [("八", 8), ("三十二", 32), ("两百五十六", 256), ("批大小 一百二十八", 128)]
+)
+def test_chinese_numerals_are_numbers(text, number):
+    assert parse_number(text, integer=True, lang="zh") == number
+
+
+def test_a_small_chinese_rate():
+    assert parse_number("零点零一", integer=False, lang="zh") == pytest.approx(0.01)
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ pexpect = pytest.importorskip("pexpect")
 TIMEOUT = 60  # generous: a slow machine must not fail the test (nothing here is timed)
 
 
-def spawn(tmp_path: Path, *args: str):
+def spawn(tmp_path: Path, *args: str, kb: Path = MINI_KB, rows: int = 40, columns: int = 200):
     env = {
         **os.environ,
         "XDG_STATE_HOME": str(tmp_path / "state"),
@@ -24,7 +24,7 @@ def spawn(tmp_path: Path, *args: str):
         "TERM": "xterm",
     }
     env.pop("NO_COLOR", None)
-    command = [sys.executable, "-m", "troubleshoot", "interview", "--kb", str(MINI_KB), *args]
+    command = [sys.executable, "-m", "troubleshoot", "interview", "--kb", str(kb), *args]
     return pexpect.spawn(
         command[0],
         command[1:],
@@ -32,7 +32,7 @@ def spawn(tmp_path: Path, *args: str):
         cwd=str(tmp_path),
         encoding="utf-8",
         timeout=TIMEOUT,
-        dimensions=(40, 200),
+        dimensions=(rows, columns),
     )
 
 
@@ -57,6 +57,10 @@ def test_a_person_answers_asks_why_goes_back_interrupts_and_resumes(tmp_path):
     child.expect("> ")
     child.sendline("why")
     child.expect("Why I ask this")
+    child.expect("BatchNorm with a tiny batch")
+    child.expect("Sudden NaN")  # the question again, below the answer
+    child.expect("> ")
+    child.sendline("how")
     child.expect(r"small-bn/tiny-batch \(weight 0\.70\)")
     child.expect("> ")
     child.sendline("maybe")
@@ -101,7 +105,10 @@ def test_a_person_answers_asks_why_goes_back_interrupts_and_resumes(tmp_path):
     child.expect("batch size per device")
     child.expect("> ")
     child.sendline("8 per GPU")
-    child.expect("Conclusion after")
+    if child.expect(["Which framework", "Conclusion after"]) == 0:
+        child.expect("> ")
+        child.sendline("0")
+        child.expect("Conclusion after")
     child.expect(r"1\. BatchNorm with a tiny batch \(small-bn\): likely")
     child.expect("press Enter for the guide")
     child.expect("> ")
@@ -145,6 +152,9 @@ def test_the_whole_interview_speaks_chinese(tmp_path):
     child.expect("> ")
     child.sendline("为什么")
     child.expect("为什么问这个问题")
+    child.expect("自己检查的方法")
+    child.expect("> ")
+    child.sendline("怎么")
     child.expect("规则 small-bn/tiny-batch")
     child.expect("> ")
     child.sendline("帮助")
@@ -155,3 +165,39 @@ def test_the_whole_interview_speaks_chinese(tmp_path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def _screen(child, text: str) -> list[str]:
+    """What a person sees after typing ``text``: the lines up to the next prompt."""
+    child.sendline(text)
+    child.expect("\r\n> ")
+    return child.before.split("\r\n")
+
+
+@pytest.mark.parametrize(("lang", "why_word"), [("en", "why"), ("zh", "为什么")], ids=["en", "zh"])
+def test_the_opening_and_a_why_answer_fit_80_by_24(tmp_path, lang, why_word):
+    """With the bundled knowledge base, in a terminal of 80 columns and 24 rows: the whole
+    first screen (title to prompt) and a ``why`` answer with its question shown again fit,
+    with no line wider than the terminal."""
+    from rich.cells import cell_len
+
+    bundled = Path(__file__).parents[1] / "kb"
+    child = spawn(tmp_path, "--lang", lang, kb=bundled, rows=24, columns=80)
+    child.expect("\r\n> ")
+    opening = child.before.split("\r\n")
+    picked = _screen(child, "1")  # loss becomes NaN
+    why = _screen(child, why_word)
+    child.sendline("quit")
+    child.expect(pexpect.EOF)
+    for screen in (opening, why):
+        plain = [_plain(line) for line in screen]
+        assert len(plain) + 1 <= 24, "\n".join(plain)  # + the prompt line
+        assert max(cell_len(line) for line in plain) <= 80, "\n".join(plain)
+    assert any("2" in line for line in picked)  # the second question came
+    assert len(why) > 4  # the answer and the question again
+
+
+def _plain(line: str) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m", "", line).rstrip()

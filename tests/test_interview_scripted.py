@@ -58,10 +58,11 @@ def test_answers_file_mistakes_fail_before_the_first_question(tmp_path):
 
 
 def test_lines_on_stdin_answer_in_order_and_end_of_input_is_an_error():
-    done = interview(input="loss-nan\nwhy\nmaybe\n1\n0\nyes\n8\n")
+    done = interview(input="loss-nan\nwhy\nmaybe\n1\n0\nyes\n8\ntorch\n")
     assert done.returncode == 0, done.stderr
     assert "Why I ask this" in done.stderr and "Please answer 1 (yes)" in done.stderr
     assert "### 1. BatchNorm with a tiny batch" in done.stdout
+    assert "```python" in done.stdout and "```prototxt" not in done.stdout  # fitted to torch
     done = interview(input="loss-nan\n")
     assert done.returncode == 2
     assert "the input ended before question loss-nan-sudden (Sudden NaN?)" in done.stderr
@@ -95,7 +96,9 @@ def test_from_reads_files_and_asks_only_what_remains(tmp_path):
 
 
 def test_guide_saved_as_html_and_chinese_throughout(tmp_path):
-    answers = write(tmp_path / "a.yaml", "loss-nan: yes\nloss-nan-sudden: no\nloss: ctc\n")
+    answers = write(
+        tmp_path / "a.yaml", "loss-nan: yes\nloss-nan-sudden: no\nloss: ctc\nframework: pytorch\n"
+    )
     out = tmp_path / "guide.html"
     done = interview("--answers", str(answers), "--lang", "zh", "-o", str(out))
     assert done.returncode == 0, done.stderr
@@ -115,7 +118,7 @@ def test_a_scripted_interview_can_be_saved_and_resumed(tmp_path):
     done = interview("--state", str(saved), input="loss-nan\n1\n")
     assert done.returncode == 2  # input ended: the answers so far are kept
     assert len(json.loads(saved.read_text(encoding="utf-8"))["answers"]) == 2
-    done = interview("--resume", "--state", str(saved), input="0\nyes\n8\n")
+    done = interview("--resume", "--state", str(saved), input="0\nyes\n8\n0\n")
     assert done.returncode == 0, done.stderr
     assert "Resuming the interview" in done.stderr
     assert "### 1. BatchNorm with a tiny batch" in done.stdout
@@ -130,3 +133,24 @@ def test_a_new_interview_moves_an_unfinished_one_aside(tmp_path):
     assert f"An unfinished interview in {saved} was moved to" in done.stderr
     previous = tmp_path / "s.previous.json"
     assert json.loads(previous.read_text(encoding="utf-8"))["answers"][0]["value"] == ["loss-nan"]
+
+
+def test_quit_and_end_of_input_say_so():
+    """Every exit says something, even with nothing saved."""
+    done = interview(input="quit\n")
+    assert done.returncode == 0
+    assert "Stopped." in done.stderr and "Nothing was saved" in done.stderr
+    done = interview("--lang", "zh", input="")
+    assert done.returncode == 2 and "错误:输入在问题" in done.stderr and "error:" not in done.stderr
+
+
+def test_typed_words_and_full_width_numbers_answer_the_opening():
+    """With the bundled knowledge base: words are matched to its symptoms' phrasings."""
+    done = run_cli("interview", input="oom\nquit\n")
+    assert "→ GPU out of memory" in done.stderr and "Question 2" in done.stderr
+    done = run_cli("interview", "--lang", "zh", input="过拟合\nquit\n")
+    assert "→ 过拟合" in done.stderr and "第 2 题" in done.stderr
+    done = run_cli("interview", "--lang", "zh", input="１\nquit\n")
+    assert "第 2 题" in done.stderr and "不是 1 到" not in done.stderr
+    done = run_cli("interview", input="the weather is nice\nquit\n")
+    assert "I did not recognise a symptom in 'the weather is nice'" in done.stderr

@@ -15,13 +15,16 @@ from troubleshoot.consult.questions import (
     answer_space,
 )
 from troubleshoot.consult.select import (
+    BUDGET,
     Ask,
     Conclude,
     Reason,
+    answerable,
     buckets,
     candidates,
     information_gain,
     situation,
+    warranted,
 )
 from troubleshoot.consult.session import Answer, Session
 from troubleshoot.engine.open_world import Atom
@@ -57,6 +60,7 @@ def test_the_most_telling_question_comes_next(model, mini_kb):
     labels = buckets(now.result, now.hypotheses)
     gains = {
         atom.name: information_gain(model, facts, skipped, now.hypotheses, labels, atom)
+        * answerable(mini_kb, atom)
         for atom in candidates(model.closed(facts, skipped), now.hypotheses)
     }
     assert now.step.question.name == max(gains, key=lambda name: gains[name])
@@ -66,11 +70,34 @@ def test_the_most_telling_question_comes_next(model, mini_kb):
 
 
 def test_stops_when_the_leader_is_clear(model, mini_kb):
-    facts = build_facts(mini_kb, ["loss-nan"], {"loss": "ctc"})
+    facts = build_facts(mini_kb, ["loss-nan"], {"loss": "ctc", "framework": "pytorch"})
     now = situation(model, Session(mini_kb, facts))
     assert now.step == Conclude(Reason.CLEAR)
     assert now.result.top().id == "ctc"
     assert now.doubt <= 0.1
+
+
+def test_asks_the_framework_once_before_a_conclusion_whose_fix_differs_by_framework(model, mini_kb):
+    session = Session(mini_kb, build_facts(mini_kb, ["loss-nan"], {"loss": "ctc"}))
+    now = situation(model, session)
+    assert now.step == Ask(Question(Kind.CONTEXT, "framework"), 0.0)
+    session.record(Answer(Question(Kind.CONTEXT, "framework"), None))  # not sure
+    assert situation(model, session).step == Conclude(Reason.CLEAR)
+
+
+def test_a_weak_leader_is_no_conclusion(model, mini_kb):
+    """A leader that is not likely, or not ahead of the next by the margin, is not clear."""
+    facts = build_facts(mini_kb, ["loss-nan"], {"framework": "pytorch"})
+    result = Session(mini_kb, facts).result()
+    assert result.top() is not None and not warranted(result)
+    assert situation(model, Session(mini_kb, facts)).step != Conclude(Reason.CLEAR)
+
+
+def test_the_interview_stops_at_its_budget(model, mini_kb):
+    session = Session(mini_kb, build_facts(mini_kb, ["loss-nan"]))
+    for _ in range(BUDGET):
+        session.record(Answer(Question(Kind.CONTEXT, "batch_size"), None))
+    assert isinstance(situation(model, session).step, Conclude)
 
 
 def test_stops_when_nothing_left_can_change_the_ranking(model, mini_kb):
@@ -162,20 +189,27 @@ def test_why_names_lessons_rules_and_the_keys_reason(model, mini_kb):
     session.record(Answer(Question(Kind.SYMPTOM, "loss-nan-sudden"), False))
     now = situation(model, session)
     assert now.step.question == Question(Kind.CONTEXT, "loss")
-    text = "\n".join(why(mini_kb, now, "en"))
-    assert "ctc" in text and "ctc/ctc-nan (weight 0.85) needs loss-nan and loss = ctc" in text
+    lines = why(mini_kb, now, "en")
+    text = "\n".join(lines)
+    assert len(lines) <= 3  # a heading and two plain sentences
+    assert '"CTC without blank"' in text
     assert "Why it matters: Several NaN causes belong to one loss" in text
-    assert "bits" in text
+    assert "weight" not in text and "bits" not in text  # the rules are for `how`
     chinese = "\n".join(why(mini_kb, now, "zh"))
-    assert "规则 ctc/ctc-nan(权重 0.85)需要 loss-nan 且 loss = ctc" in chinese
     assert "为什么重要:不少 NaN 原因只属于某种损失" in chinese
+    rules = "\n".join(how(mini_kb, now, "en"))
+    assert "ctc/ctc-nan (weight 0.85) needs loss-nan and loss = ctc" in rules
+    assert "bits" in rules
+    assert "规则 ctc/ctc-nan(权重 0.85)需要 loss-nan 且 loss = ctc" in "\n".join(
+        how(mini_kb, now, "zh")
+    )
 
 
-def test_how_lists_fired_rules_weights_and_provenance(mini_kb):
+def test_how_lists_fired_rules_weights_and_provenance(model, mini_kb):
     facts = build_facts(mini_kb, ["loss-nan"], {"loss": "ctc"})
     facts.add(SymptomFact("loss-diverging", True))
     session = Session(mini_kb, facts)
-    lines = how(mini_kb, session.result(), "en")
+    lines = how(mini_kb, situation(model, session), "en")
     text = "\n".join(lines)
     assert "1. CTC without blank (ctc): likely, score 0.85" in text
     assert "rule ctc/ctc-nan, weight 0.85: NaN with CTC loss points at the blank class." in text

@@ -21,8 +21,6 @@ from troubleshoot.consult.belief import model_for
 from troubleshoot.consult.questions import Kind, Question
 from troubleshoot.consult.select import (
     NOTHING,
-    Conclude,
-    Reason,
     Situation,
     best_questions,
     situation,
@@ -140,7 +138,7 @@ def build(kb: KnowledgeBase, facts: FactSet, result: Result) -> Checklist:
     still.sort(key=lambda c: (-c.belief, c.id))
     ranked = [*fired, *still]
     probes = []
-    if not (isinstance(now.step, Conclude) and now.step.reason is Reason.CLEAR):
+    if not now.clear:
         # The outcome the questions should tell apart: which of the first candidates it is.
         top = {c.id for c in ranked[:TOLD_APART]}
         labels = [h.lesson_id if h.lesson_id in top else NOTHING for h in now.hypotheses]

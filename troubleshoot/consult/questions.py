@@ -62,13 +62,23 @@ def group_of(kb: KnowledgeBase, symptom_id: str) -> str:
 
 
 def opening(kb: KnowledgeBase, uses: Mapping[str, int]) -> Question:
-    """ "What do you see?" over the symptoms in ``uses``, grouped as they are shown and,
-    within a group, those more diagnoses need first (then by id)."""
-    ordered = sorted(
-        (s for s in kb.symptoms if s in uses),
+    """ "What do you see?" over the symptoms in ``uses``: those of the first screen
+    (``first_screen`` in the knowledge base) in their order, then the others grouped as
+    they are shown and, within a group, those more diagnoses need first (then by id)."""
+    first = sorted(
+        (s for s in uses if s in kb.symptoms and kb.symptoms[s].first_screen is not None),
+        key=lambda s: (kb.symptoms[s].first_screen or 0, s),
+    )
+    rest = sorted(
+        (s for s in kb.symptoms if s in uses and s not in first),
         key=lambda s: (GROUPS.index(group_of(kb, s)), -uses[s], s),
     )
-    return Question(Kind.OPENING, OPENING, tuple(ordered))
+    return Question(Kind.OPENING, OPENING, (*first, *rest))
+
+
+def on_first_screen(kb: KnowledgeBase, symptom_id: str) -> bool:
+    symptom = kb.symptoms.get(symptom_id)
+    return symptom is not None and symptom.first_screen is not None
 
 
 def answer_space(kb: KnowledgeBase, atom: Atom) -> tuple[Fact, ...]:

@@ -6,11 +6,20 @@ expected information gain about the variable that matters: which diagnosis ends 
 first. Diagnoses that cannot overtake the current leader whatever the answers are lumped
 together, so questions only about them gain nothing. The interview stops when
 
-- the leader is clear: the hypotheses that could still overtake it hold at most
-  ``DOUBT`` of the belief that some rule applies;
+- the leader is clear: it is likely (``consult/likelihood.py``), ahead of the next cause
+  by ``MARGIN``, and the hypotheses that could still overtake it hold at most ``DOUBT``
+  of the belief that some rule applies;
 - nothing left to ask can change the leader (no open rule, or no question gains
   anything);
-- nothing at all is left to ask (then the conclusion may be that no rule fits).
+- nothing at all is left to ask (then the conclusion may be that no rule fits);
+- ``BUDGET`` questions have been asked.
+
+A question's gain is weighed by the share of people who can answer it (``answerable`` in
+the knowledge base): few know their initialisation, most know their learning rate.
+
+Before it stops with a leader, it asks the framework once if nobody said it and the
+leading causes' fixes are written differently per framework: the guide then shows only
+the user's code.
 """
 
 from __future__ import annotations
@@ -22,13 +31,19 @@ from enum import StrEnum
 
 from troubleshoot.consult.belief import Hypothesis, Model
 from troubleshoot.consult.implication import roots
-from troubleshoot.consult.questions import Question, answer_space, opening
+from troubleshoot.consult.likelihood import LIKELY
+from troubleshoot.consult.questions import Kind, Question, answer_space, opening
 from troubleshoot.consult.session import Session
 from troubleshoot.engine.diagnose import Result, combine
 from troubleshoot.engine.open_world import Atom, atoms
 from troubleshoot.facts import FactSet
+from troubleshoot.knowledge.load import KnowledgeBase
 
 DOUBT = 0.05  # stop once another diagnosis is this unlikely to end up first
+MARGIN = 0.15  # ... and the leader's score is ahead of the next one's by this much
+FRAMEWORK = "framework"  # the context key that decides which code a guide shows
+FITTED = 3  # the leading causes whose code the framework question is asked for
+BUDGET = 8  # questions, the opening included: past this, people stop answering with care
 NOTHING = "-"  # the bucket of hypotheses that cannot change who leads
 USELESS = 1e-6  # bits: an answer that tells nothing
 
@@ -58,6 +73,11 @@ class Situation:
     hypotheses: list[Hypothesis]
     doubt: float
     step: Ask | Conclude
+
+    @property
+    def clear(self) -> bool:
+        """The leader is clear: likely, ahead by ``MARGIN``, hardly to be overtaken."""
+        return self.result.top() is not None and self.doubt <= DOUBT and warranted(self.result)
 
     def separated_by(self, name: str) -> list[tuple[str, float, list[Hypothesis]]]:
         """What an answer about ``name`` tells apart: each lesson whose still-possible
@@ -177,18 +197,54 @@ def situation(model: Model, session: Session) -> Situation:
     def done(step: Ask | Conclude) -> Situation:
         return Situation(result, hyps, unsure, step)
 
-    if top is not None and unsure <= DOUBT:
-        return done(Conclude(Reason.CLEAR))
+    def conclude(reason: Reason) -> Situation:
+        framework = _framework_question(session, result)
+        return done(framework if framework is not None else Conclude(reason))
+
+    if done(Conclude(Reason.CLEAR)).clear:
+        return conclude(Reason.CLEAR)
+    if len(session.history) >= BUDGET:
+        return done(Conclude(Reason.SETTLED if top else Reason.NO_FIT))
     open_atoms = candidates(model.closed(facts, skipped), hyps)
     first = _opening(session, hyps, open_atoms)
     if first is not None:
         return done(Ask(first, math.inf))
     if not open_atoms:
-        return done(Conclude(Reason.SETTLED if top else Reason.NO_FIT))
+        return conclude(Reason.SETTLED if top else Reason.NO_FIT)
     best = _by_gain(model, facts, skipped, hyps, labels, open_atoms)[0]
     if top is not None and best.gain < USELESS:
-        return done(Conclude(Reason.SETTLED))
+        return conclude(Reason.SETTLED)
     return done(best)
+
+
+def answerable(kb: KnowledgeBase, atom: Atom) -> float:
+    """The share of people who can answer a question about ``atom``."""
+    found = kb.symptoms.get(atom.name) if atom.kind == "symptom" else kb.context.get(atom.name)
+    return found.answerable if found is not None else 1.0
+
+
+def warranted(result: Result) -> bool:
+    """The leading cause is likely and ahead of the next by ``MARGIN``: enough to stop."""
+    ranked = result.diagnoses
+    if not ranked:
+        return False
+    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    return ranked[0].score >= LIKELY and ranked[0].score - runner_up >= MARGIN - 1e-9
+
+
+def _framework_question(session: Session, result: Result) -> Ask | None:
+    """The framework, if nobody has said it (nor skipped it) and the fixes of the leading
+    causes differ by framework; asked once, since "not sure" skips it."""
+    kb = session.kb
+    if FRAMEWORK not in kb.context or not result.diagnoses:
+        return None
+    if session.known().knows(FRAMEWORK) or FRAMEWORK in session.skipped():
+        return None
+    for diagnosis in result.diagnoses[:FITTED]:
+        frameworks = {k for step in diagnosis.lesson.steps for k in step.code if k != "shell"}
+        if len(frameworks) > 1:
+            return Ask(Question(Kind.CONTEXT, FRAMEWORK), 0.0)
+    return None
 
 
 def _by_gain(
@@ -201,7 +257,10 @@ def _by_gain(
 ) -> list[Ask]:
     """A question about each open fact, largest expected information gain first (ties: the
     fact found first)."""
-    gains = [information_gain(model, facts, skipped, hyps, labels, a) for a in open_atoms]
+    gains = [
+        information_gain(model, facts, skipped, hyps, labels, a) * answerable(model.kb, a)
+        for a in open_atoms
+    ]
     order = sorted(range(len(gains)), key=lambda i: (-gains[i], i))
     return [Ask(Question.about(open_atoms[i]), gains[i]) for i in order]
 

@@ -272,6 +272,27 @@ def _check_symptoms(kb: KnowledgeBase) -> Iterator[str]:
             if other not in kb.symptoms:
                 yield f"{path}: implies: unknown symptom '{other}'"
         yield from _check_numbers(symptom, path)
+    yield from _check_first_screen(kb)
+
+
+FIRST_SCREEN_MAX = 9  # with the intro, the groups and the prompt, the opening fits 80x24
+
+
+def _check_first_screen(kb: KnowledgeBase) -> Iterator[str]:
+    """The interview's first screen has room for a few symptoms, each at its own rank."""
+    ranked: dict[int, list[str]] = {}
+    for symptom in kb.symptoms.values():
+        if symptom.first_screen is not None:
+            ranked.setdefault(symptom.first_screen, []).append(symptom.id)
+    for rank, ids in sorted(ranked.items()):
+        if len(ids) > 1:
+            yield f"{kb.path / 'symptoms'}: first_screen: {', '.join(ids)} share rank {rank}"
+    count = sum(len(ids) for ids in ranked.values())
+    if count > FIRST_SCREEN_MAX:
+        yield (
+            f"{kb.path / 'symptoms'}: first_screen: {count} symptoms; the interview's first "
+            f"screen has room for {FIRST_SCREEN_MAX}"
+        )
 
 
 def _check_numbers(symptom: Symptom, path: Path) -> Iterator[str]:

@@ -73,8 +73,12 @@ FactsOption = Annotated[
 ]
 
 
-def fail(message: str, code: int = 2) -> typer.Exit:
-    err().print(f"[bold]error:[/bold] {message}", highlight=False, markup=True)
+def fail(message: str, code: int = 2, lang: Lang = Lang.EN) -> typer.Exit:
+    from rich.markup import escape
+
+    from troubleshoot.frontends.i18n import t
+
+    err().print(f"[bold]{t(lang, 'error')}[/bold]{escape(message)}", highlight=False)
     return typer.Exit(code)
 
 
@@ -253,7 +257,7 @@ def interview(
     except KnowledgeBaseError as exc:
         raise fail(f"the knowledge base does not load:\n{exc}") from None
     except (InterviewError, UnreadableInput, UnknownTerm, ValueError) as exc:
-        raise fail(str(exc)) from None
+        raise fail(str(exc), lang=lang or Lang.EN) from None
     raise typer.Exit(code)
 
 

@@ -263,6 +263,10 @@ class Symptom(Strict):
     phrases: Phrases
     via: list[Via] = Field(min_length=1)
     implies: list[Id] = Field(default_factory=list)
+    # Shown on the interview's first screen, in this order (1 first); others are a key away.
+    first_screen: int | None = Field(default=None, ge=1)
+    # The share of people who can answer the question (the interview weighs its gain by it).
+    answerable: float = Field(default=0.8, ge=0, le=1)
     # The detector's rule; every number is a threshold placeholder such as {spike_factor}.
     detection: Text | None = None
     # Where the rule's numbers come from (prior art, calibration); may quote other numbers.
@@ -348,6 +352,8 @@ class ContextKey(Strict):
     # Free text: for a number key, how people state it, ``{n}`` where the number goes
     # ("lr {n}", "学习率{n}"); for a boolean key, words that mean it is true ("batchnorm").
     phrases: Phrases = Field(default_factory=Phrases)
+    # The share of people who can answer the question (the interview weighs its gain by it).
+    answerable: float = Field(default=0.8, ge=0, le=1)
 
     @model_validator(mode="after")
     def _choices_fit(self) -> ContextKey:

@@ -90,14 +90,15 @@ def read_number(
     text: str, integer: bool = False, amounts: Mapping[str, float] | None = None
 ) -> int | float:
     """The one positive number in what a person typed: "1e-3", "0.001", "8 per GPU",
-    "10k", "1,000", "5万", full-width "０．１", or a word of ``amounts`` ("small" for a
-    dataset size, as ``kb/context.yaml`` defines it). Every front end reads numbers here."""
+    "10k", "1,000", "5万", full-width "０．１", Chinese numerals "三十二", or a word of
+    ``amounts`` ("small" for a dataset size, as ``kb/context.yaml`` defines it). Every front
+    end reads numbers here."""
     shown = text.strip()
     named = {squash(word): value for word, value in (amounts or {}).items()}
     if squash(shown) in named:
         value = named[squash(shown)]
         return int(value) if integer else float(value)
-    plain = _THOUSANDS.sub("", unicodedata.normalize("NFKC", shown))
+    plain = _THOUSANDS.sub("", _arabic(unicodedata.normalize("NFKC", shown)))
     matches = list(_NUMBER.finditer(plain))
     if not matches:
         raise BadNumber("bad_number", shown)
@@ -115,6 +116,24 @@ def read_number(
             raise BadNumber("not_whole", shown)
         return int(exact)
     return float(exact)
+
+
+_CHINESE_NUMERAL = re.compile("[零〇一二两三四五六七八九十百千万亿]")
+_DIGIT = re.compile(r"\d", re.ASCII)
+
+
+def _arabic(text: str) -> str:
+    """Chinese numerals ("三十二", "零点零一", "两百五十六") as digits, by cn2an, when the
+    text has no digits of its own (then "一般是 32" keeps its 32)."""
+    if _DIGIT.search(text) or not _CHINESE_NUMERAL.search(text):
+        return text
+    import warnings
+
+    import cn2an
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # cn2an warns about what it leaves as it was
+        return str(cn2an.transform(text, "cn2an"))
 
 
 _TRUE = {"true", "yes", "y", "1", "on", "是", "有"}

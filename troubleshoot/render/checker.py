@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import assert_never
 
 from troubleshoot.consult.implication import implied
+from troubleshoot.consult.likelihood import BANDS
 from troubleshoot.consult.questions import GROUPS, group_of, opening
 from troubleshoot.knowledge.conditions import children, leaves
 from troubleshoot.knowledge.load import KnowledgeBase
@@ -34,7 +35,6 @@ from troubleshoot.knowledge.schema import (
 from troubleshoot.lang import Lang
 from troubleshoot.render.html import markdown_to_html
 from troubleshoot.render.i18n import STRINGS
-from troubleshoot.render.likelihood import BANDS
 from troubleshoot.render.templating import environment
 
 SCRIPT = "checker.js"

@@ -1,4 +1,5 @@
-"""Chinese in Markdown: a line break inside a Chinese sentence is not a space."""
+"""Chinese in Markdown and terminals: a line break inside a Chinese sentence is not a
+space, and a line may break between any two Chinese characters."""
 
 from __future__ import annotations
 
@@ -34,3 +35,12 @@ def join_wide_breaks(blocks: list[Token]) -> None:
             ):
                 token.type = "text"
                 token.content = ""
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """``text`` as lines of at most ``width`` terminal columns, broken where Unicode's line
+    breaking rules allow (UAX #14, by uniseg): between words, between two Chinese
+    characters, never inside an English word unless it alone is wider than a line."""
+    from uniseg.wrap import tt_wrap
+
+    return [line.rstrip() for line in tt_wrap(text, max(width, 1))] or [""]

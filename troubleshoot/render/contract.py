@@ -11,13 +11,13 @@ from typing import Any
 
 from troubleshoot.consult.checklist import Checklist
 from troubleshoot.consult.consultation import Consultation, RunVerdict
+from troubleshoot.consult.likelihood import likelihood
 from troubleshoot.engine.diagnose import Diagnosis, Result
 from troubleshoot.facts import ContextFact, Fact, Phrase, Provenance, SymptomFact
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import Step
 from troubleshoot.lang import Lang
 from troubleshoot.render.i18n import say
-from troubleshoot.render.likelihood import likelihood
 from troubleshoot.render.templating import fitted_keys
 
 SCHEMA_VERSION = 1

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from troubleshoot.consult.checklist import Checklist
 from troubleshoot.consult.consultation import Consultation
 from troubleshoot.consult.gather import ReadRun
+from troubleshoot.consult.likelihood import likelihood
 from troubleshoot.engine.diagnose import Diagnosis, FiredRule, Result
 from troubleshoot.facts import LOW, ContextFact, Evidence, Fact, Phrase, SymptomFact
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import Citation, Lesson, Step
 from troubleshoot.lang import Lang
 from troubleshoot.render.i18n import STRINGS, say
-from troubleshoot.render.likelihood import likelihood
 from troubleshoot.render.rules_text import typed
 from troubleshoot.render.templating import environment, framework_snippets
 

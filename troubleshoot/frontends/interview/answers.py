@@ -8,13 +8,16 @@ number, its name or a synonym, "y", "是". Anything that cannot be read becomes
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from troubleshoot.consult.freetext import match_symptoms
 from troubleshoot.consult.questions import Kind, Question
 from troubleshoot.consult.session import Value
 from troubleshoot.frontends.i18n import WORDS, t
+from troubleshoot.frontends.interview.explain import GROUP_KEYS
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import ContextKey
 from troubleshoot.knowledge.vocab import BadNumber, UnknownTerm, context_value, read_number
@@ -39,7 +42,14 @@ class Invalid:
     message: str
 
 
-Parsed = Command | Reply | Invalid
+@dataclass(frozen=True)
+class Browse:
+    """Show another page of the opening's options (a group key, or "" for the first)."""
+
+    page: str
+
+
+Parsed = Command | Reply | Invalid | Browse
 
 _INDEX = re.compile(r"\d{1,4}", re.ASCII)
 _SEPARATORS = re.compile(r"[\s,，、;；]+")
@@ -65,7 +75,7 @@ def parse(kb: KnowledgeBase, question: Question, text: str, lang: Lang) -> Parse
     if found is not None:
         return found
     if question.kind is Kind.OPENING:
-        return _opening(question, word, lang)
+        return _opening(kb, question, text, lang)
     if _is(word, "skip"):
         return Reply(None)
     if question.kind is Kind.SYMPTOM:
@@ -103,7 +113,12 @@ def _choice(key: ContextKey, word: str, lang: Lang) -> Parsed:
         return Invalid(t(lang, "bad_choice", n=len(key.choices)))
 
 
-def _opening(question: Question, word: str, lang: Lang) -> Parsed:
+def _opening(kb: KnowledgeBase, question: Question, text: str, lang: Lang) -> Parsed:
+    """Numbers (from any page), symptom ids, a group's key (show that page), "0" (none),
+    or a few words (``nan``, ``oom``, ``87``, ``过拟合``) matched to the options."""
+    word = _words(unicodedata.normalize("NFKC", text))
+    if word in GROUP_KEYS.values() or word in ("m", "more", "更多"):
+        return Browse("" if word in ("m", "more", "更多") else word)
     picked: list[str] = []
     for token in _SEPARATORS.split(word):
         if not token or _is(token, "skip"):
@@ -112,11 +127,21 @@ def _opening(question: Question, word: str, lang: Lang) -> Parsed:
             picked.append(token)
         elif _INDEX.fullmatch(token) and 1 <= int(token) <= len(question.options):
             picked.append(question.options[int(token) - 1])
-        else:
+        elif _INDEX.fullmatch(token):
             return Invalid(t(lang, "bad_option", token=token, n=len(question.options)))
+        else:
+            return _described(kb, question, text, lang)
     if not picked and not _is(word, "skip"):
         return Invalid(t(lang, "bad_option", token=word, n=len(question.options)))
     return Reply(tuple(dict.fromkeys(picked)))  # "0": none of these
+
+
+def _described(kb: KnowledgeBase, question: Question, text: str, lang: Lang) -> Parsed:
+    """The options that the words describe, by the same matcher as a chat question."""
+    found = [s for s in match_symptoms(kb, text) if s in question.options]
+    if not found:
+        return Invalid(t(lang, "no_match", text=text.strip()))
+    return Reply(tuple(dict.fromkeys(found)))
 
 
 def parse_number(
@@ -146,6 +171,6 @@ def from_file(kb: KnowledgeBase, question: Question, raw: object, lang: Lang) ->
     else:
         text = str(raw)
     parsed = parse(kb, question, text, lang)
-    if isinstance(parsed, Command):
+    if isinstance(parsed, Command | Browse):
         return Invalid(t(lang, "bad_yes_no"))
     return parsed

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from troubleshoot.consult.consultation import Result
-from troubleshoot.consult.questions import Kind, Question, group_of
-from troubleshoot.consult.select import Ask, Situation
+from troubleshoot.consult.questions import GROUPS, Kind, Question, group_of, on_first_screen
+from troubleshoot.consult.select import FRAMEWORK, Ask, Situation
 from troubleshoot.facts import Fact
 from troubleshoot.frontends.i18n import t
 from troubleshoot.knowledge.load import KnowledgeBase
@@ -40,19 +40,34 @@ def symptom_title(kb: KnowledgeBase, symptom_id: str, lang: Lang) -> str:
     return symptom.title.get(lang) if symptom else symptom_id
 
 
-def show(kb: KnowledgeBase, question: Question, lang: Lang, known: bool = False) -> Shown:
-    """The question's text and options in ``lang``, from the knowledge base."""
+# The key that lists each group of the opening's other symptoms (a letter no command or
+# reply uses), and how many options the opening shows at once without a first screen.
+GROUP_KEYS = {"metrics": "a", "log": "e", "probes": "i", "question": "o"}
+FITS = 12
+
+
+def opening_pages(kb: KnowledgeBase, question: Question) -> dict[str, list[int]]:
+    """The opening's options (indexes) by page: ``""`` is the first screen (the
+    knowledge base's ``first_screen`` symptoms), then a page per group of the others,
+    under its key. With few options, all are on the first screen."""
+    if len(question.options) <= FITS:
+        return {"": list(range(len(question.options)))}
+    pages: dict[str, list[int]] = {"": []}
+    for i, symptom_id in enumerate(question.options):
+        if on_first_screen(kb, symptom_id):
+            pages[""].append(i)
+        else:
+            pages.setdefault(GROUP_KEYS[group_of(kb, symptom_id)], []).append(i)
+    return pages
+
+
+def show(
+    kb: KnowledgeBase, question: Question, lang: Lang, known: bool = False, page: str = ""
+) -> Shown:
+    """The question's text and options in ``lang``, from the knowledge base; for the
+    opening, one page of its options (:func:`opening_pages`)."""
     if question.kind is Kind.OPENING:
-        options: list[tuple[str, str]] = []
-        groups: dict[int, str] = {}
-        for i, symptom_id in enumerate(question.options):
-            group = group_of(kb, symptom_id)
-            if not options or group != group_of(kb, question.options[i - 1]):
-                groups[i] = t(lang, f"group_{group}")
-            options.append((str(i + 1), symptom_title(kb, symptom_id, lang)))
-        options.append(("0", t(lang, "none_of_these")))
-        text = t(lang, "opening_more" if known else "opening")
-        return Shown(text, t(lang, "opening_note"), options, groups)
+        return _opening(kb, question, lang, known, page)
     skip = ("0", t(lang, "not_sure"))
     yes_no = [("1", t(lang, "yes")), ("2", t(lang, "no")), skip]
     if question.kind is Kind.SYMPTOM:
@@ -68,6 +83,30 @@ def show(kb: KnowledgeBase, question: Question, lang: Lang, known: bool = False)
         return Shown(text, "", [*choices, skip], {})
     unit = t(lang, "unit", unit=key.unit.get(lang)) if key.unit else ""
     return Shown(text, t(lang, "number_hint", unit=unit), [skip], {})
+
+
+def _opening(kb: KnowledgeBase, question: Question, lang: Lang, known: bool, page: str) -> Shown:
+    """The first screen: its symptoms, a key per group of the others, and "none"; or one
+    group's symptoms, numbered as on every page so that answers can mix pages."""
+    pages = opening_pages(kb, question)
+    options: list[tuple[str, str]] = []
+    groups: dict[int, str] = {}
+    for i in pages.get(page, []):
+        symptom_id = question.options[i]
+        group = group_of(kb, symptom_id)
+        if page and not options:
+            groups[0] = t(lang, f"group_{group}")
+        options.append((str(i + 1), symptom_title(kb, symptom_id, lang)))
+    if not page:
+        for group in GROUPS:
+            key = GROUP_KEYS[group]
+            if key in pages:
+                label = t(lang, "more_group", group=t(lang, f"group_{group}"), n=len(pages[key]))
+                options.append((key, label))
+        options.append(("0", t(lang, "none_of_these")))
+    text = t(lang, "opening_more" if known else "opening")
+    hint = t(lang, "opening_note" if not page else "opening_page_note")
+    return Shown(text, hint, options, groups)
 
 
 def answer_text(kb: KnowledgeBase, question: Question, value: object, lang: Lang) -> str:
@@ -88,7 +127,8 @@ def answer_text(kb: KnowledgeBase, question: Question, value: object, lang: Lang
 
 
 def why(kb: KnowledgeBase, situation: Situation, lang: Lang) -> list[str]:
-    """Which candidate diagnoses the pending question separates, through which rules."""
+    """Two or three plain sentences: what the pending question decides between, and how
+    to check the answer yourself (the rules behind it are in :func:`how`)."""
     step = situation.step
     assert isinstance(step, Ask)
     question = step.question
@@ -96,10 +136,31 @@ def why(kb: KnowledgeBase, situation: Situation, lang: Lang) -> list[str]:
     if question.kind is Kind.OPENING:
         live = {h.lesson_id for h in situation.hypotheses if h.lesson_id}
         return [*lines, t(lang, "why_opening", n=len(live))]
-    lines.append(t(lang, "why_separates"))
-    for lesson_id, share, hyps in situation.separated_by(question.name):
-        title = kb.lessons[lesson_id].title.get(lang)
-        lines.append(f"- {title} ({lesson_id}, {share:.0%})")
+    titles = [
+        kb.lessons[lesson_id].title.get(lang)
+        for lesson_id, *_ in situation.separated_by(question.name)
+    ]
+    if not titles and question.name == FRAMEWORK:
+        lines.append(t(lang, "why_framework"))
+    elif len(titles) == 1:
+        lines.append(t(lang, "why_one", cause=titles[0]))
+    elif titles:
+        more = t(lang, "why_more", n=len(titles) - 2) if len(titles) > 2 else ""
+        lines.append(t(lang, "why_between", first=titles[0], second=titles[1], more=more))
+    if question.kind is Kind.CONTEXT:
+        lines.append(t(lang, "why_matters", text=_plain(kb.context[question.name].why.get(lang))))
+    elif question.name in kb.symptoms:
+        lines.append(t(lang, "why_check", text=_plain(kb.symptoms[question.name].check.get(lang))))
+    return lines
+
+
+def pending(kb: KnowledgeBase, situation: Situation, lang: Lang) -> list[str]:
+    """For ``how``: the rules the pending question decides, and what it is expected to tell."""
+    step = situation.step
+    if not isinstance(step, Ask) or step.question.kind is Kind.OPENING:
+        return []
+    lines = [t(lang, "how_pending", question=show(kb, step.question, lang).text)]
+    for lesson_id, _share, hyps in situation.separated_by(step.question.name):
         for hyp in hyps:
             assert hyp.rule is not None
             condition = _plain(rule_text(hyp.rule, lang))
@@ -107,10 +168,6 @@ def why(kb: KnowledgeBase, situation: Situation, lang: Lang) -> list[str]:
             lines.append(
                 "  " + t(lang, "why_rule", ref=ref, weight=hyp.rule.weight, condition=condition)
             )
-    if question.kind is Kind.CONTEXT:
-        lines.append(t(lang, "why_matters", text=_plain(kb.context[question.name].why.get(lang))))
-    elif question.name in kb.symptoms:
-        lines.append(t(lang, "why_check", text=_plain(kb.symptoms[question.name].check.get(lang))))
     lines.append(t(lang, "why_gain", gain=step.gain))
     return lines
 
@@ -126,11 +183,13 @@ def fact_text(kb: KnowledgeBase, fact: Fact, lang: Lang) -> str:
     return f"{_plain(fact_label(kb, fact, lang))} [{'; '.join(detail)}]"
 
 
-def how(kb: KnowledgeBase, result: Result, lang: Lang, limit: int = 5) -> list[str]:
-    """The rules and facts behind each ranked diagnosis."""
+def how(kb: KnowledgeBase, situation: Situation, lang: Lang, limit: int = 5) -> list[str]:
+    """The rules and facts behind each ranked diagnosis, then the rules the pending
+    question decides."""
+    result = situation.result
     lines = [t(lang, "how_title")]
     if not result.diagnoses:
-        return [*lines, t(lang, "how_none")]
+        return [*lines, t(lang, "how_none"), *pending(kb, situation, lang)]
     lines.append(t(lang, "how_score"))
     for rank, diagnosis in enumerate(result.diagnoses[:limit], 1):
         title = diagnosis.lesson.title.get(lang)
@@ -153,7 +212,7 @@ def how(kb: KnowledgeBase, result: Result, lang: Lang, limit: int = 5) -> list[s
             )
             facts = "; ".join(fact_text(kb, f, lang) for f in fired.matched)
             lines.append("    " + t(lang, "how_facts", facts=facts))
-    return lines
+    return [*lines, *pending(kb, situation, lang)]
 
 
 def ranking(result: Result, lang: Lang, limit: int = 5) -> list[str]:

@@ -29,7 +29,14 @@ from troubleshoot.consult.session import Answer, Session, Value
 from troubleshoot.facts import FactSet
 from troubleshoot.frontends.i18n import t
 from troubleshoot.frontends.interview import state
-from troubleshoot.frontends.interview.answers import Command, Invalid, Reply, command, parse
+from troubleshoot.frontends.interview.answers import (
+    Browse,
+    Command,
+    Invalid,
+    Reply,
+    command,
+    parse,
+)
 from troubleshoot.frontends.interview.answers_file import AnswerBook, read_answers
 from troubleshoot.frontends.interview.explain import (
     answer_text,
@@ -41,6 +48,7 @@ from troubleshoot.frontends.interview.explain import (
 )
 from troubleshoot.knowledge.load import KnowledgeBase, cached_kb
 from troubleshoot.lang import Lang
+from troubleshoot.render.cjk import wrap_cells
 from troubleshoot.render.guide import render_guide
 from troubleshoot.render.output import OutputFormat, render
 from troubleshoot.render.terminal import write_guide
@@ -99,11 +107,18 @@ class Dialog:
     def kb(self) -> KnowledgeBase:
         return self.session.kb
 
-    def say(self, text: str, style: str = "") -> None:
-        """A line of the dialog, wrapped between words to the terminal's width (rich counts
-        a Chinese character as two columns); a pipe gets it whole."""
-        wrap = self.err.is_terminal
-        self.err.print(Text(text, style=style), highlight=False, soft_wrap=not wrap)
+    def say(self, text: str, style: str = "", hang: int = 0) -> None:
+        """A line of the dialog, wrapped to the terminal's width where a line may break
+        (between words, between Chinese characters), continued ``hang`` columns in; a pipe
+        gets it whole."""
+        lines = [text]
+        if self.err.is_terminal:
+            first = wrap_cells(text, self.err.width)[0]
+            rest = text[len(first) :].strip()
+            more = wrap_cells(rest, self.err.width - hang) if rest else []
+            lines = [first, *(" " * hang + line for line in more)]
+        for line in lines:
+            self.err.print(Text(line, style=style), highlight=False, soft_wrap=True)
 
     def run(self) -> int:
         """Ask until the conclusion, then write the guide; the exit code."""
@@ -130,14 +145,15 @@ class Dialog:
         answers were saved when they were given."""
         with suppress(OSError):
             self.err.print()
-            if stop.reason != "quit":
-                self.say(t(self.lang, stop.reason))
-            if self.state_path is not None:
-                self.say(t(self.lang, "saved", path=self.state_path))
-                resume = "troubleshoot interview --resume"
-                if self.state_path != state.default_path():
-                    resume += f" --state {self.state_path}"
-                self.say(t(self.lang, "resume_hint", command=resume))
+            self.say(t(self.lang, stop.reason))
+            if self.state_path is None:
+                self.say(t(self.lang, "not_saved"))
+                return stop.code
+            self.say(t(self.lang, "saved", path=self.state_path))
+            resume = "troubleshoot interview --resume"
+            if self.state_path != state.default_path():
+                resume += f" --state {self.state_path}"
+            self.say(t(self.lang, "resume_hint", command=resume))
         return stop.code
 
     def _loop(self) -> None:
@@ -154,17 +170,19 @@ class Dialog:
                 self.session.record(Answer(now.step.question, value))
                 self.save()
 
-    def _show(self, question: Question) -> None:
-        shown = show(self.kb, question, self.lang, bool(self.session.known().present_symptoms()))
+    def _show(self, question: Question, page: str = "") -> None:
+        known = bool(self.session.known().present_symptoms())
+        shown = show(self.kb, question, self.lang, known, page)
         self.err.print()
-        self.say(t(self.lang, "question", n=len(self.session.history) + 1), "bold")
-        self.say(shown.text, "bold")
+        if not page:
+            self.say(t(self.lang, "question", n=len(self.session.history) + 1), "bold")
+            self.say(shown.text, "bold")
         if shown.hint:
             self.say(shown.hint)
         for i, (number, label) in enumerate(shown.options):
             if i in shown.groups:
                 self.say(f"  {shown.groups[i]}:", "italic")
-            self.say(f"  {number:>3}  {label}")
+            self.say(f"  {number:>3}  {label}", hang=7)
 
     def _ask(self, now: Situation) -> Value | _Back:
         assert isinstance(now.step, Ask)
@@ -173,23 +191,27 @@ class Dialog:
         if self.book is not None:
             return self._from_book(question)
         while True:
-            parsed = parse(self.kb, question, self._read(question), self.lang)
+            typed = self._read(question)
+            parsed = parse(self.kb, question, typed, self.lang)
             if isinstance(parsed, Reply):
-                if not self.interactive:
+                if not self.interactive or not _numbers_only(typed):
                     self.say(t(self.lang, "answered", answer=self._answer(question, parsed.value)))
                 return parsed.value
             if isinstance(parsed, Invalid):
                 self.say(parsed.message)
+            elif isinstance(parsed, Browse):
+                self._show(question, parsed.page)
             elif parsed is Command.BACK and self._back():
                 return _BACK
             else:
                 self._command(parsed, now)
+                self._show(question)  # the question again, below what the command printed
 
     def _command(self, parsed: Command, now: Situation) -> None:
         if parsed is Command.WHY:
             self._lines(why(self.kb, now, self.lang))
         elif parsed is Command.HOW:
-            self._lines(how(self.kb, now.result, self.lang))
+            self._lines(how(self.kb, now, self.lang))
         elif parsed is Command.HELP:
             self._lines(t(self.lang, "help").splitlines())
         elif parsed is Command.QUIT:
@@ -241,6 +263,7 @@ class Dialog:
         except EOFError:
             if self.interactive:
                 raise Stopped("input_ended", 130) from None
+            self.err.print()
             text = show(self.kb, question, self.lang).text
             raise InterviewError(
                 t(self.lang, "missing_input", ref=question.name, text=text)
@@ -264,7 +287,7 @@ class Dialog:
             except EOFError:
                 return False
             if word is Command.HOW:
-                self._lines(how(self.kb, now.result, self.lang))
+                self._lines(how(self.kb, now, self.lang))
             elif word is Command.BACK:
                 if self._back():
                     return True
@@ -290,6 +313,11 @@ class Dialog:
 
 class _Back:
     """The answer to the last question was withdrawn: ask again."""
+
+
+def _numbers_only(typed: str) -> bool:
+    """A reply of numbers needs no echo; words are echoed with what they were taken for."""
+    return all(ch.isdigit() or ch.isspace() or ch in ",，、;；" for ch in typed.strip())
 
 
 _BACK = _Back()
