@@ -19,7 +19,9 @@ from troubleshoot.consult.gather import read_runs
 from troubleshoot.detect import DEFAULT, detect
 from troubleshoot.detect.curves import curve_of
 from troubleshoot.facts import ContextFact, Origin, SymptomFact
+from troubleshoot.lang import Lang
 from troubleshoot.read.model import LogEvent, RunData, Series
+from troubleshoot.render.i18n import say
 
 # (corpus run, symptom, threshold, value measured on the run, found when the threshold is
 # below that value)
@@ -114,7 +116,7 @@ def test_resumed_run_keeps_the_later_points():
     assert resumes == 1 and all(b > a for a, b in zip(curve.steps, curve.steps[1:], strict=False))
     detection = detect(joined, given("healthy-8-text"))
     assert detection.symptoms == []
-    assert any("treated as resumed runs" in w for w in detection.warnings)
+    assert any("treated as resumed runs" in w for w in worded(detection.warnings))
 
 
 def test_steps_that_restart_every_epoch_are_read_in_file_order():
@@ -135,11 +137,16 @@ def _slice(name: str, series: str, stop: int) -> RunData:
     return short
 
 
+def worded(notes, lang=Lang.EN):
+    """Detection's notes as the pages word them."""
+    return [say(note, lang) for note in notes]
+
+
 def test_short_series_raise_no_shape_alarm_but_say_why():
     short = _slice("healthy-0-text", "train/loss", DEFAULT.min_points - 1)
     detection = detect(short, given("healthy-0-text"))
     assert detection.symptoms == []
-    assert any("loss-shape checks need" in w for w in detection.warnings)
+    assert any("loss-shape checks need" in w for w in worded(detection.warnings))
 
 
 def test_a_short_excerpt_at_chance_is_judged_with_low_confidence():
@@ -170,7 +177,7 @@ def test_an_excerpt_from_late_in_a_run_is_not_judged_from_the_start():
 def test_negative_losses_skip_shape_checks():
     detection = detect(corpus_run("vae-kl-sign-jsonl"), given("vae-kl-sign-jsonl"))
     assert detection.symptoms == ["kl-negative"]
-    assert any("negative values" in w for w in detection.warnings)
+    assert any("negative values" in w for w in worded(detection.warnings))
 
 
 def test_test_series_counts_as_validation_when_there_is_no_other():
@@ -231,11 +238,15 @@ def test_short_series_warning_counts_the_points_the_json_counts():
     aside, not "1 finite points"."""
     (run,) = read_runs([REPO / "examples" / "caffe-87.log"], {})
     (read,) = run.inputs
-    (warning,) = [w for w in read.detection_warnings if "loss-shape checks need" in w]
+    notes = worded(read.detection_warnings)
+    (warning,) = [w for w in notes if "loss-shape checks need" in w]
     assert read.points["train/loss"] == 3
-    assert (
-        "train/loss has 3 points, 1 usable (2 at 87.3365, Caffe's NaN in disguise); "
-        f"loss-shape checks need {DEFAULT.min_points} (" in warning
+    assert f"train/loss has 3 points, 1 usable; loss-shape checks need {DEFAULT.min_points} (" in (
+        warning
+    )
+    assert "2 loss value(s) at 87.3365, Caffe's NaN in disguise, left out of those checks" in notes
+    assert "有 2 个 loss 值为 87.3365(Caffe 中伪装的 NaN),未参与这些检查" in worded(
+        read.detection_warnings, Lang.ZH
     )
 
 
@@ -247,7 +258,7 @@ def test_resume_warning_says_how_many_points_were_replaced():
         series.append(step, 1.0)
     run = RunData(source="resumed", format="text")
     run.series["train/loss"] = series
-    (warning,) = detect(run).warnings
+    (warning,) = worded(detect(run).warnings)
     assert warning.endswith("(5 of its 17 points replaced)")
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from troubleshoot.consult.gather import Progress, ReadRun, Request, RunEvidence, gather
 from troubleshoot.engine.diagnose import Diagnosis, Result, diagnose
-from troubleshoot.facts import FactSet
+from troubleshoot.facts import FactSet, Phrase
 from troubleshoot.knowledge.load import KnowledgeBase
 
 # What front ends need of the layers below, so that they import only the core and render
@@ -60,7 +60,7 @@ class RunVerdict:
         return [w for i in self.inputs for w in i.warnings]
 
     @property
-    def notes(self) -> list[str]:
+    def notes(self) -> list[Phrase]:
         """What detection could not judge in this run, and why (too few points...)."""
         return [w for i in self.inputs for w in i.detection_warnings]
 
@@ -95,7 +95,7 @@ class Consultation:
         return [w for run in self.runs for w in run.warnings]
 
     @property
-    def notes(self) -> list[str]:
+    def notes(self) -> list[Phrase]:
         return [w for run in self.runs for w in run.notes]
 
     @cached_property

@@ -26,7 +26,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from troubleshoot.facts import FactSet
+from troubleshoot.facts import FactSet, Phrase
 from troubleshoot.read.names import SPLITS
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class ReadRun:
     format: str
     points: dict[str, int]  # series name -> number of points
     warnings: list[str]  # the reader's own list: it may still grow while later runs are read
-    detection_warnings: list[str]
+    detection_warnings: list[Phrase]
     chart: RunChart | None
 
 

@@ -59,9 +59,7 @@ def detect_loss(view: RunView, t: Thresholds) -> list[Found]:
     curve = Curve(curve.name, curve.steps, np.where(disguised, np.nan, curve.values), curve.lines)
     finite = curve.only_finite()
     if len(finite) and float(finite.values.min()) < 0:
-        view.warnings.append(
-            f"{view.source}: {curve.name} takes negative values; loss-shape checks skipped"
-        )
+        view.warnings.append(Phrase.of("note_negative_loss", source=view.source, series=curve.name))
         return found
     few = len(finite) if len(finite) < t.min_points else None
     if len(finite) >= t.huge_initial_points and _from_start(finite, t):
@@ -71,17 +69,23 @@ def detect_loss(view: RunView, t: Thresholds) -> list[Found]:
         if np.isfinite(curve.values[-1]):
             found += sits_at_chance(view, finite, t)
         if len(finite):
-            left_out = [f"{nonfinite} non-finite"] if nonfinite else []
+            view.warnings.append(
+                Phrase.of(
+                    "note_few_points",
+                    source=view.source,
+                    series=curve.name,
+                    points=points,
+                    usable=len(finite),
+                    need=t.min_points,
+                )
+            )
+            if nonfinite:
+                view.warnings.append(Phrase.of("note_left_out_nonfinite", n=nonfinite))
             if disguised.any():
                 n = int(np.count_nonzero(disguised))
-                left_out.append(f"{n} at {t.loss_87_level:g}, Caffe's NaN in disguise")
-            view.warnings.append(
-                f"{view.source}: {curve.name} has {points} points, {len(finite)} usable"
-                + (f" ({'; '.join(left_out)})" if left_out else "")
-                + f"; loss-shape checks need {t.min_points} (a shorter excerpt is judged only "
-                "for NaN, a loss growing at every display and a loss at chance, with low "
-                "confidence)"
-            )
+                view.warnings.append(
+                    Phrase.of("note_left_out_87", n=n, level=f"{t.loss_87_level:g}")
+                )
         return found
     shape = shape_of(view, finite, t)
     for check in (diverging, oscillating, spikes):

@@ -42,7 +42,7 @@ class Detection:
     """What one run shows: present symptoms and context, each with its evidence."""
 
     facts: list[SymptomFact | ContextFact] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Phrase] = field(default_factory=list)
 
     @property
     def symptoms(self) -> list[str]:

@@ -48,7 +48,7 @@ class RunView:
     events: list[LogEvent]
     num_classes: int | None
     classification: bool
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Phrase] = field(default_factory=list)
     hint: ClassHint | None = None  # what the run printed, when the class count comes from it
 
     def get(self, name: str) -> Curve | None:
@@ -99,16 +99,21 @@ def view_of(run: RunData, t: Thresholds, given: Mapping[str, object] | None = No
     ``num_classes: 80`` does not make its loss a classifier's."""
     context = {**(given or {}), **run.context}
     curves: dict[str, Curve] = {}
-    warnings: list[str] = []
+    warnings: list[Phrase] = []
     for name, series in run.series.items():
         if not len(series):
             continue
         curve, resumes = curve_of(series, t.max_resumes)
         if resumes:
             warnings.append(
-                f"{run.source}: {name} goes back in step {resumes} time(s); "
-                "treated as resumed runs, later points replace earlier ones "
-                f"({len(series) - len(curve)} of its {len(series)} points replaced)"
+                Phrase.of(
+                    "note_resumed",
+                    source=run.source,
+                    series=name,
+                    resumes=resumes,
+                    replaced=len(series) - len(curve),
+                    points=len(series),
+                )
             )
         curves[name] = curve
     # With no separate validation series, the test series is the held-out one (Caffe's

@@ -16,7 +16,7 @@ from troubleshoot.consult.consultation import Consultation
 from troubleshoot.frontends.i18n import t
 from troubleshoot.lang import Lang
 from troubleshoot.render.guide import evidence_text
-from troubleshoot.render.i18n import STRINGS
+from troubleshoot.render.i18n import STRINGS, say
 from troubleshoot.render.likelihood import likelihood_word
 
 BIG_INPUT = 64 * 1024 * 1024  # show a progress bar for inputs larger than this
@@ -31,7 +31,7 @@ def print_summary(console: Console, consultation: Consultation, lang: Lang, verb
     for warning in consultation.warnings:
         console.print(t(lang, "warning", text=warning), highlight=False, markup=False)
     for note in consultation.notes if verbose else []:
-        console.print(t(lang, "note", text=note), highlight=False, markup=False)
+        console.print(t(lang, "note", text=say(note, lang)), highlight=False, markup=False)
     if len(consultation.runs) > 1:
         _print_runs(console, consultation, lang)
         return

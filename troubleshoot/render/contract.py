@@ -171,7 +171,7 @@ def _run(kb: KnowledgeBase, run: RunVerdict, lang: Lang) -> dict[str, Any]:
         **_findings(kb, run.result, lang),
         **_checklist(kb, run.checklist(), lang),
         "warnings": run.warnings,
-        "notes": run.notes,
+        "notes": [say(note, Lang.EN) for note in run.notes],
     }
 
 
@@ -195,6 +195,6 @@ def to_json(consultation: Consultation, guide: str, lang: Lang) -> dict[str, Any
         for i in run.inputs
     ]
     out["warnings"] = consultation.warnings
-    out["notes"] = consultation.notes
+    out["notes"] = [say(note, Lang.EN) for note in consultation.notes]
     out["runs"] = [_run(kb, run, lang) for run in consultation.runs]
     return out

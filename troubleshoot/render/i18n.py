@@ -67,6 +67,16 @@ STRINGS: dict[Lang, dict[str, str]] = {
             "tell the causes apart."
         ),
         "absent": "not observed",
+        "note_resumed": "{source}: {series} goes back in step {resumes} time(s); treated as "
+        "resumed runs, later points replace earlier ones ({replaced} of its {points} points "
+        "replaced)",
+        "note_negative_loss": "{source}: {series} takes negative values; loss-shape checks skipped",
+        "note_few_points": "{source}: {series} has {points} points, {usable} usable; loss-shape "
+        "checks need {need} (a shorter excerpt is judged only for NaN, a loss growing at every "
+        "display and a loss at chance, with low confidence)",
+        "note_left_out_nonfinite": "{n} non-finite loss value(s) left out of those checks",
+        "note_left_out_87": "{n} loss value(s) at {level}, Caffe's NaN in disguise, left out of "
+        "those checks",
         "origin_given": "given",
         "origin_asked": "answered",
         "origin_detected": "detected",
@@ -287,6 +297,14 @@ STRINGS: dict[Lang, dict[str, str]] = {
             "`troubleshoot interview` 会提出能区分各种原因的问题。"
         ),
         "absent": "未出现",
+        "note_resumed": "{source}:{series} 的步数回退了 {resumes} 次;按续训处理,后面的点替换"
+        "前面的点({points} 个点中替换了 {replaced} 个)",
+        "note_negative_loss": "{source}:{series} 出现负值;跳过 loss 形状检查",
+        "note_few_points": "{source}:{series} 有 {points} 个点,可用 {usable} 个;loss 形状检查"
+        "需要 {need} 个(更短的片段只检查 NaN、每次显示都在增长的 loss 和停在随机水平的 loss,"
+        "且置信度低)",
+        "note_left_out_nonfinite": "有 {n} 个非有限的 loss 值未参与这些检查",
+        "note_left_out_87": "有 {n} 个 loss 值为 {level}(Caffe 中伪装的 NaN),未参与这些检查",
         "origin_given": "用户给出",
         "origin_asked": "问答得到",
         "origin_detected": "自动检测",
