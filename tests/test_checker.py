@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from troubleshoot.consult.likelihood import BANDS, likelihood
 from troubleshoot.consult.questions import answer_space
 from troubleshoot.engine.diagnose import diagnose
 from troubleshoot.engine.lint import example_facts, iter_examples
@@ -26,7 +27,6 @@ from troubleshoot.knowledge.load import cached_kb
 from troubleshoot.knowledge.schema import Example
 from troubleshoot.lang import Lang
 from troubleshoot.render.checker import SCRIPT, checker_data, checker_page, write_checker
-from troubleshoot.consult.likelihood import BANDS, likelihood
 
 KB = cached_kb()
 SCRIPT_PATH = Path(__file__).parents[1] / "troubleshoot" / "render" / "static" / SCRIPT

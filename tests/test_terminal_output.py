@@ -143,3 +143,22 @@ def test_the_chinese_interview_fits_80_columns(tmp_path):
     lines = visible_lines(screen.getvalue())
     assert any(cell_len(line) > len(line) + 10 for line in lines)  # Chinese was shown
     assert [line for line in lines if cell_len(line) > WIDTH] == []
+
+
+def test_chinese_fills_its_lines_instead_of_breaking_at_english_words():
+    """Chinese may break between any two characters: a paragraph mixing Chinese with English
+    words fills each line to the width, where breaking only at spaces leaves lines half
+    empty. English words are never split."""
+    text = (
+        "在训练日志里不区分大小写地搜索 nan 和 inf,例如 grep -inE loss train.log,"
+        "记下第一次出现的迭代号。若是自己写的训练循环,每一步检查 torch.isfinite(loss),"
+        "第一次不成立时就停下。"
+    )
+    out = io.StringIO()
+    draw(text, out, width=40)
+    lines = [line.rstrip() for line in out.getvalue().splitlines() if line.strip()]
+    assert len(lines) >= 4
+    for line in lines[:-1]:
+        assert 34 <= cell_len(line) <= 40, lines
+    words = {w for line in lines for w in re.findall(r"[A-Za-z.()]+", line)}
+    assert {"train.log", "torch.isfinite(loss)"} <= words

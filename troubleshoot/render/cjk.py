@@ -44,3 +44,21 @@ def wrap_cells(text: str, width: int) -> list[str]:
     from uniseg.wrap import tt_wrap
 
     return [line.rstrip() for line in tt_wrap(text, max(width, 1))] or [""]
+
+
+def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
+    """Where to break ``text`` into lines of ``width`` cells, as rich's own ``divide_line``
+    answers (offsets into ``text``), but at Unicode's break opportunities (uniseg): between
+    two Chinese characters as well as at spaces. A word wider than a line is folded."""
+    from rich.cells import cell_len, chop_cells
+    from uniseg.wrap import tt_wrap
+
+    offsets: list[int] = []
+    start = 0
+    for line in tt_wrap(text, max(width, 1)):
+        pieces = chop_cells(line, width) if fold and cell_len(line.rstrip()) > width else [line]
+        for piece in pieces:
+            if start:
+                offsets.append(start)
+            start += len(piece)
+    return offsets

@@ -7,9 +7,11 @@ always saw; a terminal gets headings, lists and code drawn by rich, wrapped to i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TextIO
 
-from troubleshoot.render.cjk import join_wide_breaks
+from troubleshoot.render.cjk import divide_line, join_wide_breaks
 from troubleshoot.render.output import OutputFormat
 
 
@@ -29,4 +31,23 @@ def draw(markdown: str, stream: TextIO, width: int | None = None) -> None:
 
     page = Markdown(markdown)
     join_wide_breaks(page.parsed)
-    Console(file=stream, width=width, highlight=False).print(page)
+    with unicode_line_breaks():
+        Console(file=stream, width=width, highlight=False).print(page)
+
+
+@contextmanager
+def unicode_line_breaks() -> Iterator[None]:
+    """While drawing, rich breaks lines where Unicode allows (``cjk.divide_line``), not only
+    at spaces, so that Chinese fills its lines. rich offers no setting for this: the one
+    function its text wrapping calls is swapped, and put back after."""
+    import rich.text
+
+    original = getattr(rich.text, _RICH_WRAP)
+    setattr(rich.text, _RICH_WRAP, divide_line)
+    try:
+        yield
+    finally:
+        setattr(rich.text, _RICH_WRAP, original)
+
+
+_RICH_WRAP = "divide_line"  # what rich.text.Text.wrap calls (imported from rich._wrap)
