@@ -95,3 +95,11 @@ def run_cli(
         env=env,
         timeout=300,
     )
+
+
+def english(phrases) -> list[str]:
+    """Warnings and notes (language-free Phrases) as the English pages word them."""
+    from troubleshoot.lang import Lang
+    from troubleshoot.render.i18n import say
+
+    return [say(phrase, Lang.EN) for phrase in phrases]

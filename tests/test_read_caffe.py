@@ -8,7 +8,7 @@ import math
 from pathlib import Path
 
 import pytest
-from conftest import TESTS
+from conftest import TESTS, english
 
 from troubleshoot.read import read_inputs
 from troubleshoot.read.layers import CAP, FORWARD_DATA, PARAM_DIFF
@@ -62,7 +62,7 @@ def test_old_test_scores_named_by_their_values():
     run = one(REAL / "caffe-overfit-01.log")
     assert run.series[TEST_ACC].values[0] == 0.00699999
     assert run.series[TEST_LOSS].values[0] == 15.3443
-    assert any("Test score" in w for w in run.warnings)
+    assert any("Test score" in w for w in english(run.warnings))
 
 
 def test_cuda_oom_event_keeps_line_and_text():
@@ -175,7 +175,7 @@ def test_half_written_last_line_is_ignored_with_a_warning(tmp_path):
     log.write_text(text + "I0124 14:16:01.1 32698 solver.cpp:236] Iteration 320, loss = 6.9")
     run = one(log)
     assert run.series[TRAIN_LOSS].steps[-1] == 300
-    assert any("no line break" in w for w in run.warnings)
+    assert any("no line break" in w for w in english(run.warnings))
 
 
 def test_gbk_bytes_in_a_caffe_log_decode(tmp_path):

@@ -8,7 +8,7 @@ import string
 from pathlib import Path
 
 import pytest
-from conftest import TESTS
+from conftest import TESTS, english
 
 from troubleshoot.read import UnreadableInput, read_inputs
 from troubleshoot.read.model import TRAIN_LOSS
@@ -95,7 +95,7 @@ def test_junk_beside_a_log_in_a_folder_is_skipped(tmp_path: Path) -> None:
     (tmp_path / "train.log").write_text(log, encoding="utf-8")
     runs = read_inputs([tmp_path])
     assert [run.source for run in runs] == [str(tmp_path / "train.log")]
-    assert any("notes.txt" in warning for warning in runs[0].warnings)
+    assert any("notes.txt" in warning for warning in english(runs[0].warnings))
 
 
 def test_an_error_message_among_prose_is_kept_without_the_prose_numbers(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import gzip
 import math
 import shutil
 
-from conftest import TESTS
+from conftest import TESTS, english
 
 from troubleshoot.read import read_inputs
 from troubleshoot.read.model import TRAIN_ACC, TRAIN_LOSS, VAL_ACC, VAL_LOSS
@@ -96,4 +96,4 @@ def test_a_folder_of_everything(tmp_path):
     (tmp_path / "model.ckpt").write_bytes(b"PK\x03\x04" + bytes(100))
     runs = read_inputs([tmp_path])
     assert sorted(r.format for r in runs) == ["keras-csv", "mlflow", "mlflow", "tensorboard"]
-    assert any("model.ckpt" in w for r in runs for w in r.warnings)
+    assert any("model.ckpt" in w for r in runs for w in english(r.warnings))

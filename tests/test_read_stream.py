@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import TESTS
+from conftest import TESTS, english
 
 from troubleshoot.consult.chart_copy import MAX_POINTS, run_chart
 from troubleshoot.consult.gather import read_runs
@@ -70,7 +70,7 @@ def test_warnings_about_the_whole_file_reach_the_first_run_already_handed_out(ma
     damaged.write_bytes(packed[: len(packed) * 9 // 10])
     runs = read_runs([damaged], {})
     assert len(runs) > 2
-    assert "compressed data is damaged" in runs[0].inputs[0].warnings[0]
+    assert "compressed data is damaged" in english(runs[0].inputs[0].warnings)[0]
 
 
 def test_gathered_runs_keep_counts_and_chart_sized_curves(many_runs):

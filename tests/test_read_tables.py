@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from conftest import TESTS, read_one
+from conftest import TESTS, english, read_one
 
 from troubleshoot.read import read_inputs
 from troubleshoot.read.layers import FORWARD_DATA, PARAM_DIFF
@@ -89,7 +89,9 @@ def test_truncated_json_array_keeps_the_rows_before_the_cut(tmp_path):
     cut.write_text(text[: len(text) // 2])
     run = read_one(cut)
     assert 10 < len(run.series[TRAIN_LOSS]) < 60
-    assert any("before its array is closed" in w or "stops parsing" in w for w in run.warnings)
+    assert any(
+        "before its array is closed" in w or "stops parsing" in w for w in english(run.warnings)
+    )
 
 
 def test_semicolon_table_with_its_own_columns(tmp_path):

@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO, TESTS
+from conftest import REPO, TESTS, english
 
 from troubleshoot.read import read_inputs
 from troubleshoot.read.model import TRAIN_LOSS, VAL_LOSS
@@ -76,7 +76,7 @@ def test_a_damaged_scalar_record_stops_the_file_with_a_warning(tmp_path):
     bad.write_bytes(bytes(data))
     (run,) = read_inputs([bad])
     assert 20 < len(run.series[TRAIN_LOSS]) < 60
-    assert any("damaged or cut record" in w for w in run.warnings)
+    assert any("damaged or cut record" in w for w in english(run.warnings))
 
 
 def test_event_file_without_scalars_is_refused_with_what_it_holds(tmp_path):

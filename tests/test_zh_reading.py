@@ -91,3 +91,14 @@ def test_a_saved_phrase_comes_back_the_same():
     saved = json.loads(json.dumps(provenance.to_dict()))
     assert Evidence.from_dict(saved["evidence"][0]) == evidence
     assert say(Phrase.from_dict(saved["note"]), Lang.ZH) == "由 x 推出"
+
+
+def test_reading_warnings_are_chinese_under_zh(tmp_path):
+    """A damaged input's warning is worded in the reader's language (it is a Phrase), while
+    the JSON contract keeps its English text."""
+    log = tmp_path / "metrics.jsonl"
+    log.write_text('{"loss": 0.9}\nnot json\n{"loss": 0.8}\n{"loss": 0.7}\n', encoding="utf-8")
+    done = run_cli("diagnose", str(log), "--lang", "zh")
+    assert "跳过了 1 行不是 JSON 的内容" in done.stderr and "not JSON" not in done.stderr
+    done = run_cli("diagnose", str(log), "--format", "json")
+    assert "1 line(s) that are not JSON were skipped" in done.stdout

@@ -55,7 +55,7 @@ class RunVerdict:
         return self.evidence.inputs if self.evidence else []
 
     @property
-    def warnings(self) -> list[str]:
+    def warnings(self) -> list[Phrase]:
         """Problems reading this run's inputs: files skipped, damaged or cut short."""
         return [w for i in self.inputs for w in i.warnings]
 
@@ -91,7 +91,7 @@ class Consultation:
     runs: list[RunVerdict] = field(default_factory=list)
 
     @property
-    def warnings(self) -> list[str]:
+    def warnings(self) -> list[Phrase]:
         return [w for run in self.runs for w in run.warnings]
 
     @property

@@ -56,7 +56,7 @@ class ReadRun:
     source: str
     format: str
     points: dict[str, int]  # series name -> number of points
-    warnings: list[str]  # the reader's own list: it may still grow while later runs are read
+    warnings: list[Phrase]  # the reader's own list: it may still grow while later runs are read
     detection_warnings: list[Phrase]
     chart: RunChart | None
 

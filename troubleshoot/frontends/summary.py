@@ -29,7 +29,7 @@ def print_summary(console: Console, consultation: Consultation, lang: Lang, verb
     found with their first evidence and the likely causes."""
     kb = consultation.kb
     for warning in consultation.warnings:
-        console.print(t(lang, "warning", text=warning), highlight=False, markup=False)
+        console.print(t(lang, "warning", text=say(warning, lang)), highlight=False, markup=False)
     for note in consultation.notes if verbose else []:
         console.print(t(lang, "note", text=say(note, lang)), highlight=False, markup=False)
     if len(consultation.runs) > 1:

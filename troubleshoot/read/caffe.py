@@ -23,6 +23,7 @@ import re
 from array import array
 from collections.abc import Iterator
 
+from troubleshoot.facts import Phrase
 from troubleshoot.read.caffe_net import CaffeNet
 from troubleshoot.read.errors import recogniser
 from troubleshoot.read.layers import (
@@ -392,10 +393,7 @@ def _name_old_scores(run: RunData) -> None:
             del run.series["test/score0"], run.series["test/score1"]
             acc.name, loss.name = TEST_ACC, TEST_LOSS
             run.series[TEST_ACC], run.series[TEST_LOSS] = acc, loss
-            run.warnings.append(
-                f"{run.source}: old-style 'Test score' lines named by their values "
-                f"(accuracy within [0, 1], loss above 1)"
-            )
+            run.warnings.append(Phrase.of("w_old_test_score", source=run.source))
             return
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from troubleshoot.facts import Phrase
 from troubleshoot.read import mlflow, sniff
 from troubleshoot.read.caffe import read_caffe
 from troubleshoot.read.hints import HPARAMS
@@ -109,7 +110,7 @@ def _read_several(paths: list[Path], progress: Progress | None) -> Iterator[RunD
     meter.report(meter.total)
     if first is None:
         raise UnreadableInput("none of the inputs could be read:\n" + "\n".join(problems))
-    first.warnings.extend(f"not read: {problem}" for problem in problems)
+    first.warnings.extend(Phrase.of("w_not_read", problem=problem) for problem in problems)
 
 
 def _plan(path: Path) -> _Plan:
@@ -206,8 +207,7 @@ def _read(plan: _Plan, meter: Meter) -> Iterator[RunData]:
         return
     if plan.skipped:
         first.warnings.append(
-            f"skipped {len(plan.skipped)} file(s) that are not training logs or metric files: "
-            f"{_list(plan.skipped)}"
+            Phrase.of("w_skipped_files", n=len(plan.skipped), files=_list(plan.skipped))
         )
 
 

@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 
+from troubleshoot.facts import Phrase
 from troubleshoot.read.model import RunData, UnreadableInput
 from troubleshoot.read.openmmlab import OpenMMLabRows
 from troubleshoot.read.rows import RowSink
@@ -42,7 +43,7 @@ def read_jsonl(source: Source, meter: Meter | None = None) -> list[RunData]:
         if isinstance(row, dict) and (cells := openmmlab.rewrite(row)) is not None:
             sink.row(flatten(cells), number)
     if bad:
-        runs.warn(f"{source.label}: {bad} line(s) that are not JSON were skipped")
+        runs.warn(Phrase.of("w_not_json_lines", source=source.label, n=bad))
     found = runs.finish(source)
     if openmmlab.mmengine or openmmlab.mmcv:  # OpenMMLab is built on PyTorch
         for run in found:
@@ -67,7 +68,7 @@ def read_json(source: Source, meter: Meter | None = None) -> list[RunData]:
 
 
 def elements(
-    chunks: Iterator[str], nested: bool, warn: Callable[[str], None]
+    chunks: Iterator[str], nested: bool, warn: Callable[[Phrase], None]
 ) -> Iterator[tuple[object, int]]:
     """The elements of a JSON array (at top level, or under ``log_history``) with the line
     each starts on; stops with a warning at the first element that does not parse."""
@@ -86,7 +87,7 @@ def elements(
     opening = _ROWS_KEY if nested else re.compile(r"\s*\[")
     while (found := opening.search(buffer)) is None:
         if len(buffer) > MAX_ELEMENT or not more():
-            warn("no array of rows found in the JSON document")
+            warn(Phrase.of("w_json_no_array"))
             return
     line += buffer.count("\n", 0, found.end())
     pos = found.end()
@@ -96,7 +97,7 @@ def elements(
             pos += 1
         if pos >= len(buffer):
             if not more():
-                warn("the JSON document ends before its array is closed (still being written?)")
+                warn(Phrase.of("w_json_unclosed"))
                 return
             continue
         if buffer[pos] == "]":
@@ -106,7 +107,7 @@ def elements(
         except ValueError:
             if not exhausted and len(buffer) - pos < MAX_ELEMENT and more():
                 continue
-            warn(f"the JSON document stops parsing at line {line}; rows after it were skipped")
+            warn(Phrase.of("w_json_stops", line=line))
             return
         yield value, line
         line += buffer.count("\n", pos, end)

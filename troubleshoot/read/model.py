@@ -10,6 +10,8 @@ from __future__ import annotations
 from array import array
 from dataclasses import dataclass, field
 
+from troubleshoot.facts import Phrase
+
 # Canonical series names. Readers map what a file calls a series ("loss", "train_loss",
 # "Train net output #0: loss", "val_loss", "Test net output #1: loss", "lr", ...) onto these
 # where they can, and keep any other series under its own (lower-cased) name.
@@ -106,7 +108,7 @@ class RunData:
     # definition it sits in (a Caffe net's class count: the last InnerProduct's name).
     context_at: dict[str, tuple[int, str]] = field(default_factory=dict)
     class_hint: ClassHint | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Phrase] = field(default_factory=list)
 
     def get(self, name: str, unit: str = "step") -> Series:
         if name not in self.series:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from troubleshoot.facts import Phrase
 from troubleshoot.read.errors import Signature, recogniser
 from troubleshoot.read.model import LogEvent, RunData
 from troubleshoot.read.source import Source
@@ -62,7 +63,7 @@ class RunBuilder:
         if not is_finite_step(step):
             if name not in self._bad_steps:
                 self._bad_steps.add(name)
-                self.warn(f"{name}: points with a negative or non-finite step were dropped")
+                self.warn(Phrase.of("w_bad_steps", series=name))
             return
         last = self._last.get(name)
         if last is not None and step < last and self.split_on_regress:
@@ -76,7 +77,7 @@ class RunBuilder:
         if seen < MAX_EVENTS_PER_KIND:
             self.run.events.append(event)
 
-    def warn(self, message: str) -> None:
+    def warn(self, message: Phrase) -> None:
         if message not in self.run.warnings:
             self.run.warnings.append(message)
 
@@ -121,7 +122,7 @@ class RunBuilder:
     def _close_events(self) -> None:
         for kind, count in self._events.items():
             if count > MAX_EVENTS_PER_KIND:
-                self.warn(f"{kind}: {count - MAX_EVENTS_PER_KIND} more such lines not listed")
+                self.warn(Phrase.of("w_more_events", kind=kind, n=count - MAX_EVENTS_PER_KIND))
         self._events.clear()
 
     def _take_tail(self, source: Source) -> None:
@@ -131,10 +132,7 @@ class RunBuilder:
         signature = recogniser().match(source.tail)
         if signature:
             self.event(event_of(signature, source.tail_line, source.tail))
-        self.warn(
-            f"{source.label}: the last line has no line break (still being written?); "
-            "its values were ignored"
-        )
+        self.warn(Phrase.of("w_no_line_break", source=source.label))
 
 
 def event_of(signature: Signature, line: int, text: str) -> LogEvent:
@@ -159,4 +157,4 @@ def _check_values(run: RunData) -> None:
         values = np.frombuffer(series.values, dtype=np.float64)
         finite = values[np.isfinite(values)]
         if len(finite) and float(np.abs(finite).max()) >= HUGE:
-            run.warnings.append(f"{run.source}: {name} has values of 1e300 or more (kept)")
+            run.warnings.append(Phrase.of("w_huge_values", source=run.source, series=name))

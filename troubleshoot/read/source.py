@@ -20,6 +20,7 @@ from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
+from troubleshoot.facts import Phrase
 from troubleshoot.read.model import UnreadableInput
 
 BLOCK = 1 << 20
@@ -70,7 +71,7 @@ class Source:
         self.wide = self.encoding.replace("-", "_").startswith(_WIDE)
         self.tail: str | None = None  # a last line without a line break
         self.tail_line = 0
-        self.warnings: list[str] = []
+        self.warnings: list[Phrase] = []
 
     def _read_head(self) -> bytes:
         with self.open() as stream:
@@ -99,7 +100,7 @@ class Source:
                 with gzip.open(self.path, "rb") as packed:
                     shutil.copyfileobj(packed, plain)
             except DAMAGED as exc:
-                self.warnings.append(f"{self.label}: compressed data is damaged ({exc})")
+                self.warnings.append(Phrase.of("w_damaged", source=self.label, problem=str(exc)))
             plain.flush()
             yield Path(plain.name)
 
@@ -139,8 +140,12 @@ class Source:
                     chunk = reader()
                 except DAMAGED as exc:
                     self.warnings.append(
-                        f"{self.label}: compressed data is damaged after byte {raw.tell()} "
-                        f"({exc}); read what came before"
+                        Phrase.of(
+                            "w_damaged_after",
+                            source=self.label,
+                            byte=raw.tell(),
+                            problem=str(exc),
+                        )
                     )
                     chunk = b""
                 if meter:
@@ -153,7 +158,7 @@ class Source:
                         rest += chunk
                         if len(rest) > MAX_LINE:
                             self.warnings.append(
-                                f"{self.label}: a line longer than {MAX_LINE >> 20} MB was skipped"
+                                Phrase.of("w_long_line", source=self.label, mb=MAX_LINE >> 20)
                             )
                             rest, skipping = b"", True
                     continue

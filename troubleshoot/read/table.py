@@ -26,6 +26,7 @@ import csv
 import re
 from collections.abc import Iterable, Iterator
 
+from troubleshoot.facts import Phrase
 from troubleshoot.read.hints import hparams_hint
 from troubleshoot.read.model import RunData, UnreadableInput
 from troubleshoot.read.names import is_metric_name
@@ -97,9 +98,7 @@ def read_table(source: Source, meter: Meter | None = None) -> list[RunData]:
             cells[total] = _sum(cells.get(term) for term in terms)
         sink.row(cells, numbers[0])
     if ragged:
-        runs.warn(
-            f"{source.label}: {ragged} row(s) with a different number of cells than the header"
-        )
+        runs.warn(Phrase.of("w_ragged", source=source.label, n=ragged))
     found = runs.finish(source)
     framework = {
         "keras-csv": "keras",
@@ -141,7 +140,9 @@ def _rows(reader: Iterator[list[str]], source: Source, numbers: list[int]) -> It
     try:
         yield from reader
     except csv.Error as exc:
-        source.warnings.append(f"{source.label}: stops at line {numbers[0]} ({exc})")
+        source.warnings.append(
+            Phrase.of("w_csv_stops", source=source.label, line=numbers[0], problem=str(exc))
+        )
 
 
 def _sample(source: Source) -> str:

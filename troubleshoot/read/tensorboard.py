@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import struct
 
+from troubleshoot.facts import Phrase
 from troubleshoot.read.model import RunData, UnreadableInput
 from troubleshoot.read.names import canonical
 from troubleshoot.read.protowire import BYTES, FIXED32, WireError, fields, packed, signed64
@@ -71,9 +72,7 @@ def _read_file(runs: RunBuilder, source: Source, split: str | None) -> None:
                     if name:
                         runs.point(name, float(step), value, 0, unit)
     except (RecordError, WireError, *DAMAGED) as exc:
-        runs.warn(
-            f"{source.label}: stops at a damaged or cut record ({exc}); read what came before"
-        )
+        runs.warn(Phrase.of("w_tb_damaged", source=source.label, problem=str(exc)))
 
 
 def _series(tag: str, split: str | None) -> tuple[str, str]:

@@ -170,7 +170,7 @@ def _run(kb: KnowledgeBase, run: RunVerdict, lang: Lang) -> dict[str, Any]:
         "inputs": [i.source for i in run.inputs],
         **_findings(kb, run.result, lang),
         **_checklist(kb, run.checklist(), lang),
-        "warnings": run.warnings,
+        "warnings": [say(warning, Lang.EN) for warning in run.warnings],
         "notes": [say(note, Lang.EN) for note in run.notes],
     }
 
@@ -194,7 +194,7 @@ def to_json(consultation: Consultation, guide: str, lang: Lang) -> dict[str, Any
         for run in consultation.runs
         for i in run.inputs
     ]
-    out["warnings"] = consultation.warnings
+    out["warnings"] = [say(warning, Lang.EN) for warning in consultation.warnings]
     out["notes"] = [say(note, Lang.EN) for note in consultation.notes]
     out["runs"] = [_run(kb, run, lang) for run in consultation.runs]
     return out

@@ -67,6 +67,30 @@ STRINGS: dict[Lang, dict[str, str]] = {
             "tell the causes apart."
         ),
         "absent": "not observed",
+        "w_not_json_lines": "{source}: {n} line(s) that are not JSON were skipped",
+        "w_json_no_array": "no array of rows found in the JSON document",
+        "w_json_unclosed": "the JSON document ends before its array is closed (still being "
+        "written?)",
+        "w_json_stops": "the JSON document stops parsing at line {line}; rows after it were "
+        "skipped",
+        "w_not_read": "not read: {problem}",
+        "w_skipped_files": "skipped {n} file(s) that are not training logs or metric files: "
+        "{files}",
+        "w_damaged": "{source}: compressed data is damaged ({problem})",
+        "w_damaged_after": "{source}: compressed data is damaged after byte {byte} ({problem}); "
+        "read what came before",
+        "w_long_line": "{source}: a line longer than {mb} MB was skipped",
+        "w_old_test_score": "{source}: old-style 'Test score' lines named by their values "
+        "(accuracy within [0, 1], loss above 1)",
+        "w_bad_steps": "{series}: points with a negative or non-finite step were dropped",
+        "w_more_events": "{kind}: {n} more such lines not listed",
+        "w_no_line_break": "{source}: the last line has no line break (still being written?); "
+        "its values were ignored",
+        "w_huge_values": "{source}: {series} has values of 1e300 or more (kept)",
+        "w_ragged": "{source}: {n} row(s) with a different number of cells than the header",
+        "w_csv_stops": "{source}: stops at line {line} ({problem})",
+        "w_tb_damaged": "{source}: stops at a damaged or cut record ({problem}); read what came "
+        "before",
         "note_resumed": "{source}: {series} goes back in step {resumes} time(s); treated as "
         "resumed runs, later points replace earlier ones ({replaced} of its {points} points "
         "replaced)",
@@ -297,6 +321,24 @@ STRINGS: dict[Lang, dict[str, str]] = {
             "`troubleshoot interview` 会提出能区分各种原因的问题。"
         ),
         "absent": "未出现",
+        "w_not_json_lines": "{source}:跳过了 {n} 行不是 JSON 的内容",
+        "w_json_no_array": "JSON 文档中没有找到由行组成的数组",
+        "w_json_unclosed": "JSON 文档在数组闭合之前就结束了(还在写入?)",
+        "w_json_stops": "JSON 文档在第 {line} 行无法继续解析;其后的行被跳过",
+        "w_not_read": "未能读取:{problem}",
+        "w_skipped_files": "跳过了 {n} 个不是训练日志或指标文件的文件:{files}",
+        "w_damaged": "{source}:压缩数据已损坏({problem})",
+        "w_damaged_after": "{source}:压缩数据在第 {byte} 字节之后损坏({problem});已读取之前的内容",
+        "w_long_line": "{source}:跳过了一行超过 {mb} MB 的内容",
+        "w_old_test_score": "{source}:旧式的 'Test score' 行按数值命名"
+        "(在 [0, 1] 之内的是准确率,大于 1 的是 loss)",
+        "w_bad_steps": "{series}:步数为负或非有限值的点已丢弃",
+        "w_more_events": "{kind}:另有 {n} 行同类内容未列出",
+        "w_no_line_break": "{source}:最后一行没有换行符(还在写入?);其中的数值已忽略",
+        "w_huge_values": "{source}:{series} 有不小于 1e300 的值(已保留)",
+        "w_ragged": "{source}:有 {n} 行的单元格数与表头不同",
+        "w_csv_stops": "{source}:在第 {line} 行中断({problem})",
+        "w_tb_damaged": "{source}:在一条损坏或被截断的记录处中断({problem});已读取之前的内容",
         "note_resumed": "{source}:{series} 的步数回退了 {resumes} 次;按续训处理,后面的点替换"
         "前面的点({points} 个点中替换了 {replaced} 个)",
         "note_negative_loss": "{source}:{series} 出现负值;跳过 loss 形状检查",

@@ -50,6 +50,7 @@ from troubleshoot.knowledge.load import KnowledgeBase, cached_kb
 from troubleshoot.lang import Lang
 from troubleshoot.render.cjk import wrap_cells
 from troubleshoot.render.guide import render_guide
+from troubleshoot.render.i18n import say
 from troubleshoot.render.output import OutputFormat, render
 from troubleshoot.render.terminal import write_guide
 
@@ -378,7 +379,7 @@ def start(args: InterviewArgs, err: Console) -> Dialog:
         )
         consultation = consult(kb, request)
         for warning in consultation.warnings:
-            err.print(Text(t(lang, "warning", text=warning)), highlight=False)
+            err.print(Text(t(lang, "warning", text=say(warning, lang))), highlight=False)
         evidence = consultation.runs[0].evidence
         session = Session(kb, consultation.runs[0].facts)
         if state_path is not None:
