@@ -34,6 +34,10 @@ app = typer.Typer(
 )
 kb_app = typer.Typer(help="Inspect and check the knowledge base.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
+site_app = typer.Typer(
+    help="The knowledge base and the user guide as a static website.", no_args_is_help=True
+)
+app.add_typer(site_app, name="site")
 
 
 @cache
@@ -331,3 +335,70 @@ def kb_show(
     from troubleshoot.render.terminal import write_guide
 
     write_guide(text, OutputFormat.MD, sys.stdout)
+
+
+def _checkout() -> Path | None:
+    """The repository this package runs from, if it is a checkout (README.md beside it)."""
+    root = Path(__file__).resolve().parents[2]
+    return root if (root / "README.md").is_file() and (root / "docs").is_dir() else None
+
+
+@site_app.command("build")
+def site_build(
+    out: Annotated[Path, typer.Argument(help="Folder to write the site into.")],
+    docs: Annotated[
+        Path | None,
+        typer.Option(help="Folder with README.md and docs/ (default: this checkout's)."),
+    ] = None,
+    examples: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder of real logs whose charts illustrate the symptoms "
+            "(default: this checkout's tests/fixtures/reallogs)."
+        ),
+    ] = None,
+    search: Annotated[bool, typer.Option(help="Build the search index (Pagefind).")] = True,
+    kb_path: KbOption = None,
+) -> None:
+    """Render the knowledge base and the user guide as a static site, in English and Chinese."""
+    from troubleshoot.frontends.site.build import build_site
+    from troubleshoot.frontends.site.search import SearchUnavailable, index_site
+    from troubleshoot.knowledge.load import KnowledgeBaseError
+
+    kb = load(kb_path)
+    checkout = _checkout()
+    if examples is None and checkout is not None:
+        examples = checkout / "tests" / "fixtures" / "reallogs"
+    try:
+        written = build_site(kb, out, docs or checkout, examples)
+        if search:
+            index_site(out)
+    except KnowledgeBaseError as exc:
+        raise fail(f"the knowledge base does not load:\n{exc}") from None
+    except (SearchUnavailable, OSError) as exc:
+        raise fail(str(exc)) from None
+    err().print(f"wrote {len(written)} pages to {out}")
+
+
+@site_app.command("serve")
+def site_serve(
+    folder: Annotated[Path, typer.Argument(help="A built site.")] = Path("site"),
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free one).")] = 8000,
+) -> None:
+    """Preview a built site at http://127.0.0.1:PORT/ (Ctrl-C stops)."""
+    from troubleshoot.frontends.site.serve import server
+
+    if not (folder / "index.html").is_file():
+        raise fail(f"no site in {folder}: build it first with troubleshoot site build {folder}")
+    try:
+        httpd = server(folder, port)
+    except OSError as exc:
+        raise fail(f"cannot serve on port {port}: {exc.strerror or exc}") from None
+    host, bound = httpd.server_address[:2]
+    err().print(f"serving {folder} at http://{host!s}:{bound}/ (Ctrl-C stops)")
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        httpd.server_close()

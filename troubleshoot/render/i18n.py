@@ -200,6 +200,40 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "not_yet_supported": "also possible, not yet supported by the facts",
         "questions_apart": "Questions that would tell the first of these apart",
         "tells_apart": "bears on",
+        # The documentation site (troubleshoot site build).
+        "site_title": "troubleshoot: why training goes wrong",
+        "site_home": "Home",
+        "site_symptoms": "Symptoms",
+        "site_lessons": "Lessons",
+        "site_sources": "Sources",
+        "site_docs": "User guide",
+        "site_checker": "Symptom checker",
+        "site_search": "Search",
+        "site_search_go": "Search",
+        "site_search_needs_js": "Search runs in the browser and needs JavaScript.",
+        "site_other_lang": "中文",
+        "site_intro": (
+            "Find what you see below, open it, and follow the causes in order of likelihood. "
+            "Each lesson says how to check it is the cause, what to change, and when it is "
+            "fixed, and cites the article it comes from."
+        ),
+        "site_checker_intro": (
+            "Tick what you see and what you know; the likely causes update as you go."
+        ),
+        "site_everything_else": "Everything else",
+        "site_all_lessons_kind": "%(kind)s lessons",
+        "site_chart": "A real run that shows it",
+        "site_chart_from": "from",
+        "site_causes_ranked": "Causes, most likely first",
+        "site_takes": "What the knowledge base takes from it",
+        "site_whole": "The source as a whole",
+        "site_original": "Original",
+        "site_no_address": "This source has no public address.",
+        "site_not_copied": "The article's text is not copied here; read it at its address.",
+        "site_only_english": "This page of the user guide is written in English only.",
+        "site_cited_steps": "steps",
+        "site_lessons_count": "%(n)d lessons",
+        "site_language": "Language",
     },
     Lang.ZH: {
         "guide_title": "故障排查指南",
@@ -369,6 +403,36 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "not_yet_supported": "也有可能,但目前的事实尚不支持",
         "questions_apart": "能区分排在前面的原因的问题",
         "tells_apart": "涉及",
+        "site_title": "troubleshoot:训练为什么出问题",
+        "site_home": "首页",
+        "site_symptoms": "症状",
+        "site_lessons": "经验条目",
+        "site_sources": "来源",
+        "site_docs": "使用指南",
+        "site_checker": "症状自查",
+        "site_search": "搜索",
+        "site_search_go": "搜索",
+        "site_search_needs_js": "搜索在浏览器中运行,需要启用 JavaScript。",
+        "site_other_lang": "English",
+        "site_intro": (
+            "在下面找到你看到的现象,点开后按可能性从高到低逐个排查原因。每条经验都说明如何确认原因、"
+            "改什么、怎样算解决,并注明出自哪篇文章。"
+        ),
+        "site_checker_intro": "勾选你看到的现象和已知的情况,可能的原因会随之更新。",
+        "site_everything_else": "其他症状",
+        "site_all_lessons_kind": "%(kind)s类条目",
+        "site_chart": "出现这一症状的真实训练记录",
+        "site_chart_from": "来源",
+        "site_causes_ranked": "可能的原因(按可能性从高到低)",
+        "site_takes": "知识库从中采用的内容",
+        "site_whole": "整篇来源",
+        "site_original": "原文",
+        "site_no_address": "这一来源没有公开地址。",
+        "site_not_copied": "本站不转载文章原文,请到原地址阅读。",
+        "site_only_english": "使用指南的这一页只有英文版。",
+        "site_cited_steps": "步骤",
+        "site_lessons_count": "%(n)d 条",
+        "site_language": "语言",
     },
 }
 

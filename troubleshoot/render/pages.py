@@ -29,7 +29,11 @@ def lesson_page(kb: KnowledgeBase, lesson: Lesson, lang: Lang = Lang.EN) -> str:
     )
 
 
-def symptom_page(kb: KnowledgeBase, symptom: Symptom, lang: Lang = Lang.EN) -> str:
+def symptom_page(
+    kb: KnowledgeBase, symptom: Symptom, lang: Lang = Lang.EN, lessons: list[Lesson] | None = None
+) -> str:
+    """The symptom's page; ``lessons`` (the causes, most likely first) defaults to every
+    lesson that names the symptom, in the knowledge base's order."""
     return (
         environment()
         .get_template("symptom.md.j2")
@@ -38,7 +42,7 @@ def symptom_page(kb: KnowledgeBase, symptom: Symptom, lang: Lang = Lang.EN) -> s
             kb=kb,
             symptom=symptom,
             lang=lang,
-            lessons=kb.lessons_for_symptom(symptom.id),
+            lessons=kb.lessons_for_symptom(symptom.id) if lessons is None else lessons,
             fill=fill,
         )
     )

@@ -1,0 +1,76 @@
+"""Charts of real runs for the symptom pages: each example log is diagnosed as ``diagnose
+--report`` does, and each symptom gets the chart of the first run (by file name) in which it
+was detected at a step, annotated as in a report."""
+
+from __future__ import annotations
+
+import html
+import json
+from contextlib import chdir
+from dataclasses import dataclass
+from pathlib import Path
+
+from troubleshoot.consult.consultation import Request, consult
+from troubleshoot.consult.errors import UnreadableInput
+from troubleshoot.knowledge.load import KnowledgeBase
+from troubleshoot.lang import Lang
+from troubleshoot.render.i18n import STRINGS
+from troubleshoot.render.report import Chart, charts_of
+
+
+@dataclass(frozen=True)
+class Example:
+    """A run's chart and where the file came from (``manifest.json`` beside the logs, as the
+    test fixtures keep it: repository, path and commit)."""
+
+    chart: Chart
+    origin: str | None
+
+    def figure(self, lang: Lang) -> str:
+        caption = html.escape(self.chart.caption(lang))
+        if self.origin:
+            words = STRINGS[lang]["site_chart_from"]
+            link = html.escape(self.origin)
+            caption += f' ({words} <a href="{link}">{link}</a>)'
+        title = html.escape(STRINGS[lang]["site_chart"])
+        svg = self.chart.svg[self.chart.svg.index("<svg") :]  # inline: no XML prolog
+        return (
+            f'<figure class="chart"><figcaption><strong>{title}</strong></figcaption>\n'
+            f"{svg}<figcaption>{caption}</figcaption></figure>\n"
+        )
+
+
+def _origins(folder: Path) -> dict[str, str]:
+    """Each file's original address, from the folder's ``manifest.json`` if it has one."""
+    manifest = folder / "manifest.json"
+    if not manifest.is_file():
+        return {}
+    found = {}
+    for entry in json.loads(manifest.read_text(encoding="utf-8")):
+        if {"file", "repo", "path", "commit"} <= entry.keys():
+            found[entry["file"]] = (
+                f"https://github.com/{entry['repo']}/blob/{entry['commit']}/{entry['path']}"
+            )
+    return found
+
+
+def example_charts(kb: KnowledgeBase, folder: Path | None) -> dict[str, Example]:
+    """Per symptom id, the chart of the first example run that shows it at a step. Files
+    are named relative to the folder's parent (``reallogs/caffe-nan-01.log``) so that the
+    captions, like the rest of the site, do not depend on where the folder is."""
+    if folder is None or not folder.is_dir():
+        return {}
+    origins = _origins(folder)
+    found: dict[str, Example] = {}
+    with chdir(folder.parent):
+        for path in sorted(p for p in folder.iterdir() if p.is_file()):
+            if path.name == "manifest.json":
+                continue
+            try:
+                consultation = consult(kb, Request([Path(folder.name, path.name)], charts=True))
+            except (UnreadableInput, ValueError):
+                continue
+            for chart in charts_of(consultation):
+                for symptom in chart.marked():
+                    found.setdefault(symptom, Example(chart, origins.get(path.name)))
+    return found
