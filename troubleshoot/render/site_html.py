@@ -46,19 +46,20 @@ class Links:
     docs: dict[str, str] = field(default_factory=dict)
 
     def of_id(self, name: str, here: str) -> str | None:
-        """The page an id in code names. Where a symptom and a lesson share it, the one
-        that is not this page's kind (a lesson lists its symptoms, a symptom its causes)."""
+        """The page an id in code names. Where a symptom and a lesson share it: on a lesson
+        page the symptom (a lesson names symptoms in its list and its rules), elsewhere the
+        lesson (a symptom page, a source page and the guide name causes)."""
         kinds = [
             kind
             for kind, ids in (
-                ("symptoms", self.symptoms),
                 ("lessons", self.lessons),
+                ("symptoms", self.symptoms),
                 ("sources", self.sources),
             )
             if name in ids
         ]
-        if len(kinds) > 1:
-            kinds = [k for k in kinds if not here.startswith(k + "/")] or kinds
+        if len(kinds) > 1 and here.startswith("lessons/"):
+            kinds.remove("lessons")
         target = f"{kinds[0]}/{name}/" if kinds else None
         return None if target == here else target
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
+from troubleshoot.consult.checklist import ties
 from troubleshoot.consult.consultation import consult_facts
 from troubleshoot.facts import FactSet, SymptomFact
 from troubleshoot.frontends.site.examples import Example, example_charts
@@ -74,12 +75,20 @@ def guide_files(root: Path | None) -> list[Guide]:
 
 
 def ranked_causes(kb: KnowledgeBase, symptom: Symptom) -> list[Lesson]:
-    """The lessons that explain a symptom, most likely first: the checklist of a run that
-    shows only it (what ``diagnose -s`` would rank), then any other lesson naming it."""
+    """The lessons that explain a symptom, most likely first: those the engine fires on it
+    alone, by score (what ``diagnose -s`` ranks), then the others tied to it (they need more
+    facts), by their strongest rule. The checklist would order the latter by belief, but
+    its questions make it ten times slower, and a page names no questions."""
     facts = FactSet().extend([SymptomFact(symptom.id)])
-    listed = [c.lesson for c in consult_facts(kb, facts).checklist().candidates]
-    seen = {x.id for x in listed}
-    return listed + [x for x in kb.lessons_for_symptom(symptom.id) if x.id not in seen]
+    fired = [d.lesson for d in consult_facts(kb, facts).result.diagnoses]
+    seen = {x.id for x in fired}
+    rest = [
+        x
+        for x in kb.lessons.values()
+        if x.id not in seen and (symptom.id in ties(x) or symptom.id in x.symptoms)
+    ]
+    rest.sort(key=lambda x: (-max((r.weight for r in x.rules), default=0.0), x.id))
+    return fired + rest
 
 
 def pages(

@@ -3,6 +3,7 @@ extended binary (which segments Chinese), shipped by the ``pagefind[extended]`` 
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -28,3 +29,11 @@ def index_site(out: Path) -> None:
     )
     if done.returncode != 0:
         raise SearchUnavailable(f"Pagefind failed:\n{done.stdout}{done.stderr}")
+    _sort_entry(out / "pagefind" / "pagefind-entry.json")
+
+
+def _sort_entry(path: Path) -> None:
+    """Pagefind lists the languages of its entry file in no fixed order; sorted, the same
+    site gives the same bytes."""
+    entry = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(entry, sort_keys=True, separators=(",", ":")), encoding="utf-8")
