@@ -137,3 +137,21 @@ def test_a_small_knowledge_base_builds_without_a_home_page_file(tmp_path):
     done = run_cli("site", "build", str(out), "--no-search", "--kb", str(MINI_KB))
     assert done.returncode == 0, done.stderr
     assert (out / "zh" / "index.html").is_file() and not (out / "pagefind").exists()
+
+
+def test_guides_and_kb_show_link_to_the_site_when_its_address_is_set(tmp_path):
+    import os
+
+    base = "https://troubleshoot.example.org/kb"
+    os.environ["TROUBLESHOOT_SITE_URL"] = base
+    try:
+        guide = run_cli("diagnose", "-s", "loss-87-3365", "-q", "--lang", "zh").stdout
+        report = tmp_path / "report.html"
+        run_cli("diagnose", "-s", "loss-87-3365", "-q", "--report", str(report))
+    finally:
+        del os.environ["TROUBLESHOOT_SITE_URL"]
+    assert f"({base}/zh/lessons/softmax-overflow-87/)" in guide
+    assert f'href="{base}/en/lessons/softmax-overflow-87/"' in report.read_text("utf-8")
+    shown = run_cli("kb", "show", "loss-nan", "--site-url", base + "/").stdout
+    assert f"{base}/en/symptoms/loss-nan/" in shown
+    assert "/lessons/" not in run_cli("diagnose", "-s", "loss-87-3365", "-q").stdout

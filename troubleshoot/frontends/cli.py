@@ -72,6 +72,16 @@ ContextOption = Annotated[
 AbsentOption = Annotated[
     list[str], typer.Option("--absent", help="A symptom id known NOT to be present.")
 ]
+# The documentation site's address (troubleshoot site build, docs/site.md): pages then link
+# each lesson and symptom to its page there. One setting for every command that links.
+SiteUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--site-url",
+        envvar="TROUBLESHOOT_SITE_URL",
+        help="Address of the documentation site, to link lessons to their pages.",
+    ),
+]
 FactsOption = Annotated[
     Path | None, typer.Option("--facts", help="YAML file with symptoms/absent/context.")
 ]
@@ -158,6 +168,7 @@ def diagnose(
         ),
     ] = False,
     lang: LangOption = Lang.EN,
+    site_url: SiteUrlOption = None,
     kb_path: KbOption = None,
 ) -> None:
     """Rank the likely causes of what was observed and print a cited guide.
@@ -187,12 +198,12 @@ def diagnose(
         raise fail(str(exc)) from None
     if paths and not quiet:
         print_summary(err(), consultation, lang, verbose)
-    guide = render_guide(consultation, lang, full=full)
+    guide = render_guide(consultation, lang, full=full, site_url=site_url)
     write_output(render(consultation, guide, fmt, lang), fmt, output)
     if report:
         from troubleshoot.render.report import write_report
 
-        whole = guide if full else render_guide(consultation, lang, full=True)
+        whole = guide if full else render_guide(consultation, lang, full=True, site_url=site_url)
         try:
             written = write_report(report, consultation, whole, lang)
         except OSError as exc:
@@ -316,6 +327,7 @@ def kb_context(lang: LangOption = Lang.EN, kb_path: KbOption = None) -> None:
 def kb_show(
     item: Annotated[str, typer.Argument(help="A lesson id or a symptom id.")],
     lang: LangOption = Lang.EN,
+    site_url: SiteUrlOption = None,
     kb_path: KbOption = None,
 ) -> None:
     """Show one lesson or symptom (Markdown, drawn when printed to a terminal)."""
@@ -323,9 +335,9 @@ def kb_show(
 
     kb = load(kb_path)
     if item in kb.lessons:
-        text = lesson_page(kb, kb.lessons[item], lang)
+        text = lesson_page(kb, kb.lessons[item], lang, site_url)
     elif item in kb.symptoms:
-        text = symptom_page(kb, kb.symptoms[item], lang)
+        text = symptom_page(kb, kb.symptoms[item], lang, site_url=site_url)
     else:
         from difflib import get_close_matches
 

@@ -234,6 +234,7 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "site_cited_steps": "steps",
         "site_lessons_count": "%(n)d lessons",
         "site_language": "Language",
+        "site_page": "on the web",
     },
     Lang.ZH: {
         "guide_title": "故障排查指南",
@@ -433,6 +434,7 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "site_cited_steps": "步骤",
         "site_lessons_count": "%(n)d 条",
         "site_language": "语言",
+        "site_page": "网页版",
     },
 }
 
