@@ -58,7 +58,8 @@ def test_a_symptom_page_shows_a_real_run_and_ranks_the_engine_first(built_site):
     page = html(built_site, "en", "symptoms/loss-87-3365/")
     assert '<figure class="chart">' in page and "<svg" in page
     assert "reallogs/caffe-87-01.log" in page
-    assert "https://github.com/" in page  # where the log came from, per its manifest
+    # Where the log came from, per its manifest (an issue it was pasted in).
+    assert '<a href="https://github.com/peteanderson80/Up-Down-Captioner/issues/2">' in page
     causes = page[page.index('id="possible-causes"') :]
     first = re.search(r'href="\.\./\.\./lessons/([^/]+)/"', causes)
     assert first is not None
@@ -155,3 +156,33 @@ def test_guides_and_kb_show_link_to_the_site_when_its_address_is_set(tmp_path):
     shown = run_cli("kb", "show", "loss-nan", "--site-url", base + "/").stdout
     assert f"{base}/en/symptoms/loss-nan/" in shown
     assert "/lessons/" not in run_cli("diagnose", "-s", "loss-87-3365", "-q").stdout
+
+
+def test_site_serve_previews_the_built_site(built_site):
+    """The real command, on any free port: its address is on stderr, and it serves."""
+    import os
+    import subprocess
+    import sys
+    import urllib.request
+
+    serving = subprocess.Popen(
+        [sys.executable, "-m", "troubleshoot", "site", "serve", str(built_site), "--port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    try:
+        assert serving.stderr is not None
+        line = serving.stderr.readline()
+        address = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        assert address, line
+        with urllib.request.urlopen(address.group(0) + "zh/lessons/lr-too-large/") as page:
+            assert page.status == 200 and '<html lang="zh">' in page.read().decode("utf-8")
+    finally:
+        serving.terminate()
+        serving.wait(timeout=30)
+
+
+def test_site_serve_refuses_a_folder_without_a_site(tmp_path):
+    done = run_cli("site", "serve", str(tmp_path))
+    assert done.returncode == 2 and "build it first" in done.stderr

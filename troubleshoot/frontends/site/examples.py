@@ -40,6 +40,17 @@ class Example:
         )
 
 
+def _origin(entry: dict[str, object]) -> str | None:
+    """A committed file at its commit, or the issue or pull request a log was pasted in
+    (the manifest then gives its address after the number: ``issue #2: https://...``)."""
+    repo, path, commit = entry.get("repo"), entry.get("path"), entry.get("commit")
+    if isinstance(commit, str) and isinstance(path, str) and isinstance(repo, str):
+        return f"https://github.com/{repo}/blob/{commit}/{path}"
+    if isinstance(path, str) and "https://" in path:
+        return path[path.index("https://") :].split()[0]
+    return None
+
+
 def _origins(folder: Path) -> dict[str, str]:
     """Each file's original address, from the folder's ``manifest.json`` if it has one."""
     manifest = folder / "manifest.json"
@@ -47,10 +58,9 @@ def _origins(folder: Path) -> dict[str, str]:
         return {}
     found = {}
     for entry in json.loads(manifest.read_text(encoding="utf-8")):
-        if {"file", "repo", "path", "commit"} <= entry.keys():
-            found[entry["file"]] = (
-                f"https://github.com/{entry['repo']}/blob/{entry['commit']}/{entry['path']}"
-            )
+        address = _origin(entry) if isinstance(entry, dict) and "file" in entry else None
+        if address:
+            found[str(entry["file"])] = address
     return found
 
 
