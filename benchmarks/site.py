@@ -38,7 +38,7 @@ from troubleshoot.knowledge.load import load_kb  # noqa: E402
 from troubleshoot.lang import Lang  # noqa: E402
 from troubleshoot.render.site_html import Links, page_html  # noqa: E402
 
-EXAMPLES = REPO / "tests" / "fixtures" / "reallogs"
+EXAMPLES = [REPO / "tests" / "fixtures" / name for name in ("reallogs", "caffenet-benchmark")]
 
 
 def export_markdown(folder: Path) -> int:
@@ -86,7 +86,7 @@ def parts() -> list[tuple[str, float]]:
         times.append((name, ended - began))
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "site"
-        build_site(kb, out, REPO, None)
+        build_site(kb, out, REPO, [])
         start = time.perf_counter()
         index_site(out)
         times.append(("Pagefind index (both languages)", time.perf_counter() - start))

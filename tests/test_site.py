@@ -60,6 +60,12 @@ def test_a_symptom_page_shows_a_real_run_and_ranks_the_engine_first(built_site):
     assert "reallogs/caffe-87-01.log" in page
     # Where the log came from, per its manifest (an issue it was pasted in).
     assert '<a href="https://github.com/peteanderson80/Up-Down-Captioner/issues/2">' in page
+    # A committed log: its file at the commit the fixture was taken from.
+    plateau = html(built_site, "en", "symptoms/loss-plateau/")
+    assert re.search(
+        r'<a href="https://github\.com/ducha-aiki/caffenet-benchmark/blob/[0-9a-f]{40}/logs/',
+        plateau,
+    )
     causes = page[page.index('id="possible-causes"') :]
     first = re.search(r'href="\.\./\.\./lessons/([^/]+)/"', causes)
     assert first is not None

@@ -363,12 +363,12 @@ def site_build(
         typer.Option(help="Folder with README.md and docs/ (default: this checkout's)."),
     ] = None,
     examples: Annotated[
-        Path | None,
+        list[Path],
         typer.Option(
-            help="Folder of real logs whose charts illustrate the symptoms "
-            "(default: this checkout's tests/fixtures/reallogs)."
+            help="Folder of real logs whose charts illustrate the symptoms, repeatable "
+            "(default: this checkout's tests/fixtures/reallogs and caffenet-benchmark)."
         ),
-    ] = None,
+    ] = [],  # noqa: B006 - typer reads the default
     search: Annotated[bool, typer.Option(help="Build the search index (Pagefind).")] = True,
     kb_path: KbOption = None,
 ) -> None:
@@ -379,8 +379,9 @@ def site_build(
 
     kb = load(kb_path)
     checkout = _checkout()
-    if examples is None and checkout is not None:
-        examples = checkout / "tests" / "fixtures" / "reallogs"
+    if not examples and checkout is not None:
+        fixtures = checkout / "tests" / "fixtures"
+        examples = [fixtures / "reallogs", fixtures / "caffenet-benchmark"]
     try:
         written = build_site(kb, out, docs or checkout, examples)
         if search:

@@ -130,7 +130,7 @@ def pages(
 
 
 def build_site(
-    kb: KnowledgeBase, out: Path, guide_root: Path | None, examples: Path | None
+    kb: KnowledgeBase, out: Path, guide_root: Path | None, examples: list[Path]
 ) -> list[Path]:
     """Write the site into ``out`` (replacing an earlier build there); returns the pages."""
     guides = guide_files(guide_root)

@@ -58,29 +58,36 @@ def _origins(folder: Path) -> dict[str, str]:
         return {}
     found = {}
     for entry in json.loads(manifest.read_text(encoding="utf-8")):
-        address = _origin(entry) if isinstance(entry, dict) and "file" in entry else None
-        if address:
-            found[str(entry["file"])] = address
+        if not isinstance(entry, dict):
+            continue
+        # "fixture": the name of the copy here, where it differs from the original's.
+        name = entry.get("fixture") or entry.get("file")
+        address = _origin(entry)
+        if name and address:
+            found[str(name)] = address
     return found
 
 
-def example_charts(kb: KnowledgeBase, folder: Path | None) -> dict[str, Example]:
-    """Per symptom id, the chart of the first example run that shows it at a step. Files
-    are named relative to the folder's parent (``reallogs/caffe-nan-01.log``) so that the
-    captions, like the rest of the site, do not depend on where the folder is."""
-    if folder is None or not folder.is_dir():
-        return {}
-    origins = _origins(folder)
+def example_charts(kb: KnowledgeBase, folders: list[Path]) -> dict[str, Example]:
+    """Per symptom id, the chart of the first example run that shows it at a step (folders
+    in the order given, files by name). Files are named relative to their folder's parent
+    (``reallogs/caffe-nan-01.log``) so that the captions, like the rest of the site, do not
+    depend on where the folder is."""
     found: dict[str, Example] = {}
-    with chdir(folder.parent):
-        for path in sorted(p for p in folder.iterdir() if p.is_file()):
-            if path.name == "manifest.json":
-                continue
-            try:
-                consultation = consult(kb, Request([Path(folder.name, path.name)], charts=True))
-            except (UnreadableInput, ValueError):
-                continue
-            for chart in charts_of(consultation):
-                for symptom in chart.marked():
-                    found.setdefault(symptom, Example(chart, origins.get(path.name)))
+    for folder in (f.resolve() for f in folders):
+        if not folder.is_dir():
+            continue
+        origins = _origins(folder)
+        with chdir(folder.parent):
+            for path in sorted(p for p in folder.iterdir() if p.is_file()):
+                if path.name == "manifest.json":
+                    continue
+                try:
+                    request = Request([Path(folder.name, path.name)], charts=True)
+                    consultation = consult(kb, request)
+                except (UnreadableInput, ValueError):
+                    continue
+                for chart in charts_of(consultation):
+                    for symptom in chart.marked():
+                        found.setdefault(symptom, Example(chart, origins.get(path.name)))
     return found
