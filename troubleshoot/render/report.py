@@ -45,10 +45,6 @@ class Chart:
         source = self.chart.source
         return f"{words['report_charts']}: {source}. {words['report_marked']}: {listed or '-'}"
 
-    def marked(self) -> list[str]:
-        """The symptoms marked on the chart, in the order of their steps."""
-        return list(dict.fromkeys(m.label for m in markers_for(self.chart.source, self.facts)))
-
 
 def _charts_by_section(consultation: Consultation) -> list[list[Chart]]:
     """The charts of each section of the guide, in the guide's order."""
@@ -65,11 +61,6 @@ def _charts_by_section(consultation: Consultation) -> list[list[Chart]]:
                     drawn.append(Chart(read.chart, run.result.facts, svg))
         found.append(drawn)
     return found
-
-
-def charts_of(consultation: Consultation) -> list[Chart]:
-    """Every input's chart, in the guide's order (the site's symptom pages show them)."""
-    return [chart for drawn in _charts_by_section(consultation) for chart in drawn]
 
 
 def _observed_ends(tokens: list[Token], heading: str) -> list[int]:

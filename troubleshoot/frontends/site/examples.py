@@ -10,12 +10,13 @@ from contextlib import chdir
 from dataclasses import dataclass
 from pathlib import Path
 
-from troubleshoot.consult.consultation import Request, consult
+from troubleshoot.consult.consultation import Request, RunVerdict, consult
 from troubleshoot.consult.errors import UnreadableInput
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.lang import Lang
+from troubleshoot.render.charts import markers_for, run_chart_svg
 from troubleshoot.render.i18n import STRINGS
-from troubleshoot.render.report import Chart, charts_of
+from troubleshoot.render.report import Chart
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,21 @@ def example_charts(kb: KnowledgeBase, folders: list[Path]) -> dict[str, Example]
                     consultation = consult(kb, request)
                 except (UnreadableInput, ValueError):
                     continue
-                for chart in charts_of(consultation):
-                    for symptom in chart.marked():
-                        found.setdefault(symptom, Example(chart, origins.get(path.name)))
+                for run in consultation.runs:
+                    _draw_new(run, origins.get(path.name), found)
     return found
+
+
+def _draw_new(run: RunVerdict, origin: str | None, found: dict[str, Example]) -> None:
+    """Draw the chart of each of the run's inputs that marks a symptom with no chart yet
+    (most do not: drawing, not reading, is what the charts cost)."""
+    facts = run.result.facts
+    for read in run.inputs:
+        if read.chart is None:
+            continue
+        new = [m.label for m in markers_for(read.chart.source, facts) if m.label not in found]
+        svg = run_chart_svg(read.chart, facts) if new else None
+        if svg:
+            example = Example(Chart(read.chart, facts, svg), origin)
+            for symptom in new:
+                found.setdefault(symptom, example)
