@@ -139,11 +139,24 @@ def test_an_unknown_symptom_on_the_home_page_is_named(kb_copy, tmp_path):
     assert "Traceback" not in done.stderr
 
 
-def test_a_small_knowledge_base_builds_without_a_home_page_file(tmp_path):
-    out = tmp_path / "out"
-    done = run_cli("site", "build", str(out), "--no-search", "--kb", str(MINI_KB))
+def test_a_small_knowledge_base_builds_without_a_home_page_file_or_a_guide(tmp_path):
+    """As outside a checkout: no kb/site.yaml, no README and docs/, no example logs."""
+    out, nothing = tmp_path / "out", str(tmp_path / "nothing")
+    done = run_cli(
+        "site",
+        "build",
+        str(out),
+        "--no-search",
+        "--kb",
+        str(MINI_KB),
+        "--docs",
+        nothing,
+        "--examples",
+        nothing,
+    )
     assert done.returncode == 0, done.stderr
     assert (out / "zh" / "index.html").is_file() and not (out / "pagefind").exists()
+    assert "docs/" not in (out / "en" / "index.html").read_text(encoding="utf-8")
 
 
 def test_guides_and_kb_show_link_to_the_site_when_its_address_is_set(tmp_path):

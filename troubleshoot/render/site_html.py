@@ -229,7 +229,11 @@ def page_html(page: Page, links: Links) -> str:
             t=STRINGS[page.lang],
             page=page,
             body=body_html(page, links),
-            nav=[(to(f"{page.lang}/{path}"), STRINGS[page.lang][key], path) for path, key in NAV],
+            nav=[
+                (to(f"{page.lang}/{path}"), STRINGS[page.lang][key], path)
+                for path, key in NAV
+                if path != "docs/" or links.docs  # a site built outside a checkout has no guide
+            ],
             other_lang=other.value,
             other_url=to(f"{other.value}/{page.path}"),
             root=to(""),
