@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import random
 import statistics
 import subprocess
@@ -99,6 +100,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     python = sys.executable
+    load = os.getloadavg()[0]  # a shared machine: other work slows every command alike
     mkdocs = [python, "-m", "mkdocs", "build", "--quiet", "--site-dir"]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -131,6 +133,7 @@ def main() -> None:
         f"- Date: {datetime.date.today().isoformat()}",
         f"- Machine: {describe()}",
         f"- Command: `python benchmarks/site.py --rounds {args.rounds}`",
+        f"- Load average (1 min) when it started: {load:.1f}, on {os.cpu_count()} cores.",
         f"- {args.rounds} rounds; each runs every command once, in a shuffled order, in its "
         "own process. Times are medians (wall clock, process start to exit).",
         f"- The site: {built} pages (both languages). MkDocs builds the {count} Markdown "
