@@ -141,9 +141,10 @@ _SEARCH = """async (query) => {
         ("en", "overfitting", ["/en/symptoms/overfitting/", "/en/lessons/overfitting-toolbox/"]),
         # A word inside a longer run of characters (the page's title is 连一小部分训练数据都
         # 无法过拟合): found only because Pagefind's extended build segments Chinese. Its
-        # dictionary splits 过拟合 into 过 + 拟合 in running text, so pages that use the word
-        # only there are not found by it (docs/site.md, "Search").
+        # index splits 过拟合 into 过 + 拟合 in running text and the browser splits the query
+        # into 过 + 拟 + 合, so pages that use the word only there are missed (docs/site.md).
         ("zh", "过拟合", ["/zh/symptoms/train-cannot-overfit/"]),
+        ("zh", "过拟", ["/zh/symptoms/overfitting/", "/zh/lessons/overfitting-toolbox/"]),
         ("zh", "学习率", ["/zh/lessons/lr-too-large/", "/zh/lessons/lr-step-decay/"]),
     ],
 )
