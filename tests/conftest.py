@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -103,3 +104,14 @@ def english(phrases) -> list[str]:
     from troubleshoot.render.i18n import say
 
     return [say(phrase, Lang.EN) for phrase in phrases]
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The documentation site of the real knowledge base, built once per session by the
+    real command (with its search index when Pagefind is installed)."""
+    out = tmp_path_factory.mktemp("site") / "site"
+    search = "--search" if importlib.util.find_spec("pagefind") else "--no-search"
+    done = run_cli("site", "build", str(out), search)
+    assert done.returncode == 0, done.stderr
+    return out

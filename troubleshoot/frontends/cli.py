@@ -34,6 +34,10 @@ app = typer.Typer(
 )
 kb_app = typer.Typer(help="Inspect and check the knowledge base.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
+site_app = typer.Typer(
+    help="The knowledge base and the user guide as a static website.", no_args_is_help=True
+)
+app.add_typer(site_app, name="site")
 
 
 @cache
@@ -67,6 +71,16 @@ ContextOption = Annotated[
 ]
 AbsentOption = Annotated[
     list[str], typer.Option("--absent", help="A symptom id known NOT to be present.")
+]
+# The documentation site's address (troubleshoot site build, docs/site.md): pages then link
+# each lesson and symptom to its page there. One setting for every command that links.
+SiteUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--site-url",
+        envvar="TROUBLESHOOT_SITE_URL",
+        help="Address of the documentation site, to link lessons to their pages.",
+    ),
 ]
 FactsOption = Annotated[
     Path | None, typer.Option("--facts", help="YAML file with symptoms/absent/context.")
@@ -158,6 +172,7 @@ def diagnose(
         ),
     ] = False,
     lang: LangOption = Lang.EN,
+    site_url: SiteUrlOption = None,
     kb_path: KbOption = None,
 ) -> None:
     """Rank the likely causes of what was observed and print a cited guide.
@@ -187,12 +202,12 @@ def diagnose(
         raise fail(str(exc)) from None
     if paths and not quiet:
         print_summary(err(), consultation, lang, verbose)
-    guide = render_guide(consultation, lang, full=full)
+    guide = render_guide(consultation, lang, full=full, site_url=site_url)
     write_output(render(consultation, guide, fmt, lang), fmt, output)
     if report:
         from troubleshoot.render.report import write_report
 
-        whole = guide if full else render_guide(consultation, lang, full=True)
+        whole = guide if full else render_guide(consultation, lang, full=True, site_url=site_url)
         try:
             written = write_report(report, consultation, whole, lang)
         except OSError as exc:
@@ -361,6 +376,7 @@ def kb_context(lang: LangOption = Lang.EN, kb_path: KbOption = None) -> None:
 def kb_show(
     item: Annotated[str, typer.Argument(help="A lesson id or a symptom id.")],
     lang: LangOption = Lang.EN,
+    site_url: SiteUrlOption = None,
     kb_path: KbOption = None,
 ) -> None:
     """Show one lesson or symptom (Markdown, drawn when printed to a terminal)."""
@@ -368,9 +384,9 @@ def kb_show(
 
     kb = load(kb_path)
     if item in kb.lessons:
-        text = lesson_page(kb, kb.lessons[item], lang)
+        text = lesson_page(kb, kb.lessons[item], lang, site_url)
     elif item in kb.symptoms:
-        text = symptom_page(kb, kb.symptoms[item], lang)
+        text = symptom_page(kb, kb.symptoms[item], lang, site_url=site_url)
     else:
         from difflib import get_close_matches
 
@@ -380,3 +396,71 @@ def kb_show(
     from troubleshoot.render.terminal import write_guide
 
     write_guide(text, OutputFormat.MD, sys.stdout)
+
+
+def _checkout() -> Path | None:
+    """The repository this package runs from, if it is a checkout (README.md beside it)."""
+    root = Path(__file__).resolve().parents[2]
+    return root if (root / "README.md").is_file() and (root / "docs").is_dir() else None
+
+
+@site_app.command("build")
+def site_build(
+    out: Annotated[Path, typer.Argument(help="Folder to write the site into.")],
+    docs: Annotated[
+        Path | None,
+        typer.Option(help="Folder with README.md and docs/ (default: this checkout's)."),
+    ] = None,
+    examples: Annotated[
+        list[Path],
+        typer.Option(
+            help="Folder of real logs whose charts illustrate the symptoms, repeatable "
+            "(default: this checkout's tests/fixtures/reallogs and caffenet-benchmark)."
+        ),
+    ] = [],  # noqa: B006 - typer reads the default
+    search: Annotated[bool, typer.Option(help="Build the search index (Pagefind).")] = True,
+    kb_path: KbOption = None,
+) -> None:
+    """Render the knowledge base and the user guide as a static site, in English and Chinese."""
+    from troubleshoot.frontends.site.build import build_site
+    from troubleshoot.frontends.site.search import SearchUnavailable, index_site
+    from troubleshoot.knowledge.load import KnowledgeBaseError
+
+    kb = load(kb_path)
+    checkout = _checkout()
+    if not examples and checkout is not None:
+        fixtures = checkout / "tests" / "fixtures"
+        examples = [fixtures / "reallogs", fixtures / "caffenet-benchmark"]
+    try:
+        written = build_site(kb, out, docs or checkout, examples)
+        if search:
+            index_site(out)
+    except KnowledgeBaseError as exc:
+        raise fail(f"the knowledge base does not load:\n{exc}") from None
+    except (SearchUnavailable, OSError) as exc:
+        raise fail(str(exc)) from None
+    err().print(f"wrote {len(written)} pages to {out}")
+
+
+@site_app.command("serve")
+def site_serve(
+    folder: Annotated[Path, typer.Argument(help="A built site.")] = Path("site"),
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free one).")] = 8000,
+) -> None:
+    """Preview a built site at http://127.0.0.1:PORT/ (Ctrl-C stops)."""
+    from troubleshoot.frontends.site.serve import server
+
+    if not (folder / "index.html").is_file():
+        raise fail(f"no site in {folder}: build it first with troubleshoot site build {folder}")
+    try:
+        httpd = server(folder, port)
+    except OSError as exc:
+        raise fail(f"cannot serve on port {port}: {exc.strerror or exc}") from None
+    host, bound = httpd.server_address[:2]
+    err().print(f"serving {folder} at http://{host!s}:{bound}/ (Ctrl-C stops)")
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        httpd.server_close()

@@ -74,7 +74,10 @@ def run_chart_svg(chart: RunChart, facts: FactSet) -> str | None:
             ax.legend(fontsize=7, loc="best")
         fig.tight_layout()
         buffer = io.StringIO()
-        fig.savefig(buffer, format="svg")
+        # No date and fixed element ids: the same run gives the same bytes (the site's
+        # build is reproducible, and a report can be compared with an earlier one).
+        with matplotlib.rc_context({"svg.hashsalt": "troubleshoot"}):
+            fig.savefig(buffer, format="svg", metadata={"Date": None})
         return buffer.getvalue()
     finally:
         plt.close(fig)

@@ -14,6 +14,7 @@ from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import Citation, Lesson, Step
 from troubleshoot.lang import Lang
 from troubleshoot.render.i18n import STRINGS, say
+from troubleshoot.render.links import page_url
 from troubleshoot.render.rules_text import typed
 from troubleshoot.render.templating import environment, framework_snippets
 
@@ -198,11 +199,16 @@ def sections(consultation: Consultation) -> list[Section]:
 
 
 def render_guide(
-    consultation: Consultation, lang: Lang = Lang.EN, detailed: int = DETAILED, full: bool = False
+    consultation: Consultation,
+    lang: Lang = Lang.EN,
+    detailed: int = DETAILED,
+    full: bool = False,
+    site_url: str | None = None,
 ) -> str:
     """The Markdown guide: what was observed, causes in order, steps, numbered sources.
     By default each cause fits :data:`WORD_BUDGET`; ``full`` adds every reason and step,
-    the mechanism and the caveats."""
+    the mechanism and the caveats. With ``site_url``, each cause links to its page on the
+    documentation site."""
     kb = consultation.kb
     return (
         environment()
@@ -226,5 +232,6 @@ def render_guide(
             reasons=reasons,
             steps_shown=lambda lesson, framework: steps_shown(kb, lesson, framework),
             see_also=lambda lesson, shown: see_also(kb, lesson, set(shown)),
+            url=lambda lesson_id: page_url(site_url, lang, "lessons", lesson_id),
         )
     )

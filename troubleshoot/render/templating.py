@@ -67,6 +67,8 @@ def environment() -> jinja2.Environment:
         loader=jinja2.PackageLoader("troubleshoot.render", "templates"),
         bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
+        # The Markdown templates' text is Markdown; the site's HTML layout escapes its values.
+        autoescape=jinja2.select_autoescape(["html.j2"], default=False),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,

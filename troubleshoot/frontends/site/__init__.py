@@ -1,0 +1,1 @@
+"""``troubleshoot site``: the knowledge base and the user guide as a static website."""
