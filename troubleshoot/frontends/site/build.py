@@ -14,10 +14,12 @@ from troubleshoot.consult.checklist import ties
 from troubleshoot.consult.consultation import consult_facts
 from troubleshoot.facts import FactSet, SymptomFact
 from troubleshoot.frontends.site.examples import Example, example_charts
+from troubleshoot.frontends.site.search import write_query_words
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import Lesson, Symptom
 from troubleshoot.knowledge.site import home_groups
 from troubleshoot.lang import Lang
+from troubleshoot.render.checker import write_checker
 from troubleshoot.render.i18n import STRINGS
 from troubleshoot.render.pages import lesson_page, symptom_page
 from troubleshoot.render.site_html import Links, Page, page_html
@@ -30,6 +32,7 @@ from troubleshoot.render.site_pages import (
 )
 
 ASSETS = ("site.css", "search.js")
+QUERY_WORDS = "words.zh.js"  # the Chinese search page's word list (search.write_query_words)
 OWN = ("en", "zh", "assets", "pagefind", "index.html")  # what a new build replaces in OUT
 _ROOT = """<!doctype html>
 <html lang="en">
@@ -149,15 +152,21 @@ def build_site(
         elif target.exists():
             target.unlink()
     written = []
+    chinese: list[str] = []
     for lang in Lang:
         for page in pages(kb, lang, guides, charts):
+            if lang is Lang.ZH and not page.source:  # the knowledge base's pages, not docs/
+                chinese.append(page.markdown)
             target = out / lang.value / page.path / "index.html"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(page_html(page, links), encoding="utf-8")
             written.append(target)
+        write_checker(kb, out / lang.value / "checker", lang)
+        written.append(out / lang.value / "checker" / "index.html")
     (out / "assets").mkdir()
     static = files("troubleshoot.render").joinpath("static")
     for name in ASSETS:
         (out / "assets" / name).write_bytes(static.joinpath(name).read_bytes())
+    write_query_words(chinese, out / "assets" / QUERY_WORDS)
     (out / "index.html").write_text(_ROOT, encoding="utf-8")
     return written
