@@ -33,6 +33,7 @@ from troubleshoot.knowledge.vocab import UnknownTerm, context_value
 
 sys.path.insert(0, str(Path(__file__).parent))
 from drive import drive
+from machine import publish
 
 MEAN_TARGET, MAX_TARGET = 4, 8
 
@@ -232,11 +233,7 @@ def main() -> None:
         for index, example in enumerate(lesson.examples.rank_first, 1):
             every.append((lesson.id, index, interview(model, lesson, Person(kb, example)).first_at))
     text = report(kb, runs, lists, every, time.perf_counter() - start)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
-        print(f"wrote {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    publish(text, args.out)
 
 
 if __name__ == "__main__":

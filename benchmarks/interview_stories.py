@@ -31,6 +31,7 @@ from troubleshoot.knowledge.load import KnowledgeBase, cached_kb
 
 sys.path.insert(0, str(Path(__file__).parent))
 from drive import drive
+from machine import publish
 from stories import (
     NEIGHBOUR_RATE,
     UNSURE_RATE,
@@ -263,11 +264,7 @@ def main() -> None:
     start = time.perf_counter()
     runs = [run(model, story, seed) for story in stories for seed in range(args.seeds + 1)]
     text = report(kb, stories, runs, args.seeds, time.perf_counter() - start)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
-        print(f"wrote {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    publish(text, args.out)
 
 
 if __name__ == "__main__":
