@@ -182,7 +182,7 @@ TEXT: dict[Lang, dict[str, str]] = {
         "chat_reply_number": "Reply with a number, 0 if you are not sure, or tell me more.",
         "chat_answered": "Noted: {question} {answer}",
         "chat_bad_answer": "I could not read that as an answer",
-        "chat_empty": "Ask about your training run in your own words, e.g. \"loss becomes nan "
+        "chat_empty": 'Ask about your training run in your own words, e.g. "loss becomes nan '
         'after 2000 iterations, caffe, lr 0.1".',
         "chat_too_long": "That is longer than {limit} characters; give a whole log to "
         "troubleshoot diagnose as a file.",
