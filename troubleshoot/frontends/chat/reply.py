@@ -222,17 +222,41 @@ def _built(
     )
 
 
+_Key = tuple[int, frozenset[tuple[str, str, object]], frozenset[str]]
+_FOLLOW_UPS: dict[_Key, Question | None] = {}
+_REMEMBERED = 4096  # follow-up choices kept; the core's own memos keep as many fact sets
+
+
 def follow_up(consultation: Consultation, thread: Thread) -> Question | None:
     """The core's next question, if it asks one: never one already answered in this
     thread (a "not sure" adds no fact, so the core would ask it again), never past the
     interview's budget, and, in place of the opening "what do you see?" that the user's
-    message already answered, the best single question of the checklist."""
+    message already answered, the best single question of the checklist. The choice
+    depends only on the facts and the questions answered, so it is remembered for them
+    (planning it is most of a reply's time)."""
     if len(thread.answers) >= BUDGET - 1:  # the message itself stood for the opening
         return None
+    asked = frozenset(a.question.name for a in thread.answers)
+    facts = consultation.runs[0].facts  # a chat consultation has one run
+    key = (
+        id(consultation.kb),
+        frozenset(
+            [("symptom", s.id, s.present) for s in facts.symptoms.values()]
+            + [("context", c.key, c.value) for c in facts.context.values()]
+        ),
+        asked,
+    )
+    if key not in _FOLLOW_UPS:
+        if len(_FOLLOW_UPS) >= _REMEMBERED:
+            _FOLLOW_UPS.clear()
+        _FOLLOW_UPS[key] = _planned(consultation, asked)
+    return _FOLLOW_UPS[key]
+
+
+def _planned(consultation: Consultation, asked: frozenset[str]) -> Question | None:
     step = consultation.next_step().step
     if isinstance(step, Conclude):
         return None
-    asked = {a.question.name for a in thread.answers}
     if step.question.kind is not Kind.OPENING and step.question.name not in asked:
         return step.question
     probes = consultation.checklist().questions
