@@ -47,6 +47,7 @@ class Stream:
     errors: int = 0
     dropped: int = 0
     sent: int = 0
+    note: str = ""
 
     def quantile(self, q: float) -> float:
         if len(self.latencies) < 2:
@@ -125,6 +126,12 @@ async def load(
     return streams
 
 
+def busy() -> str:
+    """The machine's load average over the last minute, against its cores: other work on
+    a shared machine shows in every latency here."""
+    return f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+
+
 async def measure(rate: float, seconds: float, cap: int) -> tuple[dict[str, Stream], int]:
     texts = [entry["q"] for entry in yaml.safe_load(QUERIES.read_text(encoding="utf-8"))]
     port = _free_port()
@@ -137,7 +144,10 @@ async def measure(rate: float, seconds: float, cap: int) -> tuple[dict[str, Stre
                 await wait_ready(client, url)
                 for text in texts:  # warm-up: every question once, not measured
                     await client.post(f"{url}/api/v1/ask", json={"text": text})
-                return await load(client, url, texts, rate, seconds, cap), len(texts)
+                before = busy()
+                streams = await load(client, url, texts, rate, seconds, cap)
+                streams["elapsed"].note = f"{before} before the run, {busy()} after it"
+                return streams, len(texts)
         finally:
             server.terminate()
             server.wait()
@@ -166,6 +176,7 @@ Machine: {describe()}.
 in turn, each a new thread, in both languages) and {rate:.0f} health checks a second, sent at
 fixed instants from one asyncio client (httpx) on the same machine. Latency is from sending
 to the whole response; throughput is completed requests over the {elapsed:.1f} s the run took.
+Load average of the machine: {streams["elapsed"].note}.
 
 | endpoint | sent | completed | per second | p50 ms | p99 ms | max ms | errors | dropped |
 |---|---|---|---|---|---|---|---|---|
