@@ -347,6 +347,54 @@ def test_mention_in_chinese_replies_in_its_thread(server: Server, slack: FakeSla
     assert "<!channel>" not in text and "&lt;!channel&gt;" in text
 
 
+def event_body(event: dict[str, Any], event_id: str) -> str:
+    envelope = {
+        "token": "legacy",
+        "team_id": "T1",
+        "api_app_id": "A1",
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": int(time.time()),
+        "event": event,
+    }
+    return json.dumps(envelope)
+
+
+def post_event(server: Server, event: dict[str, Any], event_id: str) -> None:
+    body = event_body(event, event_id)
+    headers = signed(body) | {"Content-Type": "application/json"}
+    assert post_slack(server, body, headers).status_code == 200
+
+
+def test_a_numbered_reply_in_the_mention_thread_answers(server: Server, slack: FakeSlack) -> None:
+    ts = "1700000002.000100"
+    ask = {"type": "app_mention", "user": "U4", "text": f"<@UBOT> {NAN_QUESTION}", "ts": ts}
+    post_event(server, ask | {"channel": "C4"}, "Ev4a")
+    first = slack.posted("/api/chat.postMessage", lambda b: b.get("channel") == "C4")
+    assert cause_ids(first)[0] == "lr-too-large"
+    answer = {"type": "app_mention", "user": "U4", "text": "<@UBOT> 1", "ts": "1700000003.1"}
+    post_event(server, answer | {"channel": "C4", "thread_ts": ts}, "Ev4b")
+    refined = slack.posted(
+        "/api/chat.postMessage",
+        lambda b: b.get("channel") == "C4" and "softmax-overflow-87" in json.dumps(b),
+    )
+    assert cause_ids(refined)[0] == "softmax-overflow-87" and refined["thread_ts"] == ts
+
+
+def test_direct_messages_are_answered_and_bot_messages_ignored(
+    server: Server, slack: FakeSlack
+) -> None:
+    from_bot = {"type": "message", "channel_type": "im", "channel": "D6", "bot_id": "B2"}
+    post_event(server, from_bot | {"text": "loss is nan", "ts": "1.5"}, "Ev6a")
+    dm = {"type": "message", "channel_type": "im", "channel": "D6", "user": "U6"}
+    post_event(server, dm | {"text": ZH_QUESTION, "ts": "1.6"}, "Ev6b")
+    message = slack.posted("/api/chat.postMessage", lambda b: b.get("channel") == "D6")
+    assert "thread_ts" not in message  # a direct message is answered in the conversation
+    assert cause_ids(message)[0] == "overfitting-toolbox"
+    posts = [c for c in slack.calls if c[0] == "/api/chat.postMessage"]
+    assert len([b for _, b in posts if b.get("channel") == "D6"]) == 1
+
+
 def test_url_verification_challenge(server: Server) -> None:
     body = json.dumps({"type": "url_verification", "challenge": "abc123", "token": "legacy"})
     response = post_slack(server, body, signed(body) | {"Content-Type": "application/json"})
@@ -377,6 +425,19 @@ def test_mattermost_with_the_right_token(server: Server) -> None:
     answered = mattermost(server, MM_TOKEN, "1")  # the follow-up, answered by its number
     first = answered.json()["text"].split("**2.", 1)[0]
     assert "(`softmax-overflow-87`)" in first
+
+
+def test_mattermost_outgoing_webhook_drops_its_trigger_word(server: Server) -> None:
+    form = {
+        "token": MM_TOKEN,
+        "channel_id": "mm-c3",
+        "user_id": "mm-u3",
+        "trigger_word": "#troubleshoot",
+        "text": "#troubleshoot " + ZH_QUESTION,
+    }
+    reply = httpx.post(f"{server.url}/mattermost", data=form).json()["text"]
+    assert "(`overfitting-toolbox`)" in reply.split("**2.", 1)[0]
+    assert "troubleshoot" not in reply.split("\n", 1)[0]  # the quote is the question only
 
 
 @pytest.mark.parametrize("token", ["wrong", "", MM_TOKEN + "x"])
