@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from troubleshoot.consult.freetext import MAX_CHARS
 from troubleshoot.frontends.chat import escape
 from troubleshoot.frontends.chat.config import ConfigError, Settings, load_settings
 from troubleshoot.frontends.chat.limits import RateLimit
@@ -82,6 +83,12 @@ def test_an_unreadable_answer_keeps_the_question_and_more_words_add_facts() -> N
     assert bad.invalid and bad.follow_up == first.follow_up and thread.answers == []
     more = reply(KB, thread, "the validation loss also goes up while training loss falls", SITE)
     assert len(thread.texts) == 2 and more.invalid == ""
+
+
+def test_a_thread_is_read_as_one_text_within_its_limit() -> None:
+    thread = Thread(texts=["x" * (MAX_CHARS - 5)], lang=Lang.EN)
+    built = reply(KB, thread, NAN, SITE)
+    assert built.causes == [] and "longer than" in built.note and len(thread.texts) == 1
 
 
 def test_blocks_carry_the_thread_in_each_button() -> None:

@@ -573,6 +573,13 @@ def test_rate_limit_per_user(tmp_path: Path, slack: FakeSlack) -> None:
         assert mattermost(limited, MM_TOKEN, "loss is nan", user="other").status_code == 200
         api = [ask(limited, {"text": "loss is nan"}).status_code for _ in range(3)]
         assert api == [200, 200, 429]
+        # Slack retries a request that fails, so it gets its 200 and a polite refusal.
+        for n in range(3):
+            body = slash(slack, "loss is nan", "U-flood", "C-flood", f"flood-{n}")
+            assert post_slack(limited, body, signed(body)).status_code == 200
+        refused = slack.posted("/respond/flood-2")
+        assert refused["response_type"] == "ephemeral" and "Too many" in refused["text"]
+        assert "blocks" in slack.posted("/respond/flood-1")
     finally:
         limited.stop()
 

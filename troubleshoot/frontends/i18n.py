@@ -184,9 +184,10 @@ TEXT: dict[Lang, dict[str, str]] = {
         "chat_bad_answer": "I could not read that as an answer",
         "chat_empty": 'Ask about your training run in your own words, e.g. "loss becomes nan '
         'after 2000 iterations, caffe, lr 0.1".',
-        "chat_too_long": "That is longer than {limit} characters; give a whole log to "
-        "troubleshoot diagnose as a file.",
+        "chat_too_long": "This conversation is longer than {limit} characters: start a new "
+        "one, and give a whole log to troubleshoot diagnose as a file.",
         "chat_no_thread": "That conversation has expired or was never started; ask again.",
+        "chat_slow_down": "Too many questions at once; try again in a minute.",
     },
     Lang.ZH: {
         "summary_symptoms": "发现的症状",
@@ -344,8 +345,12 @@ TEXT: dict[Lang, dict[str, str]] = {
         "chat_empty": (
             '请用自己的话描述训练中出现的情况,例如"训练2000次迭代后loss变成nan,caffe,学习率0.1"。'
         ),
-        "chat_too_long": "内容超过 {limit} 个字符;完整的日志请作为文件交给 troubleshoot diagnose。",
+        "chat_too_long": (
+            "这段对话超过 {limit} 个字符:请开始新的对话,"
+            "完整的日志请作为文件交给 troubleshoot diagnose。"
+        ),
         "chat_no_thread": "这段对话已过期或不存在,请重新提问。",
+        "chat_slow_down": "提问过于频繁,请一分钟后再试。",
     },
 }
 

@@ -5,8 +5,8 @@ act on some text: Slack on ``<!channel>``, ``<@U123>`` and ``<url|label>``, Matt
 Matrix on ``@channel``/``@here``/``@all``/``@room``/``@user`` and Markdown links, all of them
 on bare addresses. Quoted text therefore loses every such power: Markdown and Slack's
 control characters are escaped, a zero-width space follows each ``@`` (no mention can
-match), and one follows each ``:`` of ``://`` and each ``.`` of ``www.`` (no address is
-linked). Only text the user wrote goes through here; the knowledge base's text is ours.
+match), and one breaks each ``://`` and ``www.`` (no address is linked). Only text the
+user wrote goes through here; the knowledge base's text is ours.
 """
 
 from __future__ import annotations

@@ -149,7 +149,7 @@ def reply(
         return Reply(lang, True, note=t(lang, "chat_no_thread"))
     if not text.strip():
         return Reply(lang, False, note=t(lang, "chat_empty"))
-    if len(text) > MAX_CHARS:
+    if len(text) + sum(map(len, thread.texts)) > MAX_CHARS:  # the thread is read as one text
         return Reply(lang, False, note=t(lang, "chat_too_long", limit=MAX_CHARS))
     noted = ""
     if thread.pending is not None:

@@ -22,9 +22,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from troubleshoot.frontends.chat.reply import Pick, Reply
 from troubleshoot.frontends.chat.service import Service
 from troubleshoot.frontends.chat.slack_blocks import ANSWER, fallback_text, read_button, to_blocks
+from troubleshoot.frontends.i18n import t
+from troubleshoot.lang import Lang
 
 PLATFORM = "slack"
-SLOW_DOWN = "Too many questions at once; try again in a minute. / 请求过于频繁,请稍后再试。"
+# Said before the thread, and so its language, is looked at: in both languages.
+SLOW_DOWN = f"{t(Lang.EN, 'chat_slow_down')} / {t(Lang.ZH, 'chat_slow_down')}"
 _MENTION = re.compile(r"<@[A-Z0-9]+>")
 
 
