@@ -81,6 +81,8 @@ def test_an_unreadable_answer_keeps_the_question_and_more_words_add_facts() -> N
     first = reply(KB, thread, NAN, SITE)
     bad = reply(KB, thread, "9", SITE)
     assert bad.invalid and bad.follow_up == first.follow_up and thread.answers == []
+    command = reply(KB, thread, "why", SITE)
+    assert command.invalid == "why" and command.follow_up == first.follow_up
     more = reply(KB, thread, "the validation loss also goes up while training loss falls", SITE)
     assert len(thread.texts) == 2 and more.invalid == ""
 

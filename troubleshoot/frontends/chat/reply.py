@@ -161,8 +161,10 @@ def reply(
             words = answer_words(kb, thread.pending, parsed.value, lang)
             noted = t(lang, "chat_answered", question=shown, answer=words)
         elif isinstance(said, Pick) or _NUMBER.fullmatch(text) or not _tells_more(kb, text):
-            message = getattr(parsed, "message", "")
-            return _built(kb, thread, site_url, invalid=message or t(lang, "chat_bad_answer"))
+            # The parser's reason where it gives one (Invalid), else the words themselves
+            # (a command such as "why" means nothing in a chat).
+            message = getattr(parsed, "message", "") or text
+            return _built(kb, thread, site_url, invalid=message)
         else:
             thread.texts.append(text)
     else:
