@@ -88,10 +88,31 @@ async def _failed(_request: Request, exc: Exception) -> Response:
     return bad("internal error", 500)
 
 
+def warm(kb: KnowledgeBase) -> None:
+    """Build what replies need (the consulting thread's engines, the question planner's
+    model, the retrieval index) before the first request, then move every object alive to
+    the garbage collector's permanent generation: the knowledge base and its compiled
+    forms are some 65,000 objects, and a full collection that walks them (tens of
+    milliseconds) would otherwise land in the middle of a request."""
+    import gc
+
+    from troubleshoot.frontends.chat.reply import Thread, reply
+    from troubleshoot.frontends.chat.worker import on_worker
+
+    def replies() -> None:
+        for text in ("loss becomes nan, lr 0.1", "验证集loss一直上升", "hello"):
+            reply(kb, Thread(), text)
+
+    on_worker(replies)
+    gc.collect()
+    gc.freeze()
+
+
 def serve(kb: KnowledgeBase, settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
     configure_logging(settings)
     app = build_app(kb, settings)
+    warm(kb)
     log.info("serving on http://%s:%d (threads in %s)", host, port, settings.database)
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=True)

@@ -20,3 +20,8 @@ _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="consult")
 async def in_worker(work: Callable[[], T]) -> T:
     """``work()`` on the consulting thread, awaited without blocking the loop."""
     return await asyncio.get_running_loop().run_in_executor(_POOL, work)
+
+
+def on_worker(work: Callable[[], T]) -> T:
+    """``work()`` on the consulting thread, waited for: for start-up, before any loop."""
+    return _POOL.submit(work).result()
