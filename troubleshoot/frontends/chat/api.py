@@ -78,9 +78,11 @@ def contract(built: Reply) -> dict[str, Any]:
 
     assert built.consultation is not None and built.understanding is not None
     lang = built.lang
-    in_scope = built.in_scope
-    guide = render_guide(built.consultation, lang) if in_scope else t(lang, "ask_out_of_scope")
-    payload = to_json(built.consultation, guide if in_scope else guide + "\n", lang)
+    if built.in_scope:
+        guide = render_guide(built.consultation, lang)
+    else:
+        guide = t(lang, "ask_out_of_scope") + "\n"
+    payload = to_json(built.consultation, guide, lang)
     payload["query"] = built.understanding.to_dict()
     return payload
 

@@ -57,7 +57,8 @@ def slack_app(service: Service) -> AsyncApp:
     async def conversation(event: dict[str, Any], client: AsyncWebClient, thread: str) -> None:
         channel, user = event.get("channel", ""), event.get("user", "")
         if not service.limit.allow(f"{PLATFORM}:{user}"):
-            await client.chat_postMessage(channel=channel, text=SLOW_DOWN)
+            # Only to the sender: a public note per refused message would be the flood.
+            await client.chat_postEphemeral(channel=channel, user=user, text=SLOW_DOWN)
             return
         text = _MENTION.sub("", event.get("text", "")).strip()
         built = await service.answer(PLATFORM, channel, thread, text)
