@@ -321,6 +321,32 @@ def ask(
     write_output(render(consultation, guide, fmt, lang, query=found), fmt, None)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="A TOML file with a [chat] table; environment variables win."),
+    ] = None,
+    kb_path: KbOption = None,
+) -> None:
+    """Serve Slack, Mattermost and a JSON API over HTTP (docs/chat.md).
+
+    troubleshoot serve --host 127.0.0.1 --port 8080 --config troubleshoot.toml
+    """
+    try:
+        from troubleshoot.frontends.chat.config import ConfigError, load_settings
+        from troubleshoot.frontends.chat.server import serve as run
+    except ImportError as exc:
+        raise fail(f"{exc.name} is missing: pip install 'troubleshoot[chat]'") from None
+    try:
+        settings = load_settings(config, os.environ)
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+    run(load(kb_path), settings, host, port)
+
+
 @kb_app.command("lint")
 def kb_lint(
     kb_path: KbOption = None,

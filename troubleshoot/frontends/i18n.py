@@ -158,6 +158,36 @@ TEXT: dict[Lang, dict[str, str]] = {
             "the text is longer than {limit} characters; give a whole log to troubleshoot "
             "diagnose as a file"
         ),
+        # Chat replies (troubleshoot/frontends/chat/).
+        "chat_out_of_scope": (
+            "This does not read like a question about training a neural network, so I have "
+            "nothing to diagnose. I can help with what a training run does: a loss that becomes "
+            "NaN or will not go down, overfitting, accuracy stuck at chance, or an error such "
+            "as CUDA out of memory. Describe it in your own words or paste a few log lines or "
+            'a traceback, e.g. "loss becomes nan after 2000 iterations, caffe, lr 0.1".'
+        ),
+        "chat_you_asked": "You asked",
+        "chat_causes": "Likely causes",
+        "chat_no_cause": (
+            "No cause in the knowledge base fits what you described yet. Say more: the curves, "
+            "an error message, the framework, the learning rate."
+        ),
+        "chat_why": "Why it fits",
+        "chat_first_steps": "First steps",
+        "chat_guide": "Full guide",
+        "chat_more_causes": "{n} more cause(s) in the full answer (troubleshoot ask).",
+        "chat_sources": "Sources",
+        "chat_follow_up": "To tell these apart",
+        "chat_reply_with": "Reply with the number of your answer, or tell me more.",
+        "chat_reply_number": "Reply with a number, 0 if you are not sure, or tell me more.",
+        "chat_answered": "Noted: {question} {answer}",
+        "chat_bad_answer": "I could not read that as an answer",
+        "chat_empty": 'Ask about your training run in your own words, e.g. "loss becomes nan '
+        'after 2000 iterations, caffe, lr 0.1".',
+        "chat_too_long": "This conversation is longer than {limit} characters: start a new "
+        "one, and give a whole log to troubleshoot diagnose as a file.",
+        "chat_no_thread": "That conversation has expired or was never started; ask again.",
+        "chat_slow_down": "Too many questions at once; try again in a minute.",
     },
     Lang.ZH: {
         "summary_symptoms": "发现的症状",
@@ -291,6 +321,36 @@ TEXT: dict[Lang, dict[str, str]] = {
         ),
         "ask_empty": "问题是空的:请描述训练中出现的情况(troubleshoot ask --help)",
         "ask_too_long": "文本超过 {limit} 个字符;完整的日志请作为文件交给 troubleshoot diagnose",
+        "chat_out_of_scope": (
+            "这看起来不是关于神经网络训练的问题,所以没有可诊断的内容。我能帮忙分析训练中出现的情况:"
+            "loss变成NaN或不下降、过拟合、准确率停在随机水平,或者CUDA out of memory之类的报错。"
+            '请用自己的话描述,也可以贴上几行日志或报错堆栈,例如"训练2000次迭代后loss变成nan,'
+            'caffe,学习率0.1"。'
+        ),
+        "chat_you_asked": "你的问题",
+        "chat_causes": "可能的原因",
+        "chat_no_cause": (
+            "知识库中还没有原因符合你的描述。请再多说一些:曲线、报错信息、框架、学习率。"
+        ),
+        "chat_why": "依据",
+        "chat_first_steps": "先试这些",
+        "chat_guide": "完整指南",
+        "chat_more_causes": "另有{n}个原因见完整回答(troubleshoot ask)。",
+        "chat_sources": "出处",
+        "chat_follow_up": "为了区分这些原因",
+        "chat_reply_with": "请回复答案的编号,或者补充更多情况。",
+        "chat_reply_number": "请回复一个数字(不确定就回复0),或者补充更多情况。",
+        "chat_answered": "已记下:{question} {answer}",
+        "chat_bad_answer": "没能把这条回复当作答案读懂",
+        "chat_empty": (
+            '请用自己的话描述训练中出现的情况,例如"训练2000次迭代后loss变成nan,caffe,学习率0.1"。'
+        ),
+        "chat_too_long": (
+            "这段对话超过 {limit} 个字符:请开始新的对话,"
+            "完整的日志请作为文件交给 troubleshoot diagnose。"
+        ),
+        "chat_no_thread": "这段对话已过期或不存在,请重新提问。",
+        "chat_slow_down": "提问过于频繁,请一分钟后再试。",
     },
 }
 
