@@ -3,7 +3,12 @@ content of a reply (tests/test_matrix_e2e.py runs the bot against a real Synapse
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
+from conftest import REPO
 
 pytest.importorskip("nio", reason="the Matrix bot needs matrix-nio (the chat extra)")
 
@@ -67,3 +72,18 @@ def test_a_quoted_reply_fallback_is_not_part_of_the_question():
 def test_edits_are_recognised():
     assert is_edit({"m.relates_to": {"rel_type": "m.replace", "event_id": "$x"}})
     assert not is_edit({"m.relates_to": {"rel_type": "m.thread", "event_id": "$x"}})
+
+
+def test_the_bot_alone_says_which_variable_is_missing():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MATRIX_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "troubleshoot.frontends.chat.matrix"],
+        env={**env, "PYTHONPATH": str(REPO), "MATRIX_HOMESERVER": "http://127.0.0.1:9"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "error: the Matrix bot needs MATRIX_USER, MATRIX_PASSWORD or MATRIX_ACCESS_TOKEN" in (
+        done.stderr
+    )

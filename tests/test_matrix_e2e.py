@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -31,6 +33,8 @@ pytest.importorskip(
     reason="the Matrix end-to-end test needs matrix-synapse (pip install -e '.[test]')",
 )
 nio = pytest.importorskip("nio", reason="the Matrix bot needs matrix-nio (the chat extra)")
+
+from conftest import REPO  # noqa: E402
 
 from troubleshoot.consult.freetext import consult_text  # noqa: E402
 from troubleshoot.frontends.chat.matrix import (  # noqa: E402
@@ -318,3 +322,71 @@ def test_a_refused_login_is_an_error_without_the_secret(homeserver: str):
     with pytest.raises(MatrixLoginError) as refused:
         asyncio.run(_wrong_password(homeserver))
     assert "not the password" not in str(refused.value)
+
+
+async def _revoked(homeserver: str) -> None:
+    name = _unique("revoked-bot")
+    await (await _account(homeserver, name)).close()
+    bot = MatrixBot(MatrixSettings(homeserver, name, password=PASSWORD), CoreAnswerer())
+    running = asyncio.create_task(bot.run())
+    await asyncio.wait_for(bot.ready.wait(), DEADLINE)
+    same_device = nio.AsyncClient(homeserver, f"@{name}:localhost")
+    same_device.access_token = bot.client.access_token
+    assert isinstance(await same_device.logout(), nio.LogoutResponse)
+    await same_device.close()
+    await asyncio.wait_for(running, DEADLINE)
+
+
+def test_a_revoked_token_stops_the_bot(homeserver: str):
+    with pytest.raises(MatrixLoginError, match="no longer accepts"):
+        asyncio.run(_revoked(homeserver))
+
+
+async def _ask_the_bot_process(homeserver: str, output: Path) -> tuple[dict[str, Any], str]:
+    """`python -m troubleshoot.frontends.chat.matrix`, configured by the environment,
+    answers a question in a room it was invited to before it started."""
+    bot_name = _unique("process-bot")
+    bot_id = f"@{bot_name}:localhost"
+    await (await _account(homeserver, bot_name)).close()
+    person = await _account(homeserver, _unique("person"))
+    created = await person.room_create(invite=[bot_id])
+    assert isinstance(created, nio.RoomCreateResponse), created
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "MATRIX_HOMESERVER": homeserver,
+        "MATRIX_USER": bot_id,
+        "MATRIX_PASSWORD": PASSWORD,
+    }
+    with output.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "troubleshoot.frontends.chat.matrix"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        give_up = time.monotonic() + DEADLINE
+        while "listens on" not in output.read_text("utf-8", "replace"):
+            assert process.poll() is None, output.read_text("utf-8", "replace")
+            assert time.monotonic() < give_up, "the bot process did not start listening"
+            await asyncio.sleep(0.2)
+        await person.sync(timeout=0)
+        await _joined(person, created.room_id, bot_id)
+        question = "loss becomes nan after 2000 iterations, caffe, lr 0.1"
+        asked = await _send(person, created.room_id, {"msgtype": "m.text", "body": question})
+        (reply,) = await _replies(person, created.room_id, bot_id, want=1)
+        assert _in_reply_to(reply) == asked
+    finally:
+        process.send_signal(signal.SIGINT)
+        code = process.wait(timeout=DEADLINE)
+        await person.close()
+    assert code == 0, output.read_text("utf-8", "replace")
+    return reply["content"], output.read_text("utf-8", "replace")
+
+
+def test_the_bot_runs_alone_from_the_environment(homeserver: str, tmp_path: Path):
+    content, log = asyncio.run(_ask_the_bot_process(homeserver, tmp_path / "bot.log"))
+    title = cached_kb().lessons["nan-exploding-gradient"].title.get(Lang.EN)
+    assert title in content["body"]
+    assert PASSWORD not in log

@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 Answerer = Callable[[str, str, str], Awaitable[str]]
 MAIN_TIMELINE = ""
 SYNC_TIMEOUT_MS = 30_000  # how long one sync waits on the server for new events
+SYNC_RETRY_S = 5.0  # the pause after a failed sync, so that an error is not a busy loop
 _FIRST_SYNC_FILTER = {"room": {"timeline": {"limit": 1}}}  # the first sync reads no history
 
 
@@ -174,9 +175,8 @@ class MatrixBot:
             if isinstance(first, SyncError):
                 raise MatrixLoginError(f"the first sync failed: {first.message}")
             self.client.add_event_callback(self._on_message, RoomMessageText)
-            log.info(
-                "Matrix bot %s is listening on %s", self.client.user_id, self.client.homeserver
-            )
+            self.client.add_response_callback(self._on_sync_error, SyncError)
+            log.info("Matrix bot %s listens on %s", self.client.user_id, self.settings.homeserver)
             self.ready.set()
             await self.client.sync_forever(timeout=SYNC_TIMEOUT_MS)
         finally:
@@ -202,6 +202,14 @@ class MatrixBot:
                 f"{self.settings.user} could not log in to {self.settings.homeserver}: "
                 f"{response.message}"
             )
+
+    async def _on_sync_error(self, response: SyncError) -> None:
+        """A logged-out token ends the bot; any other failed sync is retried after a pause
+        (network errors and rate limits are retried inside matrix-nio)."""
+        if response.status_code == "M_UNKNOWN_TOKEN":
+            raise MatrixLoginError("the homeserver no longer accepts the bot's access token")
+        log.warning("sync failed (%s); retrying in %.0f s", response.message, SYNC_RETRY_S)
+        await asyncio.sleep(SYNC_RETRY_S)
 
     async def _on_invite(self, room: MatrixRoom, event: InviteMemberEvent) -> None:
         if event.state_key != self.client.user_id or event.membership != "invite":
@@ -244,7 +252,7 @@ class MatrixBot:
 
 async def run_matrix(settings: MatrixSettings, answer: Answerer) -> None:
     """Run the bot until cancelled: what ``troubleshoot serve`` starts as a background task
-    when ``MATRIX_HOMESERVER`` is set. A refused login is logged and raised."""
+    when ``MATRIX_HOMESERVER`` is set. A refused or revoked login is logged and raised."""
     try:
         await MatrixBot(settings, answer).run()
     except MatrixLoginError as problem:
@@ -281,6 +289,7 @@ def main() -> None:
     from troubleshoot.knowledge.load import cached_kb
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("nio").setLevel(logging.WARNING)  # its INFO is a line per event
     try:
         settings = MatrixSettings.from_env()
         asyncio.run(run_matrix(settings, default_answerer(cached_kb(), None, None)))
