@@ -243,9 +243,12 @@ class MatrixBot:
         except Exception:
             log.exception("answering %s in %s failed", event.event_id, room_id)
             markdown = t(language_of(text), "chat_failed")
-        sent = await self.client.room_send(
-            room_id, "m.room.message", reply_content(event.event_id, content, markdown)
-        )
+        reply = reply_content(event.event_id, content, markdown)
+        try:
+            sent = await self.client.room_send(room_id, "m.room.message", reply)
+        except Exception:  # matrix-nio raises for a room it left or cannot encrypt for
+            log.exception("could not answer %s in %s", event.event_id, room_id)
+            return
         if isinstance(sent, RoomSendError):
             log.warning("could not answer %s in %s: %s", event.event_id, room_id, sent.message)
 
