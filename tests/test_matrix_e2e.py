@@ -218,7 +218,13 @@ async def _conversation(homeserver: str, answerer: CoreAnswerer) -> dict[str, An
     await person.sync(timeout=0)
     old = await _send(person, room_id, {"msgtype": "m.text", "body": "old: the loss is nan"})
 
-    bot = MatrixBot(MatrixSettings(homeserver, bot_name, password=PASSWORD), answerer)
+    senders: list[str] = []
+
+    def allow(sender: str) -> bool:  # a rate limit that lets each sender ask three times
+        senders.append(sender)
+        return senders.count(sender) <= 3
+
+    bot = MatrixBot(MatrixSettings(homeserver, bot_name, password=PASSWORD), answerer, allow)
     running = asyncio.create_task(bot.run())
     try:
         await asyncio.wait_for(bot.ready.wait(), DEADLINE)
@@ -243,7 +249,12 @@ async def _conversation(homeserver: str, answerer: CoreAnswerer) -> dict[str, An
                 },
             },
         )
+        await _send(person, room_id, {"msgtype": "m.text", "body": "over the limit: nan"})
         replies = await _replies(person, room_id, bot_id, want=3)
+        give_up = time.monotonic() + DEADLINE
+        while len(senders) < 4:  # the fourth question reached the limit, not the answerer
+            assert time.monotonic() < give_up, f"the bot saw {len(senders)} of 4 questions"
+            await asyncio.sleep(0.1)
         token = bot.client.access_token
     finally:
         await _stop(running)
@@ -288,6 +299,7 @@ def test_bot_answers_questions_in_a_room(homeserver: str, caplog: pytest.LogCapt
     assert threads["loss becomes nan after 2000 iterations, caffe, lr 0.1"] == MAIN_TIMELINE
     assert all(room == seen["room"] for room, _, _ in answerer.asked)
     assert "old: the loss is nan" not in threads  # sent before the bot started
+    assert "over the limit: nan" not in threads  # refused by the rate limit
 
     assert PASSWORD not in caplog.text and seen["token"] not in caplog.text
 

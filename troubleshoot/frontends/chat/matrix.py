@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 # thread's root event for a message in a thread, else MAIN_TIMELINE: a numbered answer
 # typed in the room's main timeline answers the follow-up question asked there.
 Answerer = Callable[[str, str, str], Awaitable[str]]
+Allow = Callable[[str], bool]  # may this sender (a Matrix user id) be answered now?
 MAIN_TIMELINE = ""
 SYNC_TIMEOUT_MS = 30_000  # how long one sync waits on the server for new events
 SYNC_RETRY_S = 5.0  # the pause after a failed sync, so that an error is not a busy loop
@@ -149,11 +150,15 @@ def language_of(text: str) -> Lang:
 
 class MatrixBot:
     """One bot account on one homeserver. ``ready`` is set once the first sync is done:
-    from then on every new message in its rooms is answered."""
+    from then on every new message in its rooms is answered, unless ``allow`` (the chat
+    service's per-user rate limit) refuses its sender."""
 
-    def __init__(self, settings: MatrixSettings, answer: Answerer) -> None:
+    def __init__(
+        self, settings: MatrixSettings, answer: Answerer, allow: Allow | None = None
+    ) -> None:
         self.settings = settings
         self.answer = answer
+        self.allow = allow
         self.ready = asyncio.Event()
         # matrix-nio logs every response body at DEBUG, the login's access token included.
         logging.getLogger("nio.responses").setLevel(logging.INFO)
@@ -229,6 +234,9 @@ class MatrixBot:
             or is_edit(content)
         ):
             return
+        if self.allow is not None and not self.allow(event.sender):
+            log.info("%s is over the rate limit: %s not answered", event.sender, event.event_id)
+            return
         task = asyncio.create_task(self._reply(room.room_id, event, content))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -253,11 +261,13 @@ class MatrixBot:
             log.warning("could not answer %s in %s: %s", event.event_id, room_id, sent.message)
 
 
-async def run_matrix(settings: MatrixSettings, answer: Answerer) -> None:
+async def run_matrix(
+    settings: MatrixSettings, answer: Answerer, allow: Allow | None = None
+) -> None:
     """Run the bot until cancelled: what ``troubleshoot serve`` starts as a background task
     when ``MATRIX_HOMESERVER`` is set. A refused or revoked login is logged and raised."""
     try:
-        await MatrixBot(settings, answer).run()
+        await MatrixBot(settings, answer, allow).run()
     except MatrixLoginError as problem:
         log.error("Matrix bot stopped: %s", problem)
         raise
