@@ -373,6 +373,7 @@ async def _ask_the_bot_process(homeserver: str, output: Path) -> tuple[dict[str,
     with output.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "troubleshoot.frontends.chat.matrix"],
+            cwd=output.parent,  # whatever the bot writes stays in the test's folder
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -301,8 +301,10 @@ def main() -> None:
     """Run the bot alone, configured from the environment, until interrupted."""
     from troubleshoot.knowledge.load import cached_kb
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    logging.getLogger("nio").setLevel(logging.WARNING)  # its INFO is a line per event
+    # force: a library imported before this (experta) may have configured the root logger.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", force=True)
+    for chatty in ("nio", "experta"):  # a line per event, a line per fact
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     try:
         settings = MatrixSettings.from_env()
         asyncio.run(run_matrix(settings, default_answerer(cached_kb(), None, None)))
