@@ -185,8 +185,10 @@ async def _replies(person: nio.AsyncClient, room_id: str, bot_id: str, want: int
 
 
 async def _joined(person: nio.AsyncClient, room_id: str, bot_id: str) -> None:
+    """Once the bot has joined the room (matrix-nio counts the invited among ``users``)."""
     give_up = time.monotonic() + DEADLINE
-    while bot_id not in person.rooms[room_id].users:
+    room = person.rooms[room_id]
+    while bot_id not in room.users or bot_id in room.invited_users:
         assert time.monotonic() < give_up, "the bot did not join the room"
         await person.sync(timeout=5_000)
 
