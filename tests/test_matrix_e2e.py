@@ -405,3 +405,56 @@ def test_the_bot_runs_alone_from_the_environment(homeserver: str, tmp_path: Path
     title = cached_kb().lessons["nan-exploding-gradient"].title.get(Lang.EN)
     assert title in content["body"]
     assert PASSWORD not in log
+
+
+async def _ask_serve(homeserver: str, folder: Path) -> list[dict[str, Any]]:
+    """`troubleshoot serve` runs the bot: a question and the answer to its follow-up."""
+    bot_name = _unique("serve-bot")
+    bot_id = f"@{bot_name}:localhost"
+    await (await _account(homeserver, bot_name)).close()
+    person = await _account(homeserver, _unique("person"))
+    created = await person.room_create(invite=[bot_id])
+    assert isinstance(created, nio.RoomCreateResponse), created
+    room_id = created.room_id
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "MATRIX_HOMESERVER": homeserver,
+        "MATRIX_USER": bot_id,
+        "MATRIX_PASSWORD": PASSWORD,
+    }
+    port = str(_free_port())
+    with (folder / "serve.log").open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "troubleshoot", "serve", "--port", port],
+            cwd=folder,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        await person.sync(timeout=0)
+        await _joined(person, room_id, bot_id)
+        await _send(person, room_id, {"msgtype": "m.text", "body": "验证集loss一直上升怎么办"})
+        (first,) = await _replies(person, room_id, bot_id, want=1)
+        await _send(person, room_id, {"msgtype": "m.text", "body": "2"})
+        (second,) = await _replies(person, room_id, bot_id, want=1)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=DEADLINE)
+        await person.close()
+    assert PASSWORD not in (folder / "serve.log").read_text("utf-8", "replace")
+    return [first["content"], second["content"]]
+
+
+def test_serve_runs_the_bot_and_refines_on_a_numbered_answer(homeserver: str, tmp_path: Path):
+    pytest.importorskip(
+        "troubleshoot.frontends.chat.server",
+        reason="`troubleshoot serve` (the chat service) starts the bot once both are merged",
+    )
+    first, second = asyncio.run(_ask_serve(homeserver, tmp_path))
+    assert "overfitting-toolbox" in first["body"]
+    assert t(Lang.ZH, "chat_follow_up") in first["body"]  # a numbered follow-up question
+    noted = t(Lang.ZH, "chat_answered").split("{")[0]
+    assert noted in second["body"]  # "2" answered it, in the room's main timeline
+    assert "overfitting-toolbox" in second["body"]
