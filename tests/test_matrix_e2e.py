@@ -448,10 +448,6 @@ async def _ask_serve(homeserver: str, folder: Path) -> list[dict[str, Any]]:
 
 
 def test_serve_runs_the_bot_and_refines_on_a_numbered_answer(homeserver: str, tmp_path: Path):
-    pytest.importorskip(
-        "troubleshoot.frontends.chat.server",
-        reason="`troubleshoot serve` (the chat service) starts the bot once both are merged",
-    )
     first, second = asyncio.run(_ask_serve(homeserver, tmp_path))
     assert "overfitting-toolbox" in first["body"]
     assert t(Lang.ZH, "chat_follow_up") in first["body"]  # a numbered follow-up question

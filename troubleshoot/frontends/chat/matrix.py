@@ -22,6 +22,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from nio import (
@@ -37,6 +38,8 @@ from nio import (
     WhoamiResponse,
 )
 
+from troubleshoot.frontends.chat.reply import answer_text
+from troubleshoot.frontends.chat.threads import ThreadStore
 from troubleshoot.frontends.i18n import t
 from troubleshoot.lang import WIDE_CHAR, Lang
 from troubleshoot.render.html import markdown_to_html
@@ -273,32 +276,15 @@ async def run_matrix(
         raise
 
 
-def default_answerer(kb: KnowledgeBase, store: Any, site_url: str | None) -> Answerer:
-    """The answerer ``troubleshoot serve`` gives the bot: it binds the chat reply builder
-    (``reply.answer_text`` on platform ``matrix``, with the thread store ``store`` and the
-    site's base URL) once that builder is merged; on this branch, the top three causes the
-    free-text core finds, by title and lesson id."""
-    return _top_causes(kb)
-
-
-def _top_causes(kb: KnowledgeBase) -> Answerer:
-    from troubleshoot.consult.freetext import consult_text
-
-    async def answer(room: str, thread: str, text: str) -> str:
-        lang = language_of(text)
-        _, consultation = await asyncio.to_thread(consult_text, kb, text)
-        top = consultation.result.diagnoses[:3]
-        if not top:
-            return t(lang, "summary_none")
-        lines = [f"**{t(lang, 'summary_causes')}**", ""]
-        lines += [f"{n}. {d.lesson.title.get(lang)} (`{d.id}`)" for n, d in enumerate(top, 1)]
-        return "\n".join(lines)
-
-    return answer
+def default_answerer(kb: KnowledgeBase, store: ThreadStore, site_url: str | None) -> Answerer:
+    """The answerer ``troubleshoot serve`` gives the bot: the chat reply builder
+    (``reply.answer_text``) on platform ``matrix``, its threads in ``store``."""
+    return partial(answer_text, kb, store, "matrix", lang=None, site_url=site_url)
 
 
 def main() -> None:
     """Run the bot alone, configured from the environment, until interrupted."""
+    from troubleshoot.frontends.chat.config import load_settings
     from troubleshoot.knowledge.load import cached_kb
 
     # force: a library imported before this (experta) may have configured the root logger.
@@ -307,7 +293,9 @@ def main() -> None:
         logging.getLogger(chatty).setLevel(logging.WARNING)
     try:
         settings = MatrixSettings.from_env()
-        asyncio.run(run_matrix(settings, default_answerer(cached_kb(), None, None)))
+        chat = load_settings(None, os.environ)
+        answerer = default_answerer(cached_kb(), ThreadStore(chat.database), chat.site_url)
+        asyncio.run(run_matrix(settings, answerer))
     except MatrixConfigError as problem:
         raise SystemExit(f"error: {problem}") from None
     except MatrixLoginError:

@@ -3,7 +3,11 @@ health check, behind the body size cap, with secrets masked in every log line.""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import os
+from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.applications import Starlette
@@ -49,7 +53,7 @@ def configure_logging(settings: Settings) -> None:
     root.setLevel(logging.INFO)
     # The Slack SDK logs whole requests, the bot token among the headers, at debug level;
     # experta logs every fact and match at info level.
-    for name in ("slack_sdk", "slack_bolt", "experta"):
+    for name in ("slack_sdk", "slack_bolt", "experta", "nio"):
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
@@ -78,9 +82,35 @@ def build_app(kb: KnowledgeBase, settings: Settings) -> Any:
         routes.append(Route("/slack/events", slack_events, methods=["POST"]))
     else:
         log.info("Slack is off: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to serve it")
-    app = Starlette(routes=routes, exception_handlers={Exception: _failed})
+    app = Starlette(
+        routes=routes, exception_handlers={Exception: _failed}, lifespan=_matrix_bot(service)
+    )
     app.state.service = service
     return BodyLimit(app, settings.max_body)
+
+
+def _matrix_bot(service: Service) -> Any:
+    """While the service runs, the Matrix bot runs beside it when ``MATRIX_HOMESERVER`` is
+    set (docs/chat-matrix.md), on the same thread store and per-user rate limit."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        if not os.environ.get("MATRIX_HOMESERVER"):
+            log.info("Matrix is off: set MATRIX_HOMESERVER and the bot's account to serve it")
+            yield
+            return
+        from troubleshoot.frontends.chat.matrix import MatrixSettings, default_answerer, run_matrix
+
+        answerer = default_answerer(service.kb, service.store, service.settings.site_url)
+        bot = asyncio.create_task(
+            run_matrix(MatrixSettings.from_env(), answerer, service.limit.allow)
+        )
+        yield
+        bot.cancel()
+        with contextlib.suppress(Exception, asyncio.CancelledError):
+            await bot
+
+    return lifespan
 
 
 async def _failed(_request: Request, exc: Exception) -> Response:
