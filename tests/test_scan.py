@@ -190,3 +190,13 @@ def test_a_dask_cluster_scan_matches_the_local_one(fleet_dir: Path):
     assert [(r.label, r.data, r.error) for r in there] == [(r.label, r.data, r.error) for r in here]
     assert any(r.error for r in there) and sum(r.error is None for r in there) >= 10
     assert os.path.basename(next(r.label for r in there if r.error)) == BROKEN
+
+
+def test_the_command_on_a_local_cluster_of_processes_writes_the_same_table(fleet_dir: Path):
+    pytest.importorskip("distributed")
+    here, there = fleet_dir.parent / "here.csv", fleet_dir.parent / "there.csv"
+    assert run_cli("scan", str(fleet_dir), "-o", str(here), "--no-guides").returncode == 0
+    done = run_cli("scan", str(fleet_dir), "-o", str(there), "--no-guides", "--workers", "2")
+    assert done.returncode == 0, done.stderr
+    assert _csv_rows(there) == _csv_rows(here)
+    assert "INFO" not in done.stderr  # Dask's own logging stays out of the output

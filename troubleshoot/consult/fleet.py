@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -314,12 +315,18 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
         raise UnreadableInput(
             "running a scan on Dask needs dask.distributed: pip install 'troubleshoot[fleet]'"
         ) from exc
+    logging.getLogger("distributed").setLevel(logging.ERROR)  # the table is the output
     if scheduler:
         with Client(scheduler) as client:
             yield client
         return
     with (
-        LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None) as cluster,
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as cluster,
         Client(cluster) as client,
     ):
         yield client
