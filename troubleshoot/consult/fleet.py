@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 Describe = Callable[[Consultation], Any]  # a consultation -> plain data (JSON-able)
 LOCAL = ("file", "local")
 GLOB_CHARS = "*?["
+BATCH = 50  # runs per Dask task, at most
 
 
 @dataclass(frozen=True)
@@ -221,6 +222,10 @@ class ScanJob:
             result.error = f"{type(exc).__name__}: {exc}"
         return result
 
+    def many(self, runs: list[tuple[RunTarget, str]]) -> list[RunResult]:
+        """A batch of runs, for a worker."""
+        return [self(run, print_) for run, print_ in runs]
+
 
 @dataclass
 class ScanState:
@@ -300,9 +305,12 @@ def _run(job: ScanJob, todo: list[tuple[RunTarget, str]], client: Any) -> Iterat
         return
     from distributed import as_completed
 
-    futures = client.map(job, *zip(*todo, strict=True), pure=False) if todo else []
-    for future in as_completed(futures):
-        yield future.result()
+    # Runs go out in batches: a task per run costs the scheduler more than a small run
+    # costs to diagnose. A few batches per worker keep them all busy to the end.
+    size = max(1, min(BATCH, len(todo) // (len(client.nthreads()) * 4 or 1)))
+    batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+    for future in as_completed(client.map(job.many, batches, pure=False)):
+        yield from future.result()
 
 
 @contextmanager

@@ -234,9 +234,9 @@ def scan(
         typer.Option("--scheduler", help="Run on this Dask scheduler (tcp://host:8786)."),
     ] = None,
     workers: Annotated[
-        int,
-        typer.Option("--workers", help="With more than 1, run on a local Dask cluster of N."),
-    ] = 1,
+        int | None,
+        typer.Option("--workers", min=1, help="Run on a local Dask cluster of N worker processes."),
+    ] = None,
     lang: LangOption = Lang.EN,
     kb_path: KbOption = None,
 ) -> None:
@@ -274,10 +274,10 @@ def scan(
     job = fleet.ScanJob(partial(table_out.describe, lang=lang, guide=guides), kb_path)
     from troubleshoot.frontends.summary import runs_bar
 
-    distributed = scheduler is not None or workers > 1
+    distributed = scheduler is not None or workers is not None
     try:
         with (
-            fleet.dask_client(scheduler, workers) if distributed else nullcontext() as client,
+            fleet.dask_client(scheduler, workers or 1) if distributed else nullcontext() as client,
             runs_bar(err(), len(runs)) as step,
         ):
             results = fleet.scan(runs, job, state, client, step)
