@@ -112,6 +112,9 @@ def test_the_command_skips_unchanged_runs_and_force_redoes_them(fleet_dir: Path)
     forced = run_cli("scan", str(fleet_dir), "-o", str(out), "--force")
     assert "(0 unchanged" in forced.stdout
     assert pq.read_table(out).to_pylist() == table and len(table) > total
+    # Words in another language are not what the state holds: every run is redone.
+    chinese = run_cli("scan", str(fleet_dir), "-o", str(out), "--lang", "zh")
+    assert "其中0个" in chinese.stdout
 
 
 def test_parquet_and_csv_hold_the_same_rows(fleet_dir: Path, tmp_path: Path):

@@ -267,7 +267,9 @@ def scan(
     except UnreadableInput as exc:
         raise fail(str(exc)) from None
     state_path = output.with_name(output.name + ".state.json")
-    kb_version = fleet.kb_version(kb_path)
+    # What a kept result depends on besides the run: the knowledge base, the language of
+    # its words, and whether it holds a guide.
+    kb_version = f"{fleet.kb_version(kb_path)}:{lang.value}:{'guides' if guides else ''}"
     state = fleet.ScanState(state_path, kb_version)
     if not force:
         state = fleet.ScanState.load(state_path, kb_version)
