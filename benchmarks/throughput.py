@@ -8,7 +8,10 @@ measures, each in its own child process, wall time and peak memory (``ru_maxrss`
 ``os.wait4``) of:
 
 (a) ``awk`` printing the loss of every "Iteration N, loss = X" line (the floor: no parsing
-    beyond one pattern),
+    beyond one pattern), and ``mawk`` doing the same when it is installed;
+(a') ``mawk`` printing every series the diagnosis needs (``MAWK_ALL``: the loss with its
+    iteration, the lr, train and test net outputs, testing lines, run boundaries and the
+    solver header), a fair floor for a reader that extracts them all;
 (b) reading the log run by run with ``iter_runs`` (every series, context, errors; each
     run let go once read, as the diagnosis does after judging it),
 (c) the whole diagnosis, ``python -m troubleshoot diagnose BIG.log --format json``, when
@@ -28,6 +31,7 @@ import datetime
 import gzip
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -49,6 +53,19 @@ PYTHON_FLOOR = (
     "import sys\nn = 0\nfor line in open(sys.argv[1], 'rb'):\n    if b', loss = ' in line: n += 1"
 )
 DIAGNOSE = ["-m", "troubleshoot", "diagnose", "--format", "json", "--quiet"]
+# Every line the diagnosis takes a series point or a run boundary from, printed as fields.
+MAWK_ALL = r"""
+/\] +Iteration [0-9]+.*, loss = / { n = $0; sub(/.*Iteration /, "", n); sub(/[ ,].*/, "", n);
+  print "loss", n, $NF; next }
+/\] +Iteration [0-9]+.*, lr = / { n = $0; sub(/.*Iteration /, "", n); sub(/[ ,].*/, "", n);
+  print "lr", n, $NF; next }
+/\] +Iteration [0-9]+.*, Testing net/ { n = $0; sub(/.*Iteration /, "", n);
+  sub(/[ ,].*/, "", n); print "testing", n; next }
+/\] +(Train|Test) net output #/ { v = $0; sub(/.*net output #/, "", v); print "output", v; next }
+/Initializing solver|Log file created at|Creating (training|test) net|produces output/ {
+  print "boundary", NR; next }
+/^[ \t]*(base_lr|momentum|solver_type|type|num_output|batch_size): / { print "field", $0 }
+"""
 TARGET_RATIO, TARGET_MB = 0.5, 300
 
 
@@ -118,8 +135,23 @@ def report(size_mb: float, runs: list[Measured], command: str, logs: str) -> str
             f"| {run.name} | {run.rate(size_mb):.1f} | {share:.2f} | {run.peak_mb:.0f} "
             f"| {run.seconds:.1f} |"
         )
+    if not any(run.name.startswith("mawk") for run in runs):
+        lines += ["", "mawk is not installed here: its rows are left out."]
+    elif os.path.realpath(shutil.which("awk") or "") == os.path.realpath(
+        shutil.which("mawk") or ""
+    ):
+        lines += [
+            "",
+            "Here `awk` is mawk, so the first two rows run the same program: the gap between",
+            "them is the noise of a machine shared with other work.",
+        ]
     lines += ["", "Commands:", ""]
-    lines += [f"- {run.name}: `{run.command}`" for run in runs]
+    lines += [f"- {run.name}: `{run.command}`" for run in runs if "mawk" not in run.name]
+    if any(run.name.startswith("mawk") for run in runs):
+        lines.append(
+            "- mawk: the same pattern as awk for the loss; every series: `mawk MAWK_ALL "
+            "$TMP/BIG.log`, the script `MAWK_ALL` in `benchmarks/throughput.py`."
+        )
     whole = runs[-1]
     ratio = whole.rate(size_mb) / awk.rate(size_mb)
     lines += [
@@ -155,8 +187,17 @@ def main() -> None:
         log = build_log(args.logs, Path(folder), args.size_mb)
         size_mb = log.stat().st_size / 1024 / 1024
         subprocess.run(["cat", str(log)], stdout=subprocess.DEVNULL, check=True)  # warm cache
+        mawk = shutil.which("mawk")
         runs = [
             measure("awk: the loss series only", [*AWK, str(log)]),
+            *(
+                [
+                    measure("mawk: the loss series only", [mawk, *AWK[1:], str(log)]),
+                    measure("mawk: every series the diagnosis needs", [mawk, MAWK_ALL, str(log)]),
+                ]
+                if mawk
+                else []
+            ),
             measure(
                 "python: walk the lines, test one substring (no parsing)",
                 [sys.executable, "-c", PYTHON_FLOOR, str(log)],

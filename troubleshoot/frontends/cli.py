@@ -217,6 +217,111 @@ def diagnose(
 
 
 @app.command()
+def scan(
+    targets: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Folders of runs, globs, run files or URLs (s3://, gs://, file://); - reads "
+            "a list of them from stdin.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="The table of runs: a .parquet or .csv file."),
+    ] = Path("runs.csv"),
+    paths_from: Annotated[
+        Path | None,
+        typer.Option("--paths-from", help="A file listing targets, one a line (- for stdin)."),
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Write the summary here (.html or .md), not to stdout."),
+    ] = None,
+    guides: Annotated[
+        bool, typer.Option(help="Write each run's guide to guides/ beside the table.")
+    ] = True,
+    force: Annotated[
+        bool, typer.Option("--force", help="Diagnose every run again, changed or not.")
+    ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Run on this Dask scheduler (tcp://host:8786)."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Run on a local Dask cluster of N worker processes."),
+    ] = None,
+    lang: LangOption = Lang.EN,
+    kb_path: KbOption = None,
+) -> None:
+    """Diagnose every run of a fleet, one by one: a table, a guide per run, a summary.
+
+    A run already diagnosed and unchanged since the last scan (same files, sizes and times,
+    same knowledge base) is not diagnosed again.
+    """
+    from functools import partial
+
+    from troubleshoot.consult import fleet
+    from troubleshoot.render import table_out
+
+    listed = list(targets or [])
+    if "-" in listed or paths_from is not None:
+        source = sys.stdin if "-" in listed or str(paths_from) == "-" else None
+        lines = source.readlines() if source else _read_list(paths_from)
+        listed = [t for t in listed if t != "-"] + fleet.read_paths(lines)
+    if not listed:
+        raise fail("nothing to scan: give folders of runs, globs, files or URLs")
+    if output.suffix.lower() not in (".parquet", ".csv"):
+        raise fail(f"{output}: the table is written as .parquet or .csv")
+    for target in (output, report):
+        check_writable(target)
+    load(kb_path)  # a knowledge base that does not load is one error, not one per run
+    try:
+        runs = fleet.find_runs(listed)
+    except UnreadableInput as exc:
+        raise fail(str(exc)) from None
+    state_path = output.with_name(output.name + ".state.json")
+    # What a kept result depends on besides the run: the knowledge base, the language of
+    # its words, and whether it holds a guide.
+    kb_version = f"{fleet.kb_version(kb_path)}:{lang.value}:{'guides' if guides else ''}"
+    state = fleet.ScanState(state_path, kb_version)
+    if not force:
+        state = fleet.ScanState.load(state_path, kb_version)
+    job = fleet.ScanJob(partial(table_out.describe, lang=lang, guide=guides), kb_path)
+    from troubleshoot.frontends.summary import runs_bar
+
+    distributed = scheduler is not None or workers is not None
+    try:
+        with (
+            fleet.dask_client(scheduler, workers or 1) if distributed else nullcontext() as client,
+            runs_bar(err(), len(runs)) as step,
+        ):
+            results = fleet.scan(runs, job, state, client, step)
+    except UnreadableInput as exc:
+        raise fail(str(exc)) from None
+    written = table_out.write_guides(results, output.parent / "guides") if guides else {}
+    table_out.write_table(table_out.rows(results, written, output.parent), output)
+    err().print(f"wrote {output}")
+    page = table_out.summary(results, written, lang, (report or output).parent)
+    if report is not None and report.suffix.lower() in (".html", ".htm"):
+        from troubleshoot.render.html import html_page
+        from troubleshoot.render.i18n import STRINGS
+
+        page = html_page(page, STRINGS[lang]["scan_title"], lang)
+    write_output(page, OutputFormat.MD, report)
+
+
+def _read_list(path: Path | None) -> list[str]:
+    if path is None:
+        return []
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise fail(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+@app.command()
 def interview(
     paths: Annotated[
         list[Path],

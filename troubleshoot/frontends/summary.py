@@ -5,11 +5,18 @@ It goes to stderr so that stdout stays the guide (or JSON) that scripts consume.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
 from rich.table import Table
 
 from troubleshoot.consult.consultation import Consultation
@@ -103,3 +110,21 @@ def progress_bar(console: Console) -> Iterator:
                 bar.update(task, completed=done, total=total)
 
         yield update
+
+
+@contextmanager
+def runs_bar(console: Console, total: int) -> Iterator[Callable[[object], None] | None]:
+    """A bar of runs scanned; draws only on a terminal (a nightly job's log stays clean)."""
+    if not console.is_terminal:
+        yield None
+        return
+    with Progress(
+        "scanning",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("scan", total=total)
+        yield lambda _result: bar.advance(task)

@@ -9,6 +9,21 @@ from troubleshoot.lang import Lang
 STRINGS: dict[Lang, dict[str, str]] = {
     Lang.EN: {
         "guide_title": "Troubleshooting guide",
+        "scan_title": "Scan of training runs",
+        "scan_counts": (
+            "{targets} targets scanned, {runs} runs diagnosed, {failed} could not be read "
+            "({reused} unchanged since the last scan and not diagnosed again)."
+        ),
+        "scan_symptoms": "Symptoms, by how many runs show them",
+        "scan_no_symptoms": "No run shows a problem symptom.",
+        "scan_worst": "The worst runs first",
+        "scan_failed": "Runs that could not be read",
+        "scan_col_symptom": "symptom",
+        "scan_col_runs": "runs",
+        "scan_col_run": "run",
+        "scan_col_symptoms": "symptoms",
+        "scan_col_top": "most likely cause",
+        "scan_col_guide": "guide",
         "observed": "What was observed",
         "context": "Context",
         "no_facts": "No symptoms were given.",
@@ -301,6 +316,21 @@ STRINGS: dict[Lang, dict[str, str]] = {
     },
     Lang.ZH: {
         "guide_title": "故障排查指南",
+        "scan_title": "训练批量检查",
+        "scan_counts": (
+            "检查了{targets}个目标，诊断了{runs}次训练，{failed}个无法读取"
+            "（其中{reused}个自上次检查以来没有变化，未重新诊断）。"
+        ),
+        "scan_symptoms": "各症状出现在多少次训练中",
+        "scan_no_symptoms": "没有一次训练出现问题症状。",
+        "scan_worst": "问题最严重的训练排在前面",
+        "scan_failed": "无法读取的训练",
+        "scan_col_symptom": "症状",
+        "scan_col_runs": "训练次数",
+        "scan_col_run": "训练",
+        "scan_col_symptoms": "症状",
+        "scan_col_top": "最可能的原因",
+        "scan_col_guide": "指南",
         "observed": "观察到的现象",
         "context": "背景信息",
         "no_facts": "没有给出任何症状。",
