@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from troubleshoot.lang import Lang
 from troubleshoot.render.guide import evidence_text, render_guide
-from troubleshoot.render.i18n import STRINGS
+from troubleshoot.render.i18n import STRINGS, say
 from troubleshoot.render.likelihood import likelihood_word
 
 if TYPE_CHECKING:
@@ -48,9 +48,8 @@ def describe(consultation: Consultation, lang: Lang = Lang.EN, guide: bool = Tru
             first = fact.provenance.evidence[:1]
             symptoms.append([fact.id, evidence_text(first[0], lang) if first else ""])
         lessons = [[d.id, round(d.score, 4)] for d in run.result.diagnoses[:TOP_LESSONS]]
-        runs.append(
-            {"run": run.id, "symptoms": symptoms, "lessons": lessons, "warnings": run.warnings}
-        )
+        warnings = [say(warning, lang) for warning in run.warnings]
+        runs.append({"run": run.id, "symptoms": symptoms, "lessons": lessons, "warnings": warnings})
     return {"runs": runs, "guide": render_guide(consultation, lang) if guide else None}
 
 
