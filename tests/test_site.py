@@ -205,3 +205,13 @@ def test_site_serve_previews_the_built_site(built_site):
 def test_site_serve_refuses_a_folder_without_a_site(tmp_path):
     done = run_cli("site", "serve", str(tmp_path))
     assert done.returncode == 2 and "build it first" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "symptom", ["overfitting", "loss-nan-sudden", "val-loss-plateau", "metrics-constant-after-step"]
+)
+def test_symptoms_seen_in_curves_have_a_chart_of_a_real_run(built_site, symptom):
+    """Besides the logs pasted in public issues, the fault-injected trainings of the corpus
+    illustrate the symptoms those logs never show."""
+    page = html(built_site, "en", f"symptoms/{symptom}/")
+    assert '<figure class="chart">' in page and "corpus/" in page

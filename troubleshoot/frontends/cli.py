@@ -546,7 +546,7 @@ def site_build(
         list[Path],
         typer.Option(
             help="Folder of real logs whose charts illustrate the symptoms, repeatable "
-            "(default: this checkout's tests/fixtures/reallogs and caffenet-benchmark)."
+            "(default: this checkout's tests/fixtures/reallogs, caffenet-benchmark and corpus)."
         ),
     ] = [],  # noqa: B006 - typer reads the default
     search: Annotated[bool, typer.Option(help="Build the search index (Pagefind).")] = True,
@@ -561,7 +561,7 @@ def site_build(
     checkout = _checkout()
     if not examples and checkout is not None:
         fixtures = checkout / "tests" / "fixtures"
-        examples = [fixtures / "reallogs", fixtures / "caffenet-benchmark"]
+        examples = [fixtures / name for name in ("reallogs", "caffenet-benchmark", "corpus")]
     try:
         written = build_site(kb, out, docs or checkout, examples)
         if search:
