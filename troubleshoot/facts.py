@@ -125,6 +125,7 @@ class ContextFact:
 
 
 Fact = SymptomFact | ContextFact
+Signature = frozenset[tuple[str, str, object]]
 
 
 @dataclass
@@ -165,6 +166,14 @@ class FactSet:
 
     def present_symptoms(self) -> list[str]:
         return [s.id for s in self.symptoms.values() if s.present]
+
+    def signature(self) -> Signature:
+        """The facts without their provenance: what the rules see, so that the engine, the
+        checklist and the chat's follow-up choice can remember their work per fact set."""
+        return frozenset(
+            [("symptom", s.id, s.present) for s in self.symptoms.values()]
+            + [("context", c.key, c.value) for c in self.context.values()]
+        )
 
     def __iter__(self) -> Iterator[Fact]:
         yield from self.symptoms.values()

@@ -27,7 +27,7 @@ from troubleshoot.consult.select import (
 )
 from troubleshoot.consult.session import Session
 from troubleshoot.engine.diagnose import Diagnosis, Result
-from troubleshoot.facts import FactSet
+from troubleshoot.facts import FactSet, Signature
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import (
     AllOf,
@@ -153,18 +153,12 @@ def _told_apart(now: Situation, name: str, top: set[str]) -> tuple[str, ...]:
     return tuple(i for i, _, _ in now.separated_by(name) if i in top)
 
 
-_MEMO: dict[tuple[int, frozenset[tuple[str, str, object]]], Checklist] = {}
+_MEMO: dict[tuple[int, Signature], Checklist] = {}
 
 
 def checklist(kb: KnowledgeBase, facts: FactSet, result: Result) -> Checklist:
     """``build``, remembered per fact set: a log of many runs shows the same few."""
-    key = (
-        id(kb),
-        frozenset(
-            [("symptom", s.id, s.present) for s in facts.symptoms.values()]
-            + [("context", c.key, c.value) for c in facts.context.values()]
-        ),
-    )
+    key = (id(kb), facts.signature())
     if key not in _MEMO:
         if len(_MEMO) >= _MEMO_SIZE:
             _MEMO.clear()

@@ -15,7 +15,7 @@ from troubleshoot.engine.compile import (
     rules_that_can_fire,
 )
 from troubleshoot.engine.open_world import rule_truth
-from troubleshoot.facts import Fact, FactSet, Origin, Phrase, Provenance, SymptomFact
+from troubleshoot.facts import Fact, FactSet, Origin, Phrase, Provenance, Signature, SymptomFact
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import Lesson, Rule
 
@@ -82,7 +82,6 @@ def combine(weights: list[float]) -> float:
 
 
 # What the engine sees of a fact set: symptom ids with presence, context keys with values.
-Signature = frozenset[tuple[str, str, object]]
 # A firing as the engine reports it: lesson, rule, and the matched facts as (kind, name).
 Firing = tuple[str, str, tuple[tuple[str, str], ...]]
 _MEMO_SIZE = 4096  # distinct fact sets remembered per thread; runs of one log share a few
@@ -118,11 +117,7 @@ class _EnginePool(threading.local):
         return rules_that_can_fire(kb, declared)
 
     def firings(self, kb: KnowledgeBase, facts: FactSet) -> list[Firing]:
-        signature: Signature = frozenset(
-            [("symptom", s.id, s.present) for s in facts.symptoms.values()]
-            + [("context", c.key, c.value) for c in facts.context.values()]
-        )
-        key = (id(kb), signature)
+        key = (id(kb), facts.signature())
         self.kept[id(kb)] = kb
         if key not in self.memo:
             if len(self.memo) >= _MEMO_SIZE:
