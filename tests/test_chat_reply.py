@@ -38,7 +38,7 @@ def test_a_reply_holds_causes_reasons_steps_links_and_sources() -> None:
     assert "`004`" in built.sources[0]  # an article, named as the guide names it
     # The user said caffe: code shown is Caffe's or the shell's, never another framework's.
     snippets = [s for c in built.causes for step in c.steps for s in step.snippets]
-    assert snippets and all(s.label in ("Caffe", "shell") for s in snippets)
+    assert snippets and all(s.name in ("Caffe", "shell") for s in snippets)
     assert built.follow_up is not None and built.follow_up.name == "loss-87-3365"
 
 

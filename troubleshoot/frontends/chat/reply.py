@@ -15,7 +15,7 @@ the core's checklist instead. Platforms only render a :class:`Reply`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from troubleshoot.consult.consultation import Consultation, Diagnosis, consult_facts
@@ -23,6 +23,7 @@ from troubleshoot.consult.freetext import MAX_CHARS, BadQuestion, Understanding,
 from troubleshoot.consult.questions import Kind, Question
 from troubleshoot.consult.select import BUDGET, FRAMEWORK, Conclude
 from troubleshoot.consult.session import Answer
+from troubleshoot.facts import Signature
 from troubleshoot.frontends.i18n import t
 from troubleshoot.frontends.interview.answers import Reply as Parsed
 from troubleshoot.frontends.interview.answers import parse
@@ -31,7 +32,8 @@ from troubleshoot.frontends.interview.explain import show
 from troubleshoot.lang import WIDE_CHAR, Lang
 from troubleshoot.render.guide import CitationIndex, reasons
 from troubleshoot.render.likelihood import likelihood_word
-from troubleshoot.render.templating import framework_snippets
+from troubleshoot.render.links import page_url
+from troubleshoot.render.templating import Snippet, framework_snippets
 
 if TYPE_CHECKING:
     from troubleshoot.frontends.chat.threads import ThreadStore
@@ -75,13 +77,6 @@ class Pick:
 
     question: str
     number: str
-
-
-@dataclass(frozen=True)
-class Snippet:
-    label: str
-    language: str
-    code: str
 
 
 @dataclass(frozen=True)
@@ -224,7 +219,7 @@ def _built(
     )
 
 
-_Key = tuple[int, frozenset[tuple[str, str, object]], frozenset[str]]
+_Key = tuple[int, Signature, frozenset[str]]
 _FOLLOW_UPS: dict[_Key, Question | None] = {}
 _REMEMBERED = 4096  # follow-up choices kept; the core's own memos keep as many fact sets
 
@@ -240,14 +235,7 @@ def follow_up(consultation: Consultation, thread: Thread) -> Question | None:
         return None
     asked = frozenset(a.question.name for a in thread.answers)
     facts = consultation.runs[0].facts  # a chat consultation has one run
-    key = (
-        id(consultation.kb),
-        frozenset(
-            [("symptom", s.id, s.present) for s in facts.symptoms.values()]
-            + [("context", c.key, c.value) for c in facts.context.values()]
-        ),
-        asked,
-    )
+    key = (id(consultation.kb), facts.signature(), asked)
     if key not in _FOLLOW_UPS:
         if len(_FOLLOW_UPS) >= _REMEMBERED:
             _FOLLOW_UPS.clear()
@@ -276,7 +264,7 @@ def _cause(
             # Code only for a known framework: every framework's would not fit a chat
             # message; the page behind the link has them all.
             [
-                Snippet(s.name, s.language, _clipped(s.code))
+                replace(s, code=_clipped(s.code), wrong=None)
                 for s in framework_snippets(step, framework)
             ]
             if framework is not None
@@ -290,14 +278,9 @@ def _cause(
         likelihood_word(diagnosis.score, lang),
         fired[0].rule.because.get(lang) if fired else lesson.summary.get(lang),
         steps,
-        lesson_url(site_url, lang, lesson.id),
+        page_url(site_url, lang, "lessons", lesson.id),
         cites.marks(lesson.sources[:CITED]),
     )
-
-
-def lesson_url(site_url: str | None, lang: Lang, lesson_id: str) -> str | None:
-    """The lesson's page on the static site: ``{site_url}/{lang}/lessons/<id>/``."""
-    return f"{site_url.rstrip('/')}/{lang.value}/lessons/{lesson_id}/" if site_url else None
 
 
 def _clipped(code: str) -> str:
