@@ -4,6 +4,7 @@ space, and a line may break between any two Chinese characters."""
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from troubleshoot.lang import WIDE_CHAR
@@ -38,12 +39,10 @@ def join_wide_breaks(blocks: list[Token]) -> None:
 
 
 def wrap_cells(text: str, width: int) -> list[str]:
-    """``text`` as lines of at most ``width`` terminal columns, broken where Unicode's line
-    breaking rules allow (UAX #14, by uniseg): between words, between two Chinese
-    characters, never inside an English word unless it alone is wider than a line."""
-    from uniseg.wrap import tt_wrap
-
-    return [line.rstrip() for line in tt_wrap(text, max(width, 1))] or [""]
+    """``text`` as lines of at most ``width`` terminal columns, cut where
+    :func:`divide_line` cuts them."""
+    cuts = [0, *divide_line(text, width), len(text)]
+    return [text[a:b].rstrip() for a, b in pairwise(cuts)] or [""]
 
 
 def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
