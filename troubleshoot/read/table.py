@@ -37,6 +37,7 @@ from troubleshoot.read.source import Meter, Source
 from troubleshoot.read.values import cell_to_float
 
 _DELIMITERS = ",\t;|"
+SNIFF_LINES = 20  # lines shown to csv.Sniffer
 _WANDB_COLUMN = re.compile(r"^(.+?) - (.+?)(__MIN|__MAX)?$")
 _WANDB_STEP = {"step", "_step"}
 _ULTRALYTICS_TERM = re.compile(r"(?:train|val)/\w+_loss")
@@ -146,8 +147,11 @@ def _rows(reader: Iterator[list[str]], source: Source, numbers: list[int]) -> It
 
 
 def _sample(source: Source) -> str:
+    """The first whole lines: enough to tell the delimiter, and ``csv.Sniffer`` takes time
+    in proportion to what it is given (a whole head of a wide table cost 10 ms a file)."""
     lines = source.head_text.splitlines()
-    return "\n".join(lines[:-1] if len(lines) > 2 else lines)
+    whole = lines[:-1] if len(lines) > 2 else lines
+    return "\n".join(whole[:SNIFF_LINES])
 
 
 def _is_wandb(header: list[str]) -> bool:
