@@ -5,7 +5,7 @@ in public, rewritten, with the causes an expert would accept. A simulated user
 (``stories.SimulatedUser``) answers the interview from it with some noise, once per seed;
 the interview runs its own question selection until it concludes. We count the questions
 asked (the opening counts as one) and whether an accepted cause is first (top 1) and among
-the first three (top 3) of the final result. Dev and held-out stories are reported apart:
+the first three (top 3) of the causes its conclusion names. Dev and held-out stories are reported apart:
 only the dev stories are listed one by one, so that tuning on them leaves the held-out
 figures honest.
 
@@ -26,6 +26,8 @@ from datetime import date
 from pathlib import Path
 
 from troubleshoot.consult.belief import Model, model_for
+from troubleshoot.consult.checklist import shortlist
+from troubleshoot.consult.select import situation
 from troubleshoot.consult.questions import group_of
 from troubleshoot.knowledge.load import KnowledgeBase, cached_kb
 
@@ -70,7 +72,8 @@ def run(model: Model, story: Story, seed: int) -> Run:
     rates = {} if seed else {"unsure_rate": 0.0, "neighbour_rate": 0.0}
     user = SimulatedUser(model.kb, story, seed, **rates)
     done = drive(model, user.answer)
-    ranking = [d.id for d in done.session.result().diagnoses]
+    now = situation(model, done.session)
+    ranking = [c.id for c in shortlist(model.kb, done.session.facts(), now)]
     return Run(story, seed, done.asked, ranking, done.transcript, done.reason)
 
 
@@ -142,8 +145,10 @@ def report(
         "neighbour (the item shown next to it in the same group of the list, or a symptom it "
         f"implies or is implied by). Every story runs with seeds 1 to {seeds}; the rows "
         '"without noise" run it once with both probabilities at 0. A run counts as top 1 '
-        "(top 3) when an accepted cause is first (among the first three) of the result the "
-        "interview ends with; questions are counted until it concludes, the opening included.",
+        "(top 3) when an accepted cause is first (among the first three) of the causes the "
+        "interview's conclusion names: those whose rules fired and, unless the leader is "
+        "clear, the causes still possible after them (a \"not sure\" rules nothing out). "
+        "Questions are counted until it concludes, the opening included.",
         "",
         "| | runs | questions, mean | questions, max | top 1 | top 3 |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",

@@ -154,3 +154,24 @@ def test_typed_words_and_full_width_numbers_answer_the_opening():
     assert "第 2 题" in done.stderr and "不是 1 到" not in done.stderr
     done = run_cli("interview", input="the weather is nice\nquit\n")
     assert "I did not recognise a symptom in 'the weather is nice'" in done.stderr
+
+
+def test_not_sure_leaves_causes_open_and_the_conclusion_names_them(tmp_path):
+    # Every question but the symptom skipped: no rule of a corrupt sample can fire, yet
+    # "not sure" rules nothing out, so the conclusion still names it as possible.
+    unsure = write(tmp_path / "unsure.yaml", "loss-nan: yes\n")
+    done = run_cli(
+        "interview", "--answers", str(unsure), "--skip-missing", "-o", str(tmp_path / "g.md")
+    )
+    assert done.returncode == 0, done.stderr
+    conclusion = done.stderr.split("Conclusion after", 1)[1]
+    assert "(nan-bad-input): possible, not yet supported by your answers" in conclusion
+    # A clear leader: the conclusion names only causes whose rules fired.
+    clear = write(tmp_path / "clear.yaml", "loss-87-3365: yes\nframework: caffe\n")
+    done = run_cli(
+        "interview", "--answers", str(clear), "--skip-missing", "-o", str(tmp_path / "h.md")
+    )
+    assert done.returncode == 0, done.stderr
+    conclusion = done.stderr.split("Conclusion after", 1)[1]
+    assert "(softmax-overflow-87): likely" in conclusion
+    assert "possible, not yet supported" not in conclusion

@@ -42,6 +42,7 @@ from troubleshoot.knowledge.schema import (
 
 QUESTIONS = 2  # questions offered beside the checklist
 TOLD_APART = 5  # the first candidates those questions are chosen to tell apart
+SHORTLIST = 5  # causes an interview's conclusion names
 _MEMO_SIZE = 1024  # fact sets remembered: the runs of one log mostly share a few
 
 
@@ -146,6 +147,17 @@ def build(kb: KnowledgeBase, facts: FactSet, result: Result) -> Checklist:
         told = [(ask, _told_apart(now, ask.question.name, top)) for ask in asks]
         probes = [Probe(ask.question, ask.gain, apart) for ask, apart in told if apart]
     return Checklist(ranked, probes)
+
+
+def shortlist(kb: KnowledgeBase, facts: FactSet, now: Situation) -> list[Candidate]:
+    """The causes a conclusion names: those whose rules fired, and, unless the leader is
+    clear, the open ones after them, up to ``SHORTLIST`` in all. An answer of "not sure"
+    rules no cause out: a cause whose rule needs the unknown fact stays worth checking."""
+    ranked = checklist(kb, facts, now.result).candidates
+    fired = [c for c in ranked if c.status is Status.FIRED]
+    if now.clear:
+        return fired[:SHORTLIST]
+    return [*fired, *(c for c in ranked if c.status is Status.OPEN)][:SHORTLIST]
 
 
 def _told_apart(now: Situation, name: str, top: set[str]) -> tuple[str, ...]:

@@ -113,6 +113,7 @@ TEXT: dict[Lang, dict[str, str]] = {
         "reason_no-fit": "No rule of the knowledge base fits these answers.",
         "rank": "{rank}. {title} ({id}): {likelihood}",
         "rank_scored": "{rank}. {title} ({id}): {likelihood}, score {score:.2f}",
+        "rank_open": "{rank}. {title} ({id}): possible, not yet supported by your answers",
         "end_prompt": "Type 'how' to see the reasoning or 'back' to change your last "
         "answer; press Enter for the guide.",
         "wrote": "Wrote {path}",
@@ -284,6 +285,7 @@ TEXT: dict[Lang, dict[str, str]] = {
         "reason_no-fit": "知识库中没有规则与这些回答相符。",
         "rank": "{rank}. {title}({id}):{likelihood}",
         "rank_scored": "{rank}. {title}({id}):{likelihood},得分 {score:.2f}",
+        "rank_open": "{rank}. {title}({id}):有可能,你的回答还没有支持它",
         "end_prompt": "输入 '怎么' 查看推理过程,输入 '返回' 修改上一个回答;直接回车查看指南。",
         "wrote": "已写入 {path}",
         "cannot_write": "无法写入 {path}:{problem}",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from troubleshoot.consult.consultation import Result
+from troubleshoot.consult.checklist import Candidate
 from troubleshoot.consult.questions import GROUPS, Kind, Question, group_of, on_first_screen
 from troubleshoot.consult.select import FRAMEWORK, Ask, Situation
 from troubleshoot.facts import Fact
@@ -215,15 +215,15 @@ def how(kb: KnowledgeBase, situation: Situation, lang: Lang, limit: int = 5) -> 
     return [*lines, *pending(kb, situation, lang)]
 
 
-def ranking(result: Result, lang: Lang, limit: int = 5) -> list[str]:
-    return [
-        t(
-            lang,
-            "rank",
-            rank=rank,
-            title=d.lesson.title.get(lang),
-            id=d.id,
-            likelihood=likelihood_word(d.score, lang),
-        )
-        for rank, d in enumerate(result.diagnoses[:limit], 1)
-    ]
+def ranking(candidates: list[Candidate], lang: Lang) -> list[str]:
+    """The conclusion's causes, one line each: how likely a fired one is, and that an open
+    one is possible but not yet supported by the answers."""
+    lines = []
+    for rank, candidate in enumerate(candidates, 1):
+        title = candidate.lesson.title.get(lang)
+        if candidate.diagnosis is None:
+            lines.append(t(lang, "rank_open", rank=rank, title=title, id=candidate.id))
+        else:
+            word = likelihood_word(candidate.diagnosis.score, lang)
+            lines.append(t(lang, "rank", rank=rank, title=title, id=candidate.id, likelihood=word))
+    return lines

@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.text import Text
 
 from troubleshoot.consult.belief import Model, model_for
+from troubleshoot.consult.checklist import shortlist
 from troubleshoot.consult.consultation import Request, consult, consult_facts
 from troubleshoot.consult.gather import RunEvidence, RunSplit
 from troubleshoot.consult.questions import Question
@@ -274,7 +275,7 @@ class Dialog:
         self.err.print()
         self.say(t(self.lang, "conclusion", n=len(self.session.history)), "bold")
         self.say(t(self.lang, f"reason_{step.reason.value}"))
-        for line in ranking(now.result, self.lang):
+        for line in ranking(shortlist(self.kb, self.session.facts(), now), self.lang):
             self.say(line)
         self.save(finished=True)
 
