@@ -5,9 +5,9 @@ in public, rewritten, with the causes an expert would accept. A simulated user
 (``stories.SimulatedUser``) answers the interview from it with some noise, once per seed;
 the interview runs its own question selection until it concludes. We count the questions
 asked (the opening counts as one) and whether an accepted cause is first (top 1) and among
-the first three (top 3) of the causes its conclusion names. Dev and held-out stories are reported apart:
-only the dev stories are listed one by one, so that tuning on them leaves the held-out
-figures honest.
+the first three (top 3) of the causes its conclusion names. Dev and held-out stories are
+reported apart: only the dev stories are listed one by one, so that tuning on them leaves
+the held-out figures honest.
 
 Run: .venv/bin/python benchmarks/interview_stories.py [--kb kb] [--seeds 5]
          [--out docs/benchmarks/interview-stories.md]
@@ -27,8 +27,8 @@ from pathlib import Path
 
 from troubleshoot.consult.belief import Model, model_for
 from troubleshoot.consult.checklist import shortlist
-from troubleshoot.consult.select import situation
 from troubleshoot.consult.questions import group_of
+from troubleshoot.consult.select import situation
 from troubleshoot.knowledge.load import KnowledgeBase, cached_kb
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -147,7 +147,7 @@ def report(
         '"without noise" run it once with both probabilities at 0. A run counts as top 1 '
         "(top 3) when an accepted cause is first (among the first three) of the causes the "
         "interview's conclusion names: those whose rules fired and, unless the leader is "
-        "clear, the causes still possible after them (a \"not sure\" rules nothing out). "
+        'clear, the causes still possible after them (a "not sure" rules nothing out). '
         "Questions are counted until it concludes, the opening included.",
         "",
         "| | runs | questions, mean | questions, max | top 1 | top 3 |",
