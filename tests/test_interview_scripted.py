@@ -156,22 +156,22 @@ def test_typed_words_and_full_width_numbers_answer_the_opening():
     assert "I did not recognise a symptom in 'the weather is nice'" in done.stderr
 
 
+def conclusion_of(tmp_path: Path, answers: str) -> str:
+    """What the interview concludes from ``answers``, every other question skipped."""
+    book = write(tmp_path / "answers.yaml", answers)
+    done = run_cli(
+        "interview", "--answers", str(book), "--skip-missing", "-o", str(tmp_path / "g.md")
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stderr.split("Conclusion after", 1)[1]
+
+
 def test_not_sure_leaves_causes_open_and_the_conclusion_names_them(tmp_path):
     # Every question but the symptom skipped: no rule of a corrupt sample can fire, yet
     # "not sure" rules nothing out, so the conclusion still names it as possible.
-    unsure = write(tmp_path / "unsure.yaml", "loss-nan: yes\n")
-    done = run_cli(
-        "interview", "--answers", str(unsure), "--skip-missing", "-o", str(tmp_path / "g.md")
-    )
-    assert done.returncode == 0, done.stderr
-    conclusion = done.stderr.split("Conclusion after", 1)[1]
-    assert "(nan-bad-input): possible, not yet supported by your answers" in conclusion
+    unsure = conclusion_of(tmp_path, "loss-nan: yes\n")
+    assert "(nan-bad-input): possible, not yet supported by your answers" in unsure
     # A clear leader: the conclusion names only causes whose rules fired.
-    clear = write(tmp_path / "clear.yaml", "loss-87-3365: yes\nframework: caffe\n")
-    done = run_cli(
-        "interview", "--answers", str(clear), "--skip-missing", "-o", str(tmp_path / "h.md")
-    )
-    assert done.returncode == 0, done.stderr
-    conclusion = done.stderr.split("Conclusion after", 1)[1]
-    assert "(softmax-overflow-87): likely" in conclusion
-    assert "possible, not yet supported" not in conclusion
+    clear = conclusion_of(tmp_path, "loss-87-3365: yes\nframework: caffe\n")
+    assert "(softmax-overflow-87): likely" in clear
+    assert "possible, not yet supported" not in clear
