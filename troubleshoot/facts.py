@@ -138,15 +138,24 @@ class FactSet:
 
     symptoms: dict[str, SymptomFact] = field(default_factory=dict)
     context: dict[str, ContextFact] = field(default_factory=dict)
+    # The evidence of a symptom fact as a set, kept while that fact stands: the facts of
+    # thousands of runs added one after another then cost time in proportion to them, not
+    # to their square (each run's evidence is checked against all gathered so far).
+    _evidence: dict[str, tuple[SymptomFact, set[Evidence]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def add(self, fact: Fact) -> None:
         if isinstance(fact, SymptomFact):
             old = self.symptoms.get(fact.id)
             if old is not None and old.present == fact.present and old.provenance.evidence:
-                merged = old.provenance.evidence + tuple(
-                    e for e in fact.provenance.evidence if e not in old.provenance.evidence
-                )
+                kept = self._evidence.get(fact.id)
+                seen = kept[1] if kept and kept[0] is old else set(old.provenance.evidence)
+                new = tuple(e for e in fact.provenance.evidence if e not in seen)
+                merged = old.provenance.evidence + new
                 fact = replace(fact, provenance=replace(fact.provenance, evidence=merged))
+                seen.update(new)
+                self._evidence[fact.id] = (fact, seen)
             self.symptoms[fact.id] = fact
         else:
             self.context[fact.key] = fact

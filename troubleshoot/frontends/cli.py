@@ -17,6 +17,8 @@ from troubleshoot.lang import Lang
 from troubleshoot.render.output import OutputFormat
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from rich.console import Console
     from rich.table import Table
 
@@ -118,14 +120,16 @@ def check_writable(path: Path | None) -> None:
         raise fail(f"cannot write {path}: permission denied")
 
 
-def write_output(text: str, fmt: OutputFormat, output: Path | None) -> None:
-    if output is None:
-        from troubleshoot.render.terminal import write_guide
+def write_output(text: str | Iterable[str], fmt: OutputFormat, output: Path | None) -> None:
+    """``text``, or its pieces one by one, to stdout (drawn for a terminal) or ``output``."""
+    from troubleshoot.render.terminal import write_guide
 
+    if output is None:
         write_guide(text, fmt, sys.stdout)
         return
     try:
-        output.write_text(text, encoding="utf-8")
+        with output.open("w", encoding="utf-8") as stream:
+            write_guide(text, fmt, stream)
     except OSError as exc:
         raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
     err().print(f"wrote {output}")
@@ -189,7 +193,7 @@ def diagnose(
     from troubleshoot.consult.consultation import Request, consult
     from troubleshoot.knowledge.vocab import UnknownTerm
     from troubleshoot.render.guide import render_guide
-    from troubleshoot.render.output import render
+    from troubleshoot.render.output import render_pieces
 
     kb = load(kb_path)
     request = Request(paths or [], facts, symptom, context, absent, runs, charts=bool(report))
@@ -203,7 +207,7 @@ def diagnose(
     if paths and not quiet:
         print_summary(err(), consultation, lang, verbose)
     guide = render_guide(consultation, lang, full=full, site_url=site_url)
-    write_output(render(consultation, guide, fmt, lang), fmt, output)
+    write_output(render_pieces(consultation, guide, fmt, lang), fmt, output)
     if report:
         from troubleshoot.render.report import write_report
 

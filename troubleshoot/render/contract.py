@@ -7,13 +7,15 @@ same fields for each run on its own.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from typing import Any
 
 from troubleshoot.consult.checklist import Checklist
 from troubleshoot.consult.consultation import Consultation, RunVerdict
 from troubleshoot.consult.likelihood import likelihood
 from troubleshoot.engine.diagnose import Diagnosis, Result
-from troubleshoot.facts import ContextFact, Fact, Phrase, Provenance, SymptomFact
+from troubleshoot.facts import ContextFact, Fact, Phrase, Provenance, Signature, SymptomFact
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import Step
 from troubleshoot.lang import Lang
@@ -112,9 +114,7 @@ def _diagnosis(
     }
 
 
-def _findings(kb: KnowledgeBase, result: Result, lang: Lang) -> dict[str, Any]:
-    framework = result.facts.context.get("framework")
-    fitted = framework and framework.value
+def _facts(kb: KnowledgeBase, result: Result, lang: Lang) -> dict[str, Any]:
     return {
         "symptoms": [
             {
@@ -129,10 +129,13 @@ def _findings(kb: KnowledgeBase, result: Result, lang: Lang) -> dict[str, Any]:
             {"key": c.key, "value": c.value, "provenance": _provenance(c.provenance, lang)}
             for c in result.facts.context.values()
         ],
-        "diagnoses": [
-            _diagnosis(kb, d, rank, fitted, lang) for rank, d in enumerate(result.diagnoses, 1)
-        ],
     }
+
+
+def _diagnoses(kb: KnowledgeBase, result: Result, lang: Lang) -> list[dict[str, Any]]:
+    framework = result.facts.context.get("framework")
+    fitted = framework and framework.value
+    return [_diagnosis(kb, d, rank, fitted, lang) for rank, d in enumerate(result.diagnoses, 1)]
 
 
 def _checklist(kb: KnowledgeBase, checklist: Checklist, lang: Lang) -> dict[str, Any]:
@@ -164,26 +167,36 @@ def _checklist(kb: KnowledgeBase, checklist: Checklist, lang: Lang) -> dict[str,
     }
 
 
-def _run(kb: KnowledgeBase, run: RunVerdict, lang: Lang) -> dict[str, Any]:
+def _verdict(kb: KnowledgeBase, run: RunVerdict, lang: Lang) -> dict[str, Any]:
+    """A run's ``diagnoses``, ``checklist`` and ``questions``: what the engine and the
+    checklist made of its facts, so the same for every run with the same fact set."""
+    return {
+        "diagnoses": _diagnoses(kb, run.result, lang),
+        **_checklist(kb, run.checklist(), lang),
+    }
+
+
+def _run_fields(
+    kb: KnowledgeBase, run: RunVerdict, lang: Lang, verdict: dict[str, Any]
+) -> dict[str, Any]:
     return {
         "id": run.id,
         "inputs": [i.source for i in run.inputs],
-        **_findings(kb, run.result, lang),
-        **_checklist(kb, run.checklist(), lang),
+        **_facts(kb, run.result, lang),
+        **verdict,
         "warnings": [say(warning, Lang.EN) for warning in run.warnings],
         "notes": [say(note, Lang.EN) for note in run.notes],
     }
 
 
-def to_json(consultation: Consultation, guide: str, lang: Lang) -> dict[str, Any]:
-    """The contract: ``symptoms``, ``context``, ``diagnoses`` (each with ``id``), the
-    ``checklist`` of every cause tied to them and ``questions``, ``guide``, what was read
-    (``inputs``, ``warnings``, ``notes``) and each run (``runs``)."""
+def _head(consultation: Consultation, guide: str, lang: Lang) -> dict[str, Any]:
+    """Every top-level field but ``runs``."""
     kb = consultation.kb
     out: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "lang": lang.value,
-        **_findings(kb, consultation.result, lang),
+        **_facts(kb, consultation.result, lang),
+        "diagnoses": _diagnoses(kb, consultation.result, lang),
         **_checklist(kb, consultation.checklist(), lang),
         "guide": guide,
     }
@@ -196,5 +209,62 @@ def to_json(consultation: Consultation, guide: str, lang: Lang) -> dict[str, Any
     ]
     out["warnings"] = [say(warning, Lang.EN) for warning in consultation.warnings]
     out["notes"] = [say(note, Lang.EN) for note in consultation.notes]
-    out["runs"] = [_run(kb, run, lang) for run in consultation.runs]
     return out
+
+
+def to_json(consultation: Consultation, guide: str, lang: Lang) -> dict[str, Any]:
+    """The contract: ``symptoms``, ``context``, ``diagnoses`` (each with ``id``), the
+    ``checklist`` of every cause tied to them and ``questions``, ``guide``, what was read
+    (``inputs``, ``warnings``, ``notes``) and each run (``runs``)."""
+    kb = consultation.kb
+    runs = [_run_fields(kb, run, lang, _verdict(kb, run, lang)) for run in consultation.runs]
+    return {**_head(consultation, guide, lang), "runs": runs}
+
+
+def json_text(
+    consultation: Consultation, guide: str, lang: Lang, query: dict[str, Any] | None = None
+) -> Iterator[str]:
+    """``to_json`` (with ``query`` last, if given) as ``json.dumps(..., indent=2)`` writes
+    it, plus a newline, in pieces: the top level, then one run at a time. A log of thousands
+    of runs is never held whole as objects or text, and the part of a run that follows from
+    its fact set alone (``_verdict``) is encoded once per distinct fact set."""
+    kb = consultation.kb
+    yield "{\n" + "".join(
+        f"  {_encode(k, 0)}: {_encode(v, 1)},\n"
+        for k, v in _head(consultation, guide, lang).items()
+    )
+    yield '  "runs": ['
+    verdicts: dict[Signature, dict[str, Any]] = {}
+    for n, run in enumerate(consultation.runs):
+        signature = run.facts.signature()
+        if signature not in verdicts:
+            verdicts[signature] = {
+                k: _Encoded(_encode(v, 3)) for k, v in _verdict(kb, run, lang).items()
+            }
+        fields = _run_fields(kb, run, lang, verdicts[signature])
+        yield (",\n    " if n else "\n    ") + _encode_object(fields, 2)
+    yield "\n  ]" if consultation.runs else "]"
+    if query is not None:
+        yield f',\n  "query": {_encode(query, 1)}'
+    yield "\n}\n"
+
+
+class _Encoded(str):
+    """A value already encoded as JSON text at its depth."""
+
+
+def _encode(value: object, depth: int) -> str:
+    """``value`` as ``json.dumps(indent=2)`` writes it ``depth`` levels deep. Encoded JSON
+    holds no raw line break (``json`` escapes them in strings), so indenting every line
+    break indents every line."""
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)
+
+
+def _encode_object(fields: dict[str, Any], depth: int) -> str:
+    """A non-empty object whose values may be ``_Encoded`` already, ``depth`` levels deep."""
+    inner = "  " * (depth + 1)
+    members = ",\n".join(
+        f"{inner}{_encode(k, 0)}: {v if isinstance(v, _Encoded) else _encode(v, depth + 1)}"
+        for k, v in fields.items()
+    )
+    return "{\n" + members + "\n" + "  " * depth + "}"

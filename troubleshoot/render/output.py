@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,19 +36,30 @@ def render(
     lang: Lang,
     query: Understanding | None = None,
 ) -> str:
-    """``guide`` is the Markdown guide, rendered once by the caller and reused here;
-    ``query`` is what `ask` understood of a question, added to the JSON as ``query``."""
+    """``render_pieces`` joined."""
+    return "".join(render_pieces(consultation, guide, fmt, lang, query))
+
+
+def render_pieces(
+    consultation: Consultation,
+    guide: str,
+    fmt: OutputFormat,
+    lang: Lang,
+    query: Understanding | None = None,
+) -> Iterator[str]:
+    """The output in pieces to write one after another (JSON: a run at a time, so a log of
+    many runs is never held whole). ``guide`` is the Markdown guide, rendered once by the
+    caller and reused here; ``query`` is what `ask` understood of a question, added to the
+    JSON as ``query``."""
     # Each format imports its renderer when asked for: the command line imports this module
     # for OutputFormat on every run, and markdown-it alone is a tenth of typer's start-up.
     if fmt is OutputFormat.JSON:
-        from troubleshoot.render.contract import to_json
+        from troubleshoot.render.contract import json_text
 
-        payload = to_json(consultation, guide, lang)
-        if query is not None:
-            payload["query"] = query.to_dict()
-        return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
-    if fmt is OutputFormat.HTML:
+        yield from json_text(consultation, guide, lang, None if query is None else query.to_dict())
+    elif fmt is OutputFormat.HTML:
         from troubleshoot.render.html import html_page
 
-        return html_page(guide, STRINGS[lang]["guide_title"], lang)
-    return guide
+        yield html_page(guide, STRINGS[lang]["guide_title"], lang)
+    else:
+        yield guide

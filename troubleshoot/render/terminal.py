@@ -7,7 +7,7 @@ always saw; a terminal gets headings, lists and code drawn by rich, wrapped to i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
@@ -15,12 +15,15 @@ from troubleshoot.render.cjk import divide_line, join_wide_breaks
 from troubleshoot.render.output import OutputFormat
 
 
-def write_guide(text: str, fmt: OutputFormat, stream: TextIO) -> None:
-    """Write ``text`` (already in ``fmt``) to ``stream``; Markdown to a terminal is drawn."""
+def write_guide(text: str | Iterable[str], fmt: OutputFormat, stream: TextIO) -> None:
+    """Write ``text`` (already in ``fmt``; or its pieces, written one by one as they come)
+    to ``stream``; Markdown to a terminal is drawn whole."""
+    pieces = [text] if isinstance(text, str) else text
     if fmt is OutputFormat.MD and stream.isatty():
-        draw(text, stream)
+        draw("".join(pieces), stream)
     else:
-        stream.write(text)
+        for piece in pieces:
+            stream.write(piece)
 
 
 def draw(markdown: str, stream: TextIO, width: int | None = None) -> None:
