@@ -72,7 +72,10 @@ def test_every_case_is_recorded(golden):
 
 @pytest.mark.parametrize("args", cases(), ids=" ".join)
 def test_output_is_byte_identical(args, golden):
-    assert diagnose_json(args) == golden[" ".join(args)]
+    assert diagnose_json(args) == golden[" ".join(args)], (
+        "diagnose's JSON changed; if that is meant (an edit of kb/ moves scores and beliefs), "
+        "re-record with: PYTHONPATH=$PWD python tests/test_json_golden.py"
+    )
 
 
 def record() -> None:
