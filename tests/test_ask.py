@@ -21,6 +21,7 @@ from troubleshoot.consult.freetext import (
     text_of,
     understand,
 )
+from troubleshoot.consult.phrasing import find
 from troubleshoot.consult.retrieval import index_for
 from troubleshoot.facts import Origin
 from troubleshoot.knowledge.load import cached_kb
@@ -137,6 +138,19 @@ def test_a_phrase_finds_other_forms_of_its_words():
     """The kb says "loss increasing"; people write "increases", "increased"."""
     for text in ("my loss increases every epoch", "the loss increased after epoch 3"):
         assert "loss-diverging" in understand(KB, text).facts.present_symptoms()
+
+
+def test_a_verb_with_a_short_stem_or_a_doubled_consonant_finds_its_other_forms():
+    """ "rising" finds "rises", "dropping" finds "drops", "falling" keeps its "ll"."""
+    assert "overfitting" in understand(KB, "my validation loss rises after epoch 5").facts.symptoms
+    assert find("loss dropping", "the loss drops fast") is not None
+    assert find("loss falling", "the loss is false") is None
+
+
+def test_a_decimal_point_is_not_the_end_of_a_sentence():
+    """A gap between a phrase's words may hold "0.69" but not a full stop."""
+    assert "loss-flat-from-start" in understand(KB, "训练loss一直在0.69左右不动").facts.symptoms
+    assert find("validation loss rising", "validation went fine. loss rising") is None
 
 
 def test_87_3365_alone():

@@ -34,7 +34,8 @@ NEGATION_BEFORE = 8
 _CLAUSE = re.compile(r"[,;:、,;:]|(?<![a-z])(?:but|however|and)(?![a-z])|但|而")
 _STOP = r"\n.!?;。!?;"  # a gap never crosses the end of a sentence
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?(?:\s?(?:k|千|万)(?![a-z]))?"
-_GAP = rf"(?:(?!{NEGATION.pattern})[^{_STOP}]){{0,{WORD_GAP}}}?"
+# A point between digits is a decimal point ("loss一直在0.69左右不动"), not a full stop.
+_GAP = rf"(?:(?!{NEGATION.pattern})(?:[^{_STOP}]|(?<=\d)\.(?=\d))){{0,{WORD_GAP}}}?"
 _PIECE = re.compile(r"\{n\}|[a-z0-9]+(?:\.[0-9]+)*|[\u3400-\u9fff]+")
 
 
@@ -57,10 +58,15 @@ def _word(token: str) -> str:
 
 def _stem(word: str) -> str:
     """The start every form of an English word shares, roughly: "increasing", "increases"
-    and "increase" all become "increas", so a phrase in one form finds the others."""
+    and "increase" all become "increas", so a phrase in one form finds the others. A verb's
+    -ing or -ed form keeps a stem of three letters ("rising" finds "rises" and "rise") and
+    loses a doubled final consonant ("dropping" finds "drops"; "falling" keeps its "ll")."""
     for suffix in ("ing", "ed", "es", "s", "e"):
         stem = word.removesuffix(suffix)
-        if stem != word and len(stem) >= 4 and not word.endswith("ss"):
+        verb = suffix in ("ing", "ed")
+        if verb and len(stem) >= 4 and stem[-1] == stem[-2] and stem[-1] not in "aeiouslz":
+            stem = stem[:-1]
+        if stem != word and len(stem) >= (3 if verb else 4) and not word.endswith("ss"):
             return stem
     return word
 
