@@ -153,6 +153,14 @@ def test_a_decimal_point_is_not_the_end_of_a_sentence():
     assert find("validation loss rising", "validation went fine. loss rising") is None
 
 
+def test_a_phrase_finds_the_words_kb_groups_with_its_own():
+    """context.yaml's same_words: "验证loss上升" also finds "验证集损失升高"; without the
+    groups it does not."""
+    assert "overfitting" in understand(KB, "验证集损失升高,训练损失降低").facts.symptoms
+    assert find("验证loss上升", "验证集损失升高") is None
+    assert find("验证loss上升", "验证集损失升高", KB.same_words) is not None
+
+
 def test_87_3365_alone():
     assert match_symptoms(KB, "87.3365") == ["loss-87-3365"]
     assert lessons("87.3365")[0] == "softmax-overflow-87"

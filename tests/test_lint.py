@@ -92,6 +92,18 @@ def test_ascii_space_between_chinese_characters(kb_copy):
     )
 
 
+def test_same_words_are_single_words_in_one_group_each(kb_copy):
+    groups = [["loss", "损失"], ["loss", "cost"], ["上升"], ["going up", "上升"]]
+    edit(kb_copy, "context.yaml", lambda d: d.update(same_words=groups))
+    found = [e.split("same_words: ")[1] for e in errors(kb_copy) if "same_words" in e]
+    assert found == [
+        "'loss' is in two groups",
+        "['上升'] needs at least two words",
+        "'going up' is not one word",
+        "'上升' is in two groups",
+    ]
+
+
 def test_unknown_related_lesson_and_supports_non_diagnosis(kb_copy):
     edit(kb_copy, "lessons/ctc.yaml", lambda d: d.update(related=["nope"]))
     edit(kb_copy, "lessons/clip-practice.yaml", lambda d: d.update(supports=["clip-practice"]))

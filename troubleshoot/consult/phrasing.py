@@ -5,7 +5,8 @@ expression over normalised text (NFKC, case folded): its words in order, each al
 followed by a short gap of other words ("loss suddenly becomes nan", "验证集的loss一直上升"),
 English words of five letters or more matched by their stem so "overfit" finds
 "overfitting" and "increasing" finds "increases" (shorter ones whole, so "with" is not
-"without"); ``{n}`` is a
+"without"), and each word also matching the words ``same_words`` of ``kb/context.yaml``
+groups it with ("loss" and "损失"); ``{n}`` is a
 number, read by ``knowledge.vocab.read_number``. Chinese phrases are cut into words with
 rjieba (bindings to jieba-rs, the maintained Rust port of jieba; jieba itself was last
 released in 2020) so a gap may fall between words but never inside one.
@@ -86,9 +87,23 @@ class Pattern:
     weight: int  # how specific: the characters of the phrase's words (longer wins)
 
 
+Alike = tuple[tuple[str, ...], ...]  # groups of words a phrase may use interchangeably
+
+
 @cache
-def compile_phrase(phrase: str) -> Pattern:
-    """The pattern of one phrase (cached: the knowledge base's phrases are few)."""
+def _alike(same: Alike) -> dict[str, tuple[str, ...]]:
+    return {normalise(w): tuple(normalise(x) for x in group) for group in same for w in group}
+
+
+def _word_or_alike(word: str, same: Alike) -> str:
+    group = _alike(same).get(word)
+    return "(?:" + "|".join(_word(w) for w in group) + ")" if group else _word(word)
+
+
+@cache
+def compile_phrase(phrase: str, same: Alike = ()) -> Pattern:
+    """The pattern of one phrase, each word also matching the words ``same`` groups it with
+    (cached: the knowledge base's phrases are few)."""
     pieces = _PIECE.findall(normalise(phrase))
     words: list[str] = []
     for piece in pieces:
@@ -103,7 +118,7 @@ def compile_phrase(phrase: str) -> Pattern:
         if i:
             near_number = "{n}" in (word, words[i - 1])
             parts.append(NUMBER_FILLER if near_number else _GAP)
-        parts.append(rf"(?P<n>{_NUMBER})" if word == "{n}" else _word(word))
+        parts.append(rf"(?P<n>{_NUMBER})" if word == "{n}" else _word_or_alike(word, same))
     weight = sum(len(word) for word in words if word != "{n}") + 2 * ("{n}" in words)
     return Pattern(phrase, re.compile("".join(parts)), weight)
 
@@ -120,9 +135,10 @@ class Found:
     denied: bool  # a negation stands just before it ("no overfitting")
 
 
-def find(phrase: str, text: str) -> Found | None:
-    """The first place ``phrase`` occurs in normalised ``text``."""
-    pattern = compile_phrase(phrase)
+def find(phrase: str, text: str, same: Alike = ()) -> Found | None:
+    """The first place ``phrase`` occurs in normalised ``text`` (in its own words or ones
+    ``same`` groups them with)."""
+    pattern = compile_phrase(phrase, same)
     match = pattern.regex.search(text)
     if match is None:
         return None

@@ -372,6 +372,9 @@ class ContextKey(Strict):
 
 class ContextVocabulary(Strict):
     keys: list[ContextKey]
+    # Free text: words a phrase may be written with interchangeably ("loss" and "损失",
+    # "上升" and "升高"), so each phrase need not be listed in every wording.
+    same_words: list[list[str]] = Field(default_factory=list)
 
 
 # ---------------------------------------------------------------- sources
