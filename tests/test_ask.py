@@ -89,10 +89,19 @@ def test_mixed_languages_and_chinese_numbers():
         ("batch size 2 with batchnorm, loss jumps around", "batch_size", 2),
         ("学习率设为0.01时loss变成nan", "learning_rate", 0.01),
         ("10 classes, accuracy stuck at chance", "num_classes", 10),
+        ("loss not decreasing on a small dataset", "dataset_size", 1000),
+        ("数据量很少,过拟合很严重", "dataset_size", 100),
+        ("在很小的数据集上训练,loss不下降", "dataset_size", 1000),
     ],
 )
 def test_numbers_are_read_with_their_meaning(text, key, value):
     assert understand(KB, text).facts.context[key].value == value
+
+
+def test_an_amount_word_inside_a_longer_word_is_not_an_amount():
+    """ "数据集大小" is the dataset's size, not a big dataset; "big images" no dataset size."""
+    for text in ("数据集大小不清楚,loss不下降", "the images are big and the loss is nan"):
+        assert "dataset_size" not in understand(KB, text).facts.context
 
 
 def test_a_number_next_to_the_wrong_name_is_not_taken():

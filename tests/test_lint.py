@@ -35,6 +35,16 @@ def test_schema_error_names_file_and_field(kb_copy):
     assert "lessons/ctc.yaml" in problem and "title.zh" in problem
 
 
+def test_an_amount_phrase_needs_amounts(kb_copy):
+    def change(data):
+        rate = next(k for k in data["keys"] if k["key"] == "learning_rate")
+        rate["phrases"] = {"en": ["{amount} learning rate"], "zh": []}
+
+    edit(kb_copy, "context.yaml", change)
+    (problem,) = errors(kb_copy)
+    assert "'{amount} learning rate' has {amount} but the key no amounts" in problem
+
+
 def test_unknown_field_is_an_error(kb_copy):
     edit(kb_copy, "lessons/ctc.yaml", lambda d: d.update(sevrity=3))
     assert any("sevrity" in e for e in errors(kb_copy))

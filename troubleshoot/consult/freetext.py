@@ -235,7 +235,7 @@ def _context_matches(kb: KnowledgeBase, prose: str) -> list[Match]:
     for key in kb.context.values():
         best: tuple[Found, ContextValue] | None = None
         for phrase, value in _phrasings(key):
-            hit = find(phrase, prose, kb.same_words)
+            hit = find(phrase, prose, kb.same_words, tuple(key.amounts))
             if hit is None or (hit.denied and key.type != "boolean"):
                 continue
             if hit.denied:  # "no batchnorm"

@@ -37,7 +37,8 @@ _STOP = r"\n.!?;。!?;"  # a gap never crosses the end of a sentence
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?(?:\s?(?:k|千|万)(?![a-z]))?"
 # A point between digits is a decimal point ("loss一直在0.69左右不动"), not a full stop.
 _GAP = rf"(?:(?!{NEGATION.pattern})(?:[^{_STOP}]|(?<=\d)\.(?=\d))){{0,{WORD_GAP}}}?"
-_PIECE = re.compile(r"\{n\}|[a-z0-9]+(?:\.[0-9]+)*|[\u3400-\u9fff]+")
+_PLACES = ("{n}", "{amount}")  # where a number, or a word of a key's amounts, stands
+_PIECE = re.compile(r"\{n\}|\{amount\}|[a-z0-9]+(?:\.[0-9]+)*|[\u3400-\u9fff]+")
 
 
 def normalise(text: str) -> str:
@@ -100,26 +101,35 @@ def _word_or_alike(word: str, same: Alike) -> str:
     return "(?:" + "|".join(_word(w) for w in group) + ")" if group else _word(word)
 
 
+def _place(word: str, amounts: tuple[str, ...]) -> str:
+    """``{n}``: a number; ``{amount}``: one of ``amounts`` ("small", "很少"), not followed by
+    another ("大小" is size, "多少" how many)."""
+    if word == "{n}":
+        return rf"(?P<n>{_NUMBER})"
+    names = "|".join(re.escape(a) for a in sorted(map(normalise, amounts), key=len, reverse=True))
+    names = names or "(?!)"
+    return rf"(?<![a-z])(?P<n>{names})(?![a-z]|{names})"
+
+
 @cache
-def compile_phrase(phrase: str, same: Alike = ()) -> Pattern:
-    """The pattern of one phrase, each word also matching the words ``same`` groups it with
-    (cached: the knowledge base's phrases are few)."""
+def compile_phrase(phrase: str, same: Alike = (), amounts: tuple[str, ...] = ()) -> Pattern:
+    """The pattern of one phrase, each word also matching the words ``same`` groups it with,
+    ``{amount}`` one of ``amounts`` (cached: the knowledge base's phrases are few)."""
     pieces = _PIECE.findall(normalise(phrase))
     words: list[str] = []
     for piece in pieces:
-        if piece == "{n}":
-            words.append("{n}")
-        elif piece.isascii():
+        if piece.isascii():  # an English word, {n} or {amount}
             words.append(piece)
         else:
             words += _cut(piece)
     parts: list[str] = []
     for i, word in enumerate(words):
         if i:
-            near_number = "{n}" in (word, words[i - 1])
+            near_number = word in _PLACES or words[i - 1] in _PLACES
             parts.append(NUMBER_FILLER if near_number else _GAP)
-        parts.append(rf"(?P<n>{_NUMBER})" if word == "{n}" else _word_or_alike(word, same))
-    weight = sum(len(word) for word in words if word != "{n}") + 2 * ("{n}" in words)
+        parts.append(_place(word, amounts) if word in _PLACES else _word_or_alike(word, same))
+    placed = [word for word in words if word in _PLACES]
+    weight = sum(len(word) for word in words if word not in _PLACES) + 2 * len(placed)
     return Pattern(phrase, re.compile("".join(parts)), weight)
 
 
@@ -131,14 +141,14 @@ class Found:
     start: int
     end: int
     text: str
-    number: str | None  # what ``{n}`` matched
+    number: str | None  # what ``{n}`` or ``{amount}`` matched
     denied: bool  # a negation stands just before it ("no overfitting")
 
 
-def find(phrase: str, text: str, same: Alike = ()) -> Found | None:
+def find(phrase: str, text: str, same: Alike = (), amounts: tuple[str, ...] = ()) -> Found | None:
     """The first place ``phrase`` occurs in normalised ``text`` (in its own words or ones
-    ``same`` groups them with)."""
-    pattern = compile_phrase(phrase, same)
+    ``same`` groups them with; ``{amount}`` as one of ``amounts``)."""
+    pattern = compile_phrase(phrase, same, amounts)
     match = pattern.regex.search(text)
     if match is None:
         return None
