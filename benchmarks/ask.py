@@ -98,10 +98,11 @@ def rounds(queries: list[dict]) -> str:
     *earlier, last = sorted(sizes)
     told = [f"{sizes[r]} in round {r}" for r in earlier] + [f"{sizes[last]} in round {last}"]
     return (
-        f"The set has {len(queries)} questions ({', '.join(told)}). The {sizes[last]} "
-        f"questions of round {last}, the latest, were labelled before any of them was run; "
-        "then the phrasings were tuned on the development half's misses only, and the "
-        "held-out half was measured, not tuned on."
+        f"The set has {len(queries)} questions ({', '.join(told)}). Each of the "
+        f"{sizes[last]} questions of round {last}, the latest, was labelled before it was "
+        "first run; the phrasings, the matcher and the error signatures were then changed "
+        "for the development half's misses only, and the held-out half was measured, not "
+        "tuned on."
     )
 
 
