@@ -18,6 +18,7 @@ import argparse
 import datetime
 import hashlib
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,9 +57,13 @@ class Tally:
         return f"{hits / n:.2f} ({hits}/{n})" if n else "-"
 
 
+def load_queries() -> list[dict]:
+    return yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+
+
 def run(show: str | None) -> dict[tuple[str, str], Tally]:
     kb = cached_kb()
-    queries = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+    queries = load_queries()
     tallies: dict[tuple[str, str], Tally] = {}
     for item in queries:
         text, lessons, split = item["q"], item["lessons"], item["split"]
@@ -87,6 +92,20 @@ def run(show: str | None) -> dict[tuple[str, str], Tally]:
     return tallies
 
 
+def rounds(queries: list[dict]) -> str:
+    """How the set grew: questions per round (``round`` of a question, 1 when absent)."""
+    sizes = Counter(item.get("round", 1) for item in queries)
+    *earlier, last = sorted(sizes)
+    told = [f"{sizes[r]} in round {r}" for r in earlier] + [f"{sizes[last]} in round {last}"]
+    return (
+        f"The set has {len(queries)} questions ({', '.join(told)}). Each of the "
+        f"{sizes[last]} questions of round {last}, the latest, was labelled before it was "
+        "first run; the phrasings, the matcher and the error signatures were then changed "
+        "for the development half's misses only, and the held-out half was measured, not "
+        "tuned on."
+    )
+
+
 def page(tallies: dict[tuple[str, str], Tally]) -> str:
     lines = [
         "# Free-text questions (`troubleshoot ask`)",
@@ -104,7 +123,7 @@ def page(tallies: dict[tuple[str, str], Tally]) -> str:
         "",
         "The halves were fixed before any tuning by a hash of each question's text; the "
         "phrasings in `kb/` and the retrieval's constants were tuned on `dev` only, never "
-        "by looking at `heldout`.",
+        "by looking at `heldout`. " + rounds(load_queries()),
         "",
         "| half | language | questions | top 1 | top 3 | out of scope | declined |",
         "|---|---|---|---|---|---|---|",

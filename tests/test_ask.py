@@ -21,6 +21,7 @@ from troubleshoot.consult.freetext import (
     text_of,
     understand,
 )
+from troubleshoot.consult.phrasing import find
 from troubleshoot.consult.retrieval import index_for
 from troubleshoot.facts import Origin
 from troubleshoot.knowledge.load import cached_kb
@@ -88,10 +89,19 @@ def test_mixed_languages_and_chinese_numbers():
         ("batch size 2 with batchnorm, loss jumps around", "batch_size", 2),
         ("学习率设为0.01时loss变成nan", "learning_rate", 0.01),
         ("10 classes, accuracy stuck at chance", "num_classes", 10),
+        ("loss not decreasing on a small dataset", "dataset_size", 1000),
+        ("数据量很少,过拟合很严重", "dataset_size", 100),
+        ("在很小的数据集上训练,loss不下降", "dataset_size", 1000),
     ],
 )
 def test_numbers_are_read_with_their_meaning(text, key, value):
     assert understand(KB, text).facts.context[key].value == value
+
+
+def test_an_amount_word_inside_a_longer_word_is_not_an_amount():
+    """ "数据集大小" is the dataset's size, not a big dataset; "big images" no dataset size."""
+    for text in ("数据集大小不清楚,loss不下降", "the images are big and the loss is nan"):
+        assert "dataset_size" not in understand(KB, text).facts.context
 
 
 def test_a_number_next_to_the_wrong_name_is_not_taken():
@@ -137,6 +147,27 @@ def test_a_phrase_finds_other_forms_of_its_words():
     """The kb says "loss increasing"; people write "increases", "increased"."""
     for text in ("my loss increases every epoch", "the loss increased after epoch 3"):
         assert "loss-diverging" in understand(KB, text).facts.present_symptoms()
+
+
+def test_a_verb_with_a_short_stem_or_a_doubled_consonant_finds_its_other_forms():
+    """ "rising" finds "rises", "dropping" finds "drops", "falling" keeps its "ll"."""
+    assert "overfitting" in understand(KB, "my validation loss rises after epoch 5").facts.symptoms
+    assert find("loss dropping", "the loss drops fast") is not None
+    assert find("loss falling", "the loss is false") is None
+
+
+def test_a_decimal_point_is_not_the_end_of_a_sentence():
+    """A gap between a phrase's words may hold "0.69" but not a full stop."""
+    assert "loss-flat-from-start" in understand(KB, "训练loss一直在0.69左右不动").facts.symptoms
+    assert find("validation loss rising", "validation went fine. loss rising") is None
+
+
+def test_a_phrase_finds_the_words_kb_groups_with_its_own():
+    """context.yaml's same_words: "验证loss上升" also finds "验证集损失升高"; without the
+    groups it does not."""
+    assert "overfitting" in understand(KB, "验证集损失升高,训练损失降低").facts.symptoms
+    assert find("验证loss上升", "验证集损失升高") is None
+    assert find("验证loss上升", "验证集损失升高", KB.same_words) is not None
 
 
 def test_87_3365_alone():

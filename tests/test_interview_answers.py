@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from troubleshoot.consult.questions import Kind, Question, opening
 from troubleshoot.frontends.interview.answers import (
+    Browse,
     Command,
     Invalid,
     Reply,
@@ -181,4 +182,5 @@ def test_answers_file_values(mini_kb):
 @given(st.text(max_size=40))
 def test_any_text_is_read_or_reasked_never_a_crash(mini_kb, text):
     for question in (LR, BATCH, FRAMEWORK, BATCHNORM, NAN, opening(mini_kb, {"loss-nan": 1})):
-        assert isinstance(parse(mini_kb, question, text, "en"), Reply | Invalid | Command)
+        parsed = parse(mini_kb, question, text, "en")
+        assert isinstance(parsed, Reply | Invalid | Command | Browse)  # "more" browses

@@ -35,6 +35,16 @@ def test_schema_error_names_file_and_field(kb_copy):
     assert "lessons/ctc.yaml" in problem and "title.zh" in problem
 
 
+def test_an_amount_phrase_needs_amounts(kb_copy):
+    def change(data):
+        rate = next(k for k in data["keys"] if k["key"] == "learning_rate")
+        rate["phrases"] = {"en": ["{amount} learning rate"], "zh": []}
+
+    edit(kb_copy, "context.yaml", change)
+    (problem,) = errors(kb_copy)
+    assert "'{amount} learning rate' has {amount} but the key no amounts" in problem
+
+
 def test_unknown_field_is_an_error(kb_copy):
     edit(kb_copy, "lessons/ctc.yaml", lambda d: d.update(sevrity=3))
     assert any("sevrity" in e for e in errors(kb_copy))
@@ -90,6 +100,18 @@ def test_ascii_space_between_chinese_characters(kb_copy):
     assert any(
         "summary.zh: ASCII space between Chinese characters: '务 并'" in e for e in errors(kb_copy)
     )
+
+
+def test_same_words_are_single_words_in_one_group_each(kb_copy):
+    groups = [["loss", "损失"], ["loss", "cost"], ["上升"], ["going up", "上升"]]
+    edit(kb_copy, "context.yaml", lambda d: d.update(same_words=groups))
+    found = [e.split("same_words: ")[1] for e in errors(kb_copy) if "same_words" in e]
+    assert found == [
+        "'loss' is in two groups",
+        "['上升'] needs at least two words",
+        "'going up' is not one word",
+        "'上升' is in two groups",
+    ]
 
 
 def test_unknown_related_lesson_and_supports_non_diagnosis(kb_copy):

@@ -207,7 +207,7 @@ def _symptom_matches(kb: KnowledgeBase, prose: str) -> list[Match]:
     best: dict[str, Found] = {}
     for symptom in kb.symptoms.values():
         for phrase in [*symptom.phrases.en, *symptom.phrases.zh]:
-            hit = find(phrase, prose)
+            hit = find(phrase, prose, kb.same_words)
             if hit and (
                 symptom.id not in best or hit.pattern.weight > best[symptom.id].pattern.weight
             ):
@@ -235,7 +235,7 @@ def _context_matches(kb: KnowledgeBase, prose: str) -> list[Match]:
     for key in kb.context.values():
         best: tuple[Found, ContextValue] | None = None
         for phrase, value in _phrasings(key):
-            hit = find(phrase, prose)
+            hit = find(phrase, prose, kb.same_words, tuple(key.amounts))
             if hit is None or (hit.denied and key.type != "boolean"):
                 continue
             if hit.denied:  # "no batchnorm"

@@ -5,7 +5,8 @@ expression over normalised text (NFKC, case folded): its words in order, each al
 followed by a short gap of other words ("loss suddenly becomes nan", "验证集的loss一直上升"),
 English words of five letters or more matched by their stem so "overfit" finds
 "overfitting" and "increasing" finds "increases" (shorter ones whole, so "with" is not
-"without"); ``{n}`` is a
+"without"), and each word also matching the words ``same_words`` of ``kb/context.yaml``
+groups it with ("loss" and "损失"); ``{n}`` is a
 number, read by ``knowledge.vocab.read_number``. Chinese phrases are cut into words with
 rjieba (bindings to jieba-rs, the maintained Rust port of jieba; jieba itself was last
 released in 2020) so a gap may fall between words but never inside one.
@@ -34,8 +35,10 @@ NEGATION_BEFORE = 8
 _CLAUSE = re.compile(r"[,;:、,;:]|(?<![a-z])(?:but|however|and)(?![a-z])|但|而")
 _STOP = r"\n.!?;。!?;"  # a gap never crosses the end of a sentence
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?(?:\s?(?:k|千|万)(?![a-z]))?"
-_GAP = rf"(?:(?!{NEGATION.pattern})[^{_STOP}]){{0,{WORD_GAP}}}?"
-_PIECE = re.compile(r"\{n\}|[a-z0-9]+(?:\.[0-9]+)*|[\u3400-\u9fff]+")
+# A point between digits is a decimal point ("loss一直在0.69左右不动"), not a full stop.
+_GAP = rf"(?:(?!{NEGATION.pattern})(?:[^{_STOP}]|(?<=\d)\.(?=\d))){{0,{WORD_GAP}}}?"
+_PLACES = ("{n}", "{amount}")  # where a number, or a word of a key's amounts, stands
+_PIECE = re.compile(r"\{n\}|\{amount\}|[a-z0-9]+(?:\.[0-9]+)*|[\u3400-\u9fff]+")
 
 
 def normalise(text: str) -> str:
@@ -57,10 +60,15 @@ def _word(token: str) -> str:
 
 def _stem(word: str) -> str:
     """The start every form of an English word shares, roughly: "increasing", "increases"
-    and "increase" all become "increas", so a phrase in one form finds the others."""
+    and "increase" all become "increas", so a phrase in one form finds the others. A verb's
+    -ing or -ed form keeps a stem of three letters ("rising" finds "rises" and "rise") and
+    loses a doubled final consonant ("dropping" finds "drops"; "falling" keeps its "ll")."""
     for suffix in ("ing", "ed", "es", "s", "e"):
         stem = word.removesuffix(suffix)
-        if stem != word and len(stem) >= 4 and not word.endswith("ss"):
+        verb = suffix in ("ing", "ed")
+        if verb and len(stem) >= 4 and stem[-1] == stem[-2] and stem[-1] not in "aeiouslz":
+            stem = stem[:-1]
+        if stem != word and len(stem) >= (3 if verb else 4) and not word.endswith("ss"):
             return stem
     return word
 
@@ -80,25 +88,48 @@ class Pattern:
     weight: int  # how specific: the characters of the phrase's words (longer wins)
 
 
+Alike = tuple[tuple[str, ...], ...]  # groups of words a phrase may use interchangeably
+
+
 @cache
-def compile_phrase(phrase: str) -> Pattern:
-    """The pattern of one phrase (cached: the knowledge base's phrases are few)."""
+def _alike(same: Alike) -> dict[str, tuple[str, ...]]:
+    return {normalise(w): tuple(normalise(x) for x in group) for group in same for w in group}
+
+
+def _word_or_alike(word: str, same: Alike) -> str:
+    group = _alike(same).get(word)
+    return "(?:" + "|".join(_word(w) for w in group) + ")" if group else _word(word)
+
+
+def _place(word: str, amounts: tuple[str, ...]) -> str:
+    """``{n}``: a number; ``{amount}``: one of ``amounts`` ("small", "很少"), not followed by
+    another ("大小" is size, "多少" how many)."""
+    if word == "{n}":
+        return rf"(?P<n>{_NUMBER})"
+    names = "|".join(re.escape(a) for a in sorted(map(normalise, amounts), key=len, reverse=True))
+    names = names or "(?!)"
+    return rf"(?<![a-z])(?P<n>{names})(?![a-z]|{names})"
+
+
+@cache
+def compile_phrase(phrase: str, same: Alike = (), amounts: tuple[str, ...] = ()) -> Pattern:
+    """The pattern of one phrase, each word also matching the words ``same`` groups it with,
+    ``{amount}`` one of ``amounts`` (cached: the knowledge base's phrases are few)."""
     pieces = _PIECE.findall(normalise(phrase))
     words: list[str] = []
     for piece in pieces:
-        if piece == "{n}":
-            words.append("{n}")
-        elif piece.isascii():
+        if piece.isascii():  # an English word, {n} or {amount}
             words.append(piece)
         else:
             words += _cut(piece)
     parts: list[str] = []
     for i, word in enumerate(words):
         if i:
-            near_number = "{n}" in (word, words[i - 1])
+            near_number = word in _PLACES or words[i - 1] in _PLACES
             parts.append(NUMBER_FILLER if near_number else _GAP)
-        parts.append(rf"(?P<n>{_NUMBER})" if word == "{n}" else _word(word))
-    weight = sum(len(word) for word in words if word != "{n}") + 2 * ("{n}" in words)
+        parts.append(_place(word, amounts) if word in _PLACES else _word_or_alike(word, same))
+    placed = [word for word in words if word in _PLACES]
+    weight = sum(len(word) for word in words if word not in _PLACES) + 2 * len(placed)
     return Pattern(phrase, re.compile("".join(parts)), weight)
 
 
@@ -110,13 +141,14 @@ class Found:
     start: int
     end: int
     text: str
-    number: str | None  # what ``{n}`` matched
+    number: str | None  # what ``{n}`` or ``{amount}`` matched
     denied: bool  # a negation stands just before it ("no overfitting")
 
 
-def find(phrase: str, text: str) -> Found | None:
-    """The first place ``phrase`` occurs in normalised ``text``."""
-    pattern = compile_phrase(phrase)
+def find(phrase: str, text: str, same: Alike = (), amounts: tuple[str, ...] = ()) -> Found | None:
+    """The first place ``phrase`` occurs in normalised ``text`` (in its own words or ones
+    ``same`` groups them with; ``{amount}`` as one of ``amounts``)."""
+    pattern = compile_phrase(phrase, same, amounts)
     match = pattern.regex.search(text)
     if match is None:
         return None

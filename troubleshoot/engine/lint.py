@@ -177,6 +177,22 @@ def _check_context_phrases(kb: KnowledgeBase) -> Iterator[str]:
                     yield f"{where}: phrase '{phrase}' names both {both}"
 
 
+def _check_same_words(kb: KnowledgeBase) -> Iterator[str]:
+    """Each group of interchangeable words holds two or more single words (one English word
+    or one run of Chinese), and no word is in two groups."""
+    where = f"{kb.path / 'context.yaml'}: same_words"
+    seen: set[str] = set()
+    for group in kb.same_words:
+        if len(group) < 2:
+            yield f"{where}: {list(group)} needs at least two words"
+        for word in group:
+            if not re.fullmatch(r"[a-z0-9]+|[\u3400-\u9fff]+", word.casefold()):
+                yield f"{where}: '{word}' is not one word"
+            elif word.casefold() in seen:
+                yield f"{where}: '{word}' is in two groups"
+            seen.add(word.casefold())
+
+
 def _check_context(kb: KnowledgeBase, key: str, value: object, where: str) -> Iterator[str]:
     spec = kb.context.get(key)
     if spec is None:
@@ -442,6 +458,7 @@ def lint(kb: KnowledgeBase, catalogue: Path | None = None) -> LintReport:
         report.errors.extend(_check_lesson(kb, lesson))
     report.errors.extend(_check_symptoms(kb))
     report.errors.extend(_check_context_phrases(kb))
+    report.errors.extend(_check_same_words(kb))
     report.errors.extend(_check_errors(kb))
     total = len(kb.lessons) + len(kb.symptoms)
     partial = {e.split(":")[0] for e in report.errors if e.endswith("has no Chinese text")}

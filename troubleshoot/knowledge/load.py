@@ -56,6 +56,8 @@ class KnowledgeBase:
     # Error signatures in the order a log line is tried against them, and the file of each.
     errors: dict[str, ErrorSignature]
     error_files: dict[str, Path]
+    # Words a phrase may use interchangeably (``same_words`` of ``context.yaml``).
+    same_words: tuple[tuple[str, ...], ...] = ()
 
     def diagnoses(self) -> list[Lesson]:
         return [x for x in self.lessons.values() if x.kind is Kind.DIAGNOSIS]
@@ -155,6 +157,7 @@ def load_kb(path: Path | None = None) -> KnowledgeBase:
         sources={s.id: s for s in registry.sources},
         errors=errors,
         error_files=error_files,
+        same_words=tuple(tuple(group) for group in vocab.same_words),
     )
 
 

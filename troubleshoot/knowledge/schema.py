@@ -350,7 +350,8 @@ class ContextKey(Strict):
     # Words people use for an amount ("small"), for number keys, and the number each stands for.
     amounts: dict[str, float] = Field(default_factory=dict)
     # Free text: for a number key, how people state it, ``{n}`` where the number goes
-    # ("lr {n}", "学习率{n}"); for a boolean key, words that mean it is true ("batchnorm").
+    # ("lr {n}", "学习率{n}") or ``{amount}`` where a word of ``amounts`` does ("{amount}
+    # dataset", "数据集{amount}"); for a boolean key, words that mean it is true ("batchnorm").
     phrases: Phrases = Field(default_factory=Phrases)
     # The share of people who can answer the question (the interview weighs its gain by it).
     answerable: float = Field(default=0.8, ge=0, le=1)
@@ -365,13 +366,18 @@ class ContextKey(Strict):
             raise ValueError("a 'choice' key's phrases belong to its choices")
         if self.type in ("number", "integer"):
             for phrase in [*self.phrases.en, *self.phrases.zh]:
-                if phrase.count("{n}") != 1:
+                if phrase.count("{n}") + phrase.count("{amount}") != 1:
                     raise ValueError(f"phrase '{phrase}' of a number key needs one {{n}}")
+                if "{amount}" in phrase and not self.amounts:
+                    raise ValueError(f"phrase '{phrase}' has {{amount}} but the key no amounts")
         return self
 
 
 class ContextVocabulary(Strict):
     keys: list[ContextKey]
+    # Free text: words a phrase may be written with interchangeably ("loss" and "损失",
+    # "上升" and "升高"), so each phrase need not be listed in every wording.
+    same_words: list[list[str]] = Field(default_factory=list)
 
 
 # ---------------------------------------------------------------- sources
