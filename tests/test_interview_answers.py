@@ -182,3 +182,23 @@ def test_answers_file_values(mini_kb):
 def test_any_text_is_read_or_reasked_never_a_crash(mini_kb, text):
     for question in (LR, BATCH, FRAMEWORK, BATCHNORM, NAN, opening(mini_kb, {"loss-nan": 1})):
         assert isinstance(parse(mini_kb, question, text, "en"), Reply | Invalid | Command)
+
+
+def test_the_opening_takes_87_as_the_symptom_its_prompt_names():
+    """The prompt offers "87" as a word; beyond the options' numbers it names the loss stuck
+    at 87.3365 (it was refused as an option number out of range)."""
+    from troubleshoot.consult.belief import model_for
+    from troubleshoot.consult.select import situation
+    from troubleshoot.consult.session import Session
+    from troubleshoot.facts import FactSet
+    from troubleshoot.knowledge.load import cached_kb
+
+    kb = cached_kb()
+    question = situation(model_for(kb), Session(kb, FactSet())).step.question
+    assert question.kind is Kind.OPENING and len(question.options) < 87
+    stuck = next(s for s in question.options if "87" in s)
+    assert parse(kb, question, "87", "zh") == Reply((stuck,))
+    assert parse(kb, question, "87 1", "en") == Reply((stuck, question.options[0]))
+    assert parse(kb, question, "99", "zh") == Invalid(
+        f"“99”不是 1 到 {len(question.options)} 之间的编号。"
+    )

@@ -129,6 +129,8 @@ TEXT: dict[Lang, dict[str, str]] = {
         "why_check": "To check it yourself: {text}",
         "why_opening": "Knowing what you see narrows the {n} candidate causes still possible "
         "down to those that explain it; each option is a symptom some rule needs.",
+        "why_opening_more": "Candidate causes that could explain what is already known: {n}; "
+        "what else you see tells them apart. Each option is a symptom some rule needs.",
         "why_gain": "Expected information gain: {gain:.2f} bits.",
         "how_title": "How the ranking is reached",
         "how_none": "No rule has fired yet: nothing known so far points at a cause.",
@@ -299,6 +301,8 @@ TEXT: dict[Lang, dict[str, str]] = {
         "why_check": "自己检查的方法:{text}",
         "why_opening": "了解你观察到的现象,可以把目前仍可能的 {n} 个候选原因"
         "缩小到能解释这些现象的几个;每个选项都是某条规则需要的症状。",
+        "why_opening_more": "有 {n} 个候选原因可以解释已知信息;你还观察到什么,"
+        "能把它们区分开。每个选项都是某条规则需要的症状。",
         "why_gain": "预期信息增益:{gain:.2f} 比特。",
         "how_title": "排名是怎么得出的",
         "how_none": "还没有规则被触发:目前已知的事实还不指向任何原因。",

@@ -134,8 +134,8 @@ def why(kb: KnowledgeBase, situation: Situation, lang: Lang) -> list[str]:
     question = step.question
     lines = [t(lang, "why_title")]
     if question.kind is Kind.OPENING:
-        live = {h.lesson_id for h in situation.hypotheses if h.lesson_id}
-        return [*lines, t(lang, "why_opening", n=len(live))]
+        key = "why_opening_more" if situation.result.facts.present_symptoms() else "why_opening"
+        return [*lines, t(lang, key, n=len(situation.possible_causes()))]
     titles = [
         kb.lessons[lesson_id].title.get(lang)
         for lesson_id, *_ in situation.separated_by(question.name)
