@@ -117,6 +117,11 @@ TEXT: dict[Lang, dict[str, str]] = {
         "answer; press Enter for the guide.",
         "wrote": "Wrote {path}",
         "cannot_write": "cannot write {path}: {problem}",
+        "no_folder": "the folder {folder} does not exist",
+        "is_folder": "it is a folder",
+        "not_permitted": "permission denied",
+        "disk_full": "no space left on the device",
+        "kb_broken": "the knowledge base does not load:\n{problem}",
         "why_title": "Why I ask this",
         "why_one": 'The answer decides whether "{cause}" fits.',
         "why_between": 'The answer tells "{first}" apart from "{second}"{more}.',
@@ -143,9 +148,11 @@ TEXT: dict[Lang, dict[str, str]] = {
         "missing_answer": "no answer for question {ref} ({text}) in {file}. Add a line "
         "such as '{name}: skip', or pass --skip-missing.",
         "missing_input": "the input ended before question {ref} ({text}) was answered.",
-        "bad_answer": "{file}: {name}: {problem}",
         "no_state": "no saved interview at {path}; start one with 'troubleshoot interview'.",
-        "bad_state": "{path} is not a saved interview: {problem}",
+        "state_not_json": "{path} is not a saved interview: it is not JSON text.",
+        "state_version": "{path} was saved by another version of troubleshoot, in a format "
+        "this one does not read; start a new interview.",
+        "state_content": "{path} is not a saved interview: it lacks the answers one holds.",
         "resume_conflict": "--resume continues a saved interview; it takes no new facts "
         "(--from, --facts, --symptom, --context, --absent).",
         "ask_out_of_scope": (
@@ -289,6 +296,11 @@ TEXT: dict[Lang, dict[str, str]] = {
         "end_prompt": "输入 '怎么' 查看推理过程,输入 '返回' 修改上一个回答;直接回车查看指南。",
         "wrote": "已写入 {path}",
         "cannot_write": "无法写入 {path}:{problem}",
+        "no_folder": "文件夹 {folder} 不存在",
+        "is_folder": "这是一个文件夹",
+        "not_permitted": "没有写入权限",
+        "disk_full": "磁盘空间不足",
+        "kb_broken": "知识库无法加载:\n{problem}",
         "why_title": "为什么问这个问题",
         "why_one": "这个回答决定“{cause}”是否成立。",
         "why_between": "这个回答能区分“{first}”与“{second}”{more}。",
@@ -314,9 +326,11 @@ TEXT: dict[Lang, dict[str, str]] = {
         "missing_answer": "{file} 中没有问题 {ref}({text})的答案。请加一行,例如 "
         "'{name}: skip',或使用 --skip-missing。",
         "missing_input": "输入在问题 {ref}({text})得到回答之前就结束了。",
-        "bad_answer": "{file}: {name}: {problem}",
         "no_state": "{path} 中没有保存的问答;用 'troubleshoot interview' 开始一次新的问答。",
-        "bad_state": "{path} 不是保存的问答:{problem}",
+        "state_not_json": "{path} 不是保存的问答:它不是 JSON 文本。",
+        "state_version": "{path} 是另一个版本的 troubleshoot 保存的,格式不同,无法读取;"
+        "请开始一次新的问答。",
+        "state_content": "{path} 不是保存的问答:其中没有问答应有的回答。",
         "resume_conflict": "--resume 继续已保存的问答,不接受新的事实"
         "(--from、--facts、--symptom、--context、--absent)。",
         "ask_out_of_scope": (

@@ -10,7 +10,7 @@ from __future__ import annotations
 from array import array
 from dataclasses import dataclass, field
 
-from troubleshoot.facts import Phrase
+from troubleshoot.facts import Phrase, PhrasedError
 
 # Canonical series names. Readers map what a file calls a series ("loss", "train_loss",
 # "Train net output #0: loss", "val_loss", "Test net output #1: loss", "lr", ...) onto these
@@ -116,5 +116,6 @@ class RunData:
         return self.series[name]
 
 
-class UnreadableInput(Exception):
-    """The input is not something troubleshoot can read; the message says what it is."""
+class UnreadableInput(PhrasedError):
+    """The input is not something troubleshoot can read; its phrases (``e_*`` keys of
+    ``render/i18n.py``) say what it is."""

@@ -172,15 +172,18 @@ def pending(kb: KnowledgeBase, situation: Situation, lang: Lang) -> list[str]:
     return lines
 
 
-def fact_text(kb: KnowledgeBase, fact: Fact, lang: Lang) -> str:
-    """A fact with where it came from: answered, given (file), detected (evidence)."""
+def fact_text(kb: KnowledgeBase, fact: Fact, lang: Lang, brief: bool = False) -> str:
+    """A fact with where it came from: answered, given (file), detected (evidence); in
+    brief, what was seen without where (the list of what is known keeps to a line each,
+    so that the first question still fits a 24-line terminal)."""
     origin = STRINGS[lang][f"origin_{fact.provenance.origin.value}"]
     detail = [origin]
     if fact.provenance.note:
         detail.append(say(fact.provenance.note, lang))
     if fact.provenance.evidence:
-        detail.append(evidence_text(fact.provenance.evidence[0], lang))
-    return f"{_plain(fact_label(kb, fact, lang))} [{'; '.join(detail)}]"
+        evidence = fact.provenance.evidence[0]
+        detail.append(say(evidence.detail, lang) if brief else evidence_text(evidence, lang))
+    return f"{_plain(fact_label(kb, fact, lang))} [{_plain('; '.join(detail))}]"
 
 
 def how(kb: KnowledgeBase, situation: Situation, lang: Lang, limit: int = 5) -> list[str]:

@@ -9,6 +9,7 @@ every answer, so Ctrl-C, a closed terminal (SIGHUP) or end of input lose nothing
 
 from __future__ import annotations
 
+import errno
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -229,7 +230,8 @@ class Dialog:
             self.say(t(self.lang, "back_none"))
             return False
         self.save()
-        text = show(self.kb, answer.question, self.lang).text
+        known = bool(self.session.known().present_symptoms())
+        text = show(self.kb, answer.question, self.lang, known).text
         self.say(t(self.lang, "back_done", question=text))
         return True
 
@@ -304,12 +306,26 @@ class Dialog:
             try:
                 self.output.write_text(text, encoding="utf-8")
             except OSError as exc:
+                problem = _write_problem(exc, self.lang)
                 raise InterviewError(
-                    t(self.lang, "cannot_write", path=self.output, problem=exc.strerror or exc)
+                    t(self.lang, "cannot_write", path=self.output, problem=problem)
                 ) from None
             self.say(t(self.lang, "wrote", path=self.output))
         else:
             write_guide(text, fmt, self.out)
+
+
+def _write_problem(exc: OSError, lang: Lang) -> str:
+    """Why a file could not be written, in ``lang`` for the usual reasons."""
+    if isinstance(exc, PermissionError) or exc.errno == errno.EROFS:
+        return t(lang, "not_permitted")
+    if isinstance(exc, IsADirectoryError):
+        return t(lang, "is_folder")
+    if isinstance(exc, FileNotFoundError):
+        return t(lang, "no_folder", folder=Path(exc.filename or ".").parent)
+    if exc.errno == errno.ENOSPC:
+        return t(lang, "disk_full")
+    return exc.strerror or str(exc)
 
 
 class _Back:
@@ -359,10 +375,7 @@ def start(args: InterviewArgs, err: Console) -> Dialog:
         try:
             saved = state.load(state_path)
         except state.StateError as exc:
-            key = "no_state" if str(exc) == "missing" else "bad_state"
-            raise InterviewError(
-                t(args.lang or Lang.EN, key, path=state_path, problem=exc)
-            ) from None
+            raise InterviewError(t(args.lang or Lang.EN, str(exc), path=state_path)) from None
         kb = cached_kb(args.kb_path or saved.kb)
         lang = args.lang or saved.lang
         evidence = None
@@ -411,7 +424,7 @@ def _show_known(dialog: Dialog, facts: FactSet) -> None:
     if len(facts):
         dialog.say(t(dialog.lang, "known"))
         for fact in facts:
-            dialog.say("  - " + fact_text(dialog.kb, fact, dialog.lang))
+            dialog.say("  - " + fact_text(dialog.kb, fact, dialog.lang, brief=True), hang=4)
 
 
 def _keep_unfinished(path: Path, lang: Lang, err: Console) -> None:
