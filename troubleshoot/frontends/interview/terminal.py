@@ -220,9 +220,11 @@ class Dialog:
             raise Stopped("quit", 0)
 
     def _lines(self, lines: list[str]) -> None:
+        """An answer to a command; an indented line goes on indented when it wraps."""
         self.err.print()
         for line in lines:
-            self.say(line)
+            indent = len(line) - len(line.lstrip(" "))
+            self.say(line, hang=indent + 2 if indent else 0)
 
     def _back(self) -> bool:
         answer = self.session.back()
