@@ -202,3 +202,16 @@ def test_the_opening_takes_87_as_the_symptom_its_prompt_names():
     assert parse(kb, question, "99", "zh") == Invalid(
         f"“99”不是 1 到 {len(question.options)} 之间的编号。"
     )
+
+
+def test_lists_are_joined_as_each_language_writes_them(mini_kb):
+    """Chinese lists take the enumeration comma, not an ASCII one."""
+    from troubleshoot.frontends.interview.explain import answer_text
+
+    question = opening(mini_kb, dict.fromkeys(["loss-nan", "overfitting"], 1))
+    both = ("loss-nan", "overfitting")
+    assert answer_text(mini_kb, question, both, "en") == "Loss is NaN, Overfitting"
+    assert answer_text(mini_kb, question, both, "zh") == "loss 为 NaN、过拟合"
+    assert parse_number("32 x 4", True, "zh") == Invalid(
+        "“32 x 4”中有不止一个数字(32、4)。请只输入一个数字。"
+    )

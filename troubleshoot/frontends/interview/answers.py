@@ -163,7 +163,7 @@ def parse_number(
     try:
         return read_number(text, integer, amounts)
     except BadNumber as exc:
-        numbers = ", ".join(exc.numbers)
+        numbers = t(lang, "list_sep").join(exc.numbers)
         return Invalid(t(lang, exc.problem, text=exc.text, numbers=numbers, example=example))
 
 

@@ -116,7 +116,7 @@ def answer_text(kb: KnowledgeBase, question: Question, value: object, lang: Lang
     if question.kind is Kind.OPENING:
         assert isinstance(value, tuple)
         titles = [symptom_title(kb, s, lang) for s in value]
-        return ", ".join(titles) or t(lang, "picked_none")
+        return t(lang, "list_sep").join(titles) or t(lang, "picked_none")
     if isinstance(value, bool):
         return t(lang, "yes" if value else "no")
     key = kb.context.get(question.name)
