@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, TESTS, run_cli
 
+from troubleshoot.consult.questions import OPENING
 from troubleshoot.knowledge.load import cached_kb
 
 pexpect = pytest.importorskip("pexpect")
@@ -25,6 +26,7 @@ _NAMES = """
 Caffe Keras PyTorch Lightning Hugging Face CSV TSV CSVLogger metrics.csv Ultralytics results.csv
 W&B JSON Lines detectron2 metrics.json mmengine scalars.json trainer_state.json TensorBoard
 MLflow mlruns mlflow.db gzip Python UTF-8 YAML PNG JPEG PDF HDF5 NumPy pickle zip caffe-glog
+TensorFlow
 troubleshoot kb symptoms context interview key=value resume state
 true false yes no help why how back quit skip
 loss NaN nan logits oom BatchNorm BN GPU ReLU ln Softmax softmax CTC KL Infogain L2 sigmoid
@@ -42,7 +44,7 @@ def english_words(text: str, *paths: Path | str) -> list[str]:
     ids = {*kb.symptoms, *kb.lessons, *kb.context, *kb.errors}
     ids |= {str(c.value) for key in kb.context.values() for c in key.choices}
     ids |= {word for key in kb.context.values() for word in key.amounts or {}}
-    ids |= {rule.id for lesson in kb.lessons.values() for rule in lesson.rules}
+    ids |= {rule.id for lesson in kb.lessons.values() for rule in lesson.rules} | {OPENING}
     text = text.replace("\r", "")
     for path in sorted(map(str, paths), key=len, reverse=True):  # wrapped, maybe
         text = re.sub(r"(?:\n\s*)?".join(map(re.escape, path)), " ", text)
@@ -221,3 +223,19 @@ def _cells(line: str) -> int:
     from rich.cells import cell_len
 
     return cell_len(line)
+
+
+@pytest.mark.parametrize(
+    ("typed", "code", "says"),
+    [
+        ("quit\n", 0, "已停止。"),  # echo quit | troubleshoot interview --lang zh
+        ("", 2, "输入在问题 what-do-you-see"),  # the input ends before an answer
+        ("1\n2\n", 2, "得到回答之前就结束了"),
+    ],
+)
+def test_every_end_of_piped_input_says_so_in_chinese(tmp_path, typed, code, says):
+    state = tmp_path / "answers.json"
+    done = interview("--state", str(state), input=typed)
+    assert done.returncode == code, done.stderr
+    assert says in done.stderr
+    assert english_words(done.stderr, state) == [], done.stderr
