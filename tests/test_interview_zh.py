@@ -239,3 +239,32 @@ def test_every_end_of_piped_input_says_so_in_chinese(tmp_path, typed, code, says
     assert done.returncode == code, done.stderr
     assert says in done.stderr
     assert english_words(done.stderr, state) == [], done.stderr
+
+
+def test_why_the_system_refused_a_file_is_worded_in_each_language():
+    import errno
+
+    from troubleshoot.consult.errors import os_problem
+    from troubleshoot.lang import Lang
+    from troubleshoot.render.i18n import say
+
+    denied = os_problem(PermissionError(errno.EACCES, "Permission denied"))
+    assert (say(denied, Lang.EN), say(denied, Lang.ZH)) == ("permission denied", "没有权限")
+    assert say(os_problem(OSError(errno.ENOSPC, "No space left on device")), Lang.ZH) == (
+        "磁盘空间不足"
+    )
+    assert os_problem(OSError(errno.EIO, "Input/output error")) == "Input/output error"
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_an_output_that_fails_at_the_end_says_why_in_chinese(tmp_path):
+    """/proc takes no new file, whoever asks: the guide cannot be written after the last
+    answer, and the reason was the system's English words."""
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("loss-nan: yes\n", encoding="utf-8")
+    output = Path("/proc") / "guide.md"
+    done = interview("--answers", str(answers), "--skip-missing", "--output", str(output))
+    assert done.returncode == 2, done.stderr
+    error = done.stderr[done.stderr.index("错误:") :]
+    assert error.startswith(f"错误:无法写入 {output}:")
+    assert english_words(error, output) == [], error

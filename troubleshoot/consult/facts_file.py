@@ -7,7 +7,7 @@ from pathlib import Path
 from troubleshoot.facts import FactSet, Origin, Phrase, Provenance
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.vocab import UnknownTerm, build_facts
-from troubleshoot.read.model import UnreadableInput
+from troubleshoot.read.model import UnreadableInput, os_problem
 
 
 def read_yaml(path: Path) -> object:
@@ -20,7 +20,7 @@ def read_yaml(path: Path) -> object:
     except FileNotFoundError:
         raise UnreadableInput(Phrase.of("e_no_such_path", source=str(path))) from None
     except OSError as exc:
-        problem = exc.strerror or str(exc)
+        problem = os_problem(exc)
         raise UnreadableInput(
             Phrase.of("e_cannot_read", source=str(path), problem=problem)
         ) from None

@@ -13,9 +13,9 @@ import typer
 
 from troubleshoot.consult.errors import UnreadableInput
 from troubleshoot.consult.gather import RunSplit
-from troubleshoot.facts import PhrasedError
+from troubleshoot.facts import Phrase, PhrasedError
 from troubleshoot.lang import Lang
-from troubleshoot.render.i18n import say_lines
+from troubleshoot.render.i18n import say, say_lines
 from troubleshoot.render.output import OutputFormat
 
 if TYPE_CHECKING:
@@ -123,9 +123,9 @@ def check_writable(path: Path | None, lang: Lang = Lang.EN) -> None:
     if not folder.is_dir():
         problem = t(lang, "no_folder", folder=folder)
     elif path.is_dir():
-        problem = t(lang, "is_folder")
+        problem = say(Phrase("os_is_folder"), lang)
     elif not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        problem = t(lang, "not_permitted")
+        problem = say(Phrase("os_denied"), lang)
     else:
         return
     raise fail(t(lang, "cannot_write", path=path, problem=problem), lang=lang)

@@ -7,6 +7,7 @@ number of logged points rather than by the size of the file.
 
 from __future__ import annotations
 
+import errno
 from array import array
 from dataclasses import dataclass, field
 
@@ -119,3 +120,17 @@ class RunData:
 class UnreadableInput(PhrasedError):
     """The input is not something troubleshoot can read; its phrases (``e_*`` keys of
     ``render/i18n.py``) say what it is."""
+
+
+def os_problem(exc: OSError) -> Phrase | str:
+    """Why the system refused a file, as a phrase for the usual reasons (``os_*`` keys),
+    else in the system's own words."""
+    if isinstance(exc, PermissionError) or exc.errno == errno.EROFS:
+        return Phrase("os_denied")
+    if isinstance(exc, IsADirectoryError):
+        return Phrase("os_is_folder")
+    if isinstance(exc, FileNotFoundError):
+        return Phrase("os_missing")
+    if exc.errno == errno.ENOSPC:
+        return Phrase("os_no_space")
+    return exc.strerror or str(exc)

@@ -21,7 +21,7 @@ from typing import BinaryIO
 from charset_normalizer import from_bytes
 
 from troubleshoot.facts import Phrase
-from troubleshoot.read.model import UnreadableInput
+from troubleshoot.read.model import UnreadableInput, os_problem
 
 BLOCK = 1 << 20
 HEAD = 64 * 1024
@@ -67,7 +67,7 @@ class Source:
             self.head = self._read_head()
         except OSError as exc:
             raise UnreadableInput(
-                Phrase.of("e_cannot_read", source=self.label, problem=exc.strerror or str(exc))
+                Phrase.of("e_cannot_read", source=self.label, problem=os_problem(exc))
             ) from None
         self.encoding = detect_encoding(self.head)
         self.wide = self.encoding.replace("-", "_").startswith(_WIDE)
@@ -129,7 +129,7 @@ class Source:
             yield from self._blocks(meter)
         except OSError as exc:  # the file vanished or the disk failed while reading
             raise UnreadableInput(
-                Phrase.of("e_read_failed", source=self.label, problem=exc.strerror or str(exc))
+                Phrase.of("e_read_failed", source=self.label, problem=os_problem(exc))
             ) from None
 
     def _blocks(self, meter: Meter | None) -> Iterator[bytes]:

@@ -135,6 +135,10 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "e_folder_unread": "{source}: nothing in this folder could be read ({files})",
         "e_no_dask": "running a scan on Dask needs dask.distributed: pip install "
         "'troubleshoot[fleet]'",
+        "os_denied": "permission denied",
+        "os_is_folder": "it is a folder",
+        "os_missing": "no such file or folder",
+        "os_no_space": "no space left on the device",
         # Why a word, a value or a file of facts or answers was not taken (knowledge.vocab's
         # UnknownTerm, the YAML files' errors).
         "e_did_you_mean": "Did you mean: {names}?",
@@ -518,6 +522,10 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "e_folder_unread": "{source}:这个文件夹中没有能读取的内容({files})",
         "e_no_dask": "在 Dask 上运行批量检查需要 dask.distributed:pip install "
         "'troubleshoot[fleet]'",
+        "os_denied": "没有权限",
+        "os_is_folder": "这是一个文件夹",
+        "os_missing": "没有这个文件或文件夹",
+        "os_no_space": "磁盘空间不足",
         "e_did_you_mean": "你是不是想输入:{names}?",
         "e_symptoms_listed": "`troubleshoot kb symptoms` 列出全部症状。",
         "e_context_listed": "`troubleshoot kb context` 列出每个键及其取值和同义词。",

@@ -9,7 +9,6 @@ every answer, so Ctrl-C, a closed terminal (SIGHUP) or end of input lose nothing
 
 from __future__ import annotations
 
-import errno
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -23,6 +22,7 @@ from rich.text import Text
 
 from troubleshoot.consult.belief import Model, model_for
 from troubleshoot.consult.consultation import Request, consult, consult_facts
+from troubleshoot.consult.errors import os_problem
 from troubleshoot.consult.gather import RunEvidence, RunSplit
 from troubleshoot.consult.questions import Question
 from troubleshoot.consult.select import Ask, Conclude, Situation, situation
@@ -308,26 +308,13 @@ class Dialog:
             try:
                 self.output.write_text(text, encoding="utf-8")
             except OSError as exc:
-                problem = _write_problem(exc, self.lang)
+                problem = say(os_problem(exc), self.lang)
                 raise InterviewError(
                     t(self.lang, "cannot_write", path=self.output, problem=problem)
                 ) from None
             self.say(t(self.lang, "wrote", path=self.output))
         else:
             write_guide(text, fmt, self.out)
-
-
-def _write_problem(exc: OSError, lang: Lang) -> str:
-    """Why a file could not be written, in ``lang`` for the usual reasons."""
-    if isinstance(exc, PermissionError) or exc.errno == errno.EROFS:
-        return t(lang, "not_permitted")
-    if isinstance(exc, IsADirectoryError):
-        return t(lang, "is_folder")
-    if isinstance(exc, FileNotFoundError):
-        return t(lang, "no_folder", folder=Path(exc.filename or ".").parent)
-    if exc.errno == errno.ENOSPC:
-        return t(lang, "disk_full")
-    return exc.strerror or str(exc)
 
 
 class _Back:
