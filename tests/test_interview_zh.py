@@ -268,3 +268,34 @@ def test_an_output_that_fails_at_the_end_says_why_in_chinese(tmp_path):
     error = done.stderr[done.stderr.index("错误:") :]
     assert error.startswith(f"错误:无法写入 {output}:")
     assert english_words(error, output) == [], error
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_question_with_its_why_fits_80_by_24(lang):
+    """Each symptom and context question, shown again below the answer to ``why`` (its
+    heading, the causes it tells apart, with the two longest titles, and why it matters or
+    how to check it), fits a 24-line terminal at 80 columns with its prompt."""
+    from troubleshoot.consult.questions import Kind, Question
+    from troubleshoot.frontends.i18n import t
+    from troubleshoot.frontends.interview.explain import show
+    from troubleshoot.render.cjk import wrap_cells
+
+    kb = cached_kb()
+
+    def lines(text: str) -> int:
+        return len(wrap_cells(text, 80))
+
+    first, second = sorted((x.title.get(lang) for x in kb.lessons.values()), key=len)[-2:]
+    apart = lines(t(lang, "why_between", first=first, second=second, more=t(lang, "why_more", n=9)))
+    questions = [Question(Kind.SYMPTOM, s) for s in kb.symptoms]
+    questions += [Question(Kind.CONTEXT, k) for k in kb.context]
+    for question in questions:
+        if question.kind is Kind.SYMPTOM:
+            reason = t(lang, "why_check", text=kb.symptoms[question.name].check.get(lang))
+        else:
+            reason = t(lang, "why_matters", text=kb.context[question.name].why.get(lang))
+        shown = show(kb, question, lang)
+        asked = 2 + lines(shown.text) + (lines(shown.hint) if shown.hint else 0)
+        asked += sum(lines(f"  {number:>3}  {label}") for number, label in shown.options)
+        answer = 1 + 1 + apart + lines(reason)  # a blank line, the heading
+        assert answer + asked + 1 <= 24, question.name  # + the prompt
