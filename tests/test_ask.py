@@ -11,7 +11,7 @@ import sys
 
 import pytest
 import yaml
-from conftest import REPO, detected_facts, run_cli
+from conftest import REPO, detected_facts, english, run_cli
 
 from troubleshoot.consult.freetext import (
     MAX_CHARS,
@@ -264,8 +264,11 @@ def test_bytes_in_gbk_utf8_and_binary():
     question = "验证集loss一直上升怎么办"
     assert text_of(question.encode("gbk")) == question
     assert text_of(b"\xef\xbb\xbf" + question.encode("utf-8")) == question
-    with pytest.raises(UnreadableInput, match="not a training log"):
+    with pytest.raises(UnreadableInput) as caught:
         text_of(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert english(caught.value.words) == [
+        "pasted text: this is a PNG image, not a training log or metric file"
+    ]
 
 
 def test_query_set_is_labelled_sourced_and_split_by_its_rule():

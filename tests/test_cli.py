@@ -87,7 +87,7 @@ def test_bad_facts_file_is_a_clear_error(tmp_path):
     facts = tmp_path / "facts.yaml"
     facts.write_bytes(b"\xff\xfe garbage: [")
     done = mini("diagnose", "--facts", str(facts))
-    assert done.returncode == 2 and "cannot read the facts file" in done.stderr
+    assert done.returncode == 2 and f"{facts}: not UTF-8 text" in done.stderr
     assert "Traceback" not in done.stderr
 
 

@@ -184,3 +184,36 @@ def test_any_text_is_read_or_reasked_never_a_crash(mini_kb, text):
     for question in (LR, BATCH, FRAMEWORK, BATCHNORM, NAN, opening(mini_kb, {"loss-nan": 1})):
         parsed = parse(mini_kb, question, text, "en")
         assert isinstance(parsed, Reply | Invalid | Command | Browse)  # "more" browses
+
+
+def test_the_opening_takes_87_as_the_symptom_its_prompt_names():
+    """The prompt offers "87" as a word; beyond the options' numbers it names the loss stuck
+    at 87.3365 (it was refused as an option number out of range)."""
+    from troubleshoot.consult.belief import model_for
+    from troubleshoot.consult.select import situation
+    from troubleshoot.consult.session import Session
+    from troubleshoot.facts import FactSet
+    from troubleshoot.knowledge.load import cached_kb
+
+    kb = cached_kb()
+    question = situation(model_for(kb), Session(kb, FactSet())).step.question
+    assert question.kind is Kind.OPENING and len(question.options) < 87
+    stuck = next(s for s in question.options if "87" in s)
+    assert parse(kb, question, "87", "zh") == Reply((stuck,))
+    assert parse(kb, question, "87 1", "en") == Reply((stuck, question.options[0]))
+    assert parse(kb, question, "99", "zh") == Invalid(
+        f"“99”不是 1 到 {len(question.options)} 之间的编号。"
+    )
+
+
+def test_lists_are_joined_as_each_language_writes_them(mini_kb):
+    """Chinese lists take the enumeration comma, not an ASCII one."""
+    from troubleshoot.frontends.interview.explain import answer_text
+
+    question = opening(mini_kb, dict.fromkeys(["loss-nan", "overfitting"], 1))
+    both = ("loss-nan", "overfitting")
+    assert answer_text(mini_kb, question, both, "en") == "Loss is NaN, Overfitting"
+    assert answer_text(mini_kb, question, both, "zh") == "loss 为 NaN、过拟合"
+    assert parse_number("32 x 4", True, "zh") == Invalid(
+        "“32 x 4”中有不止一个数字(32、4)。请只输入一个数字。"
+    )

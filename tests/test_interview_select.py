@@ -224,3 +224,24 @@ def test_questions_show_numbered_choices_with_not_sure(mini_kb):
     assert shown.text == "(基础)学习率是多少?" and "例如 0.01 或 1e-3" in shown.hint
     shown = show(mini_kb, Question(Kind.SYMPTOM, "loss-nan"), "en")
     assert [n for n, _ in shown.options] == ["1", "2", "0"]
+
+
+@pytest.mark.parametrize(
+    ("symptoms", "context", "causes", "says"),
+    [
+        ([], {}, {"ctc", "exploding", "small-bn"}, "narrows the 3 candidate causes"),
+        ([], {"loss": "mse"}, {"exploding", "small-bn"}, "narrows the 2 candidate causes"),
+        (["loss-diverging"], {}, {"exploding"}, "could explain what is already known: 1;"),
+        (["overfitting"], {}, {"small-bn"}, "could explain what is already known: 1;"),
+    ],
+)
+def test_the_openings_why_counts_only_the_causes_still_possible(
+    model, mini_kb, symptoms, context, causes, says
+):
+    """A fact that rules a cause out, or a symptom it cannot explain, takes it off the count
+    (the count was every lesson in the knowledge base, whatever was known)."""
+    now = situation(model, Session(mini_kb, build_facts(mini_kb, symptoms, context)))
+    assert set(now.possible_causes()) == causes
+    if isinstance(now.step, Ask) and now.step.question.kind is Kind.OPENING:
+        assert says in "\n".join(why(mini_kb, now, "en"))
+        assert f"{len(causes)} 个候选原因" in "\n".join(why(mini_kb, now, "zh"))

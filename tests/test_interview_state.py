@@ -74,7 +74,7 @@ def test_a_file_that_is_not_a_saved_interview_is_an_error(tmp_path, content):
     path.write_text(content, encoding="utf-8")
     with pytest.raises(state.StateError):
         state.load(path)
-    with pytest.raises(state.StateError, match="missing"):
+    with pytest.raises(state.StateError, match="no_state"):
         state.load(tmp_path / "nothing.json")
 
 

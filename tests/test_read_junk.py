@@ -84,7 +84,7 @@ def test_junk_is_refused_as_having_no_training_metrics(tmp_path: Path, name: str
     path.write_text(JUNK[name](), encoding="utf-8")
     with pytest.raises(UnreadableInput) as caught:
         read_inputs([path])
-    message = str(caught.value)
+    message = "\n".join(english(caught.value.words))
     assert "no training metrics found" in message and str(path) in message
     assert "loss" in message and "accepted:" in message  # what it looks for, and takes
 

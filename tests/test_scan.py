@@ -9,6 +9,7 @@ import csv
 import json
 import os
 import shutil
+from functools import partial
 from pathlib import Path
 
 import fsspec
@@ -17,12 +18,15 @@ import pytest
 from conftest import TESTS, run_cli
 
 from troubleshoot.consult import fleet
+from troubleshoot.lang import Lang
 from troubleshoot.render import table_out
+from troubleshoot.render.i18n import say_lines
 
 REAL = TESTS / "fixtures" / "reallogs"
 CORPUS = TESTS / "fixtures" / "corpus"
 CORPUS_RUNS = ["caffe-softmax-87-text.log", "dead-relu-jsonl.jsonl", "dead-relu-jsonl.layers.csv"]
 BROKEN = "broken.log"
+EXPLAIN = partial(say_lines, lang=Lang.EN)
 
 
 @pytest.fixture
@@ -87,7 +91,7 @@ def test_scan_writes_a_row_per_run_and_symptom_as_diagnose_finds_them(fleet_dir:
 def test_a_second_scan_diagnoses_only_what_changed(fleet_dir: Path, tmp_path: Path):
     state = fleet.ScanState.load(tmp_path / "state.json", "kb-1")
     runs = fleet.find_runs([str(fleet_dir)])
-    job = fleet.ScanJob(table_out.describe)
+    job = fleet.ScanJob(table_out.describe, EXPLAIN)
     first = fleet.scan(runs, job, state)
     assert not any(r.reused for r in first)
     changed = fleet_dir / "caffe-nan-01.log"
@@ -118,7 +122,9 @@ def test_the_command_skips_unchanged_runs_and_force_redoes_them(fleet_dir: Path)
 
 
 def test_parquet_and_csv_hold_the_same_rows(fleet_dir: Path, tmp_path: Path):
-    results = fleet.scan(fleet.find_runs([str(fleet_dir)]), fleet.ScanJob(table_out.describe))
+    results = fleet.scan(
+        fleet.find_runs([str(fleet_dir)]), fleet.ScanJob(table_out.describe, EXPLAIN)
+    )
     rows = table_out.rows(results, {})
     table_out.write_table(rows, tmp_path / "runs.parquet")
     table_out.write_table(rows, tmp_path / "runs.csv")
@@ -152,7 +158,7 @@ def test_globs_and_urls_through_fsspec(fleet_dir: Path):
     memory.pipe("/scan-test/bad.log", b"\x00\x01\x02")
     try:
         targets = ["memory://scan-test", f"file://{fleet_dir}/pytorch-*.log"]
-        results = fleet.scan(fleet.find_runs(targets), fleet.ScanJob(table_out.describe))
+        results = fleet.scan(fleet.find_runs(targets), fleet.ScanJob(table_out.describe, EXPLAIN))
     finally:
         memory.rm("/scan-test", recursive=True)
     found = {r.label: r for r in results}
@@ -181,7 +187,7 @@ def test_a_target_that_does_not_exist_is_refused(tmp_path: Path):
 def test_a_dask_cluster_scan_matches_the_local_one(fleet_dir: Path):
     distributed = pytest.importorskip("distributed")
     runs = fleet.find_runs([str(fleet_dir)])
-    job = fleet.ScanJob(table_out.describe)
+    job = fleet.ScanJob(table_out.describe, EXPLAIN)
     here = fleet.scan(runs, job)
     with (
         distributed.LocalCluster(

@@ -102,3 +102,36 @@ def test_reading_warnings_are_chinese_under_zh(tmp_path):
     assert "跳过了 1 行不是 JSON 的内容" in done.stderr and "not JSON" not in done.stderr
     done = run_cli("diagnose", str(log), "--format", "json")
     assert "1 line(s) that are not JSON were skipped" in done.stdout
+
+
+ERRORS = sorted(k for k in STRINGS[Lang.EN] if k.startswith(("e_", "file_")))
+
+
+@pytest.mark.parametrize("key", ERRORS)
+def test_each_error_phrase_has_a_chinese_wording_with_the_same_values(key):
+    """A unit the knowledge base words in both languages is the one difference: each
+    wording takes its own."""
+    english, chinese = STRINGS[Lang.EN][key], STRINGS[Lang.ZH][key]
+    assert fields(english) - {"unit_en"} == fields(chinese) - {"unit_zh"}
+    assert CJK.search(chinese) or key in ("e_in_file", "e_bad_answer")  # "{source}:{...}"
+
+
+def test_every_error_phrase_raised_is_in_the_table():
+    """Reading, vocabulary and file errors are raised as phrases of the pages' table."""
+    used = set()
+    for layer in ("read", "knowledge", "consult", "frontends"):
+        for path in (REPO / "troubleshoot" / layer).rglob("*.py"):
+            used |= set(re.findall(r'"(e_[a-z_]+)"', path.read_text(encoding="utf-8")))
+    used |= {f"e_{p}" for p in ("bad_number", "several_numbers", "not_positive", "not_whole")}
+    used |= {"e_a_number_in", "e_a_whole_number_in"}
+    sniffed = (REPO / "troubleshoot" / "read" / "sniff.py").read_text(encoding="utf-8")
+    used |= {f"file_{kind}" for kind in re.findall(r'\(b"[^"]*", "([a-z0-9]+)"\)', sniffed)}
+    assert used - set(ERRORS) == set() and len(used) > 40
+
+
+def test_an_error_inside_a_warning_is_worded_in_each_language_and_saved_whole():
+    inner = Phrase.of("e_no_such_path", source="/runs/gone.log")
+    warning = Phrase.of("w_not_read", problem=inner)
+    assert say(warning, Lang.EN) == "not read: /runs/gone.log: no such file or folder"
+    assert say(warning, Lang.ZH) == "未能读取:/runs/gone.log:没有这个文件或文件夹"
+    assert Phrase.from_dict(json.loads(json.dumps(warning.to_dict()))) == warning

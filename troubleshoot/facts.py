@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import TypeAlias
 
 ContextValue = str | int | float | bool
 
@@ -24,7 +25,7 @@ class Origin(StrEnum):
     IMPLIED = "implied"  # follows from another fact (e.g. loss-nan-sudden implies loss-nan)
 
 
-PhraseValue = str | int | float
+PhraseValue: TypeAlias = "str | int | float | Phrase"  # a phrase may hold a phrase
 LOW = "low"  # the confidence of a judgement made from few points (Evidence.confidence)
 
 
@@ -32,7 +33,8 @@ LOW = "low"  # the confidence of a judgement made from few points (Evidence.conf
 class Phrase:
     """Words without a language: a key of the pages' string table (``render/i18n.py``) and
     the values it names. Detection says what it saw this way, so it needs no language, and
-    each page words it in its reader's."""
+    each page words it in its reader's; so do the errors of reading and of the vocabulary
+    (:class:`PhrasedError`), which a phrase may hold as a value."""
 
     key: str
     values: tuple[tuple[str, PhraseValue], ...] = ()
@@ -43,17 +45,39 @@ class Phrase:
         plain = []
         for name, value in values.items():
             value = value.item() if hasattr(value, "item") else value
-            if not isinstance(value, str | int | float):
-                raise TypeError(f"{key}: {name} is {value!r}, not a string or a number")
+            if not isinstance(value, str | int | float | Phrase):
+                raise TypeError(f"{key}: {name} is {value!r}, not a string, number or phrase")
             plain.append((name, value))
         return cls(key, tuple(plain))
 
     def to_dict(self) -> dict[str, object]:
-        return {"key": self.key, "values": dict(self.values)}
+        values = {k: v.to_dict() if isinstance(v, Phrase) else v for k, v in self.values}
+        return {"key": self.key, "values": values}
 
     @classmethod
     def from_dict(cls, data: dict) -> Phrase:
-        return cls(str(data["key"]), tuple(dict(data.get("values", {})).items()))
+        values = dict(data.get("values", {}))
+        return cls(
+            str(data["key"]),
+            tuple((k, cls.from_dict(v) if isinstance(v, dict) else v) for k, v in values.items()),
+        )
+
+    def __str__(self) -> str:
+        """The key and values, for logs and debugging; people get ``render.i18n.say``."""
+        return f"{self.key}({', '.join(f'{k}={v}' for k, v in self.values)})"
+
+
+class PhrasedError(Exception):
+    """An error that says what went wrong in phrases, one a line, in no language: whoever
+    shows it words them in its reader's (``render.i18n.say_lines``), so that a Chinese
+    interview never shows an English reason it would have to parse."""
+
+    def __init__(self, *words: Phrase) -> None:
+        super().__init__(*words)
+        self.words = words
+
+    def __str__(self) -> str:
+        return "; ".join(str(w) for w in self.words)
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ read is a result with its error, never the end of the scan. A state file remembe
 run's fingerprint (path, size and modification time of every file, and the knowledge base's
 own fingerprint), so a second scan diagnoses only what changed.
 
-What a run's result holds is decided by the caller (``describe``, which the front end takes
-from render): this layer does not word anything, and a result crosses processes as plain data.
+What a run's result holds is decided by the caller (``describe``, and ``explain`` for why a
+run could not be read, which the front end takes from render): this layer does not word
+anything, and a result crosses processes as plain data.
 """
 
 from __future__ import annotations
@@ -27,12 +28,14 @@ from typing import TYPE_CHECKING, Any
 
 from troubleshoot.consult.consultation import Consultation, consult
 from troubleshoot.consult.gather import Request, RunSplit, group_key
+from troubleshoot.facts import Phrase
 from troubleshoot.read.model import UnreadableInput
 
 if TYPE_CHECKING:
     from fsspec import AbstractFileSystem
 
 Describe = Callable[[Consultation], Any]  # a consultation -> plain data (JSON-able)
+Explain = Callable[[UnreadableInput], str]  # why a run could not be read, in words
 LOCAL = ("file", "local")
 GLOB_CHARS = "*?["
 BATCH = 50  # runs per Dask task, at most
@@ -98,13 +101,13 @@ def find_runs(targets: Sequence[str]) -> list[RunTarget]:
         if any(c in path for c in GLOB_CHARS):
             matches = sorted(fs.glob(path))
             if not matches:
-                raise UnreadableInput(f"{target}: no file or folder matches")
+                raise UnreadableInput(Phrase.of("e_no_match", source=target))
             for match in matches:
                 run = RunTarget(_label(fs, target, match), target, (_own(target, match),))
                 found.setdefault(run.label, run)
             continue
         if not fs.exists(path):
-            raise UnreadableInput(f"{target}: no such file or folder")
+            raise UnreadableInput(Phrase.of("e_no_such_path", source=target))
         if not fs.isdir(path):
             run = RunTarget(_label(fs, target, path), target, (_own(target, path),))
             found.setdefault(run.label, run)
@@ -199,6 +202,7 @@ class ScanJob:
     loaded once per process (``cached_kb``), so each worker loads it once."""
 
     describe: Describe
+    explain: Explain
     kb_path: Path | None = None
 
     def __call__(self, run: RunTarget, print_: str) -> RunResult:
@@ -217,7 +221,7 @@ class ScanJob:
                     )
             result.data = data
         except UnreadableInput as exc:
-            result.error = str(exc)
+            result.error = self.explain(exc)
         except Exception as exc:  # one broken run must not end the scan
             result.error = f"{type(exc).__name__}: {exc}"
         return result
@@ -320,9 +324,7 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:
-        raise UnreadableInput(
-            "running a scan on Dask needs dask.distributed: pip install 'troubleshoot[fleet]'"
-        ) from exc
+        raise UnreadableInput(Phrase("e_no_dask")) from exc
     logging.getLogger("distributed").setLevel(logging.ERROR)  # the table is the output
     if scheduler:
         with Client(scheduler) as client:

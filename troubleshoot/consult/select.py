@@ -79,6 +79,19 @@ class Situation:
         """The leader is clear: likely, ahead by ``MARGIN``, hardly to be overtaken."""
         return self.result.top() is not None and self.doubt <= DOUBT and warranted(self.result)
 
+    def possible_causes(self) -> list[str]:
+        """The lessons still possible given what is known: one of their rules is not ruled
+        out and, once symptoms are seen, bears on one of them (so that it could explain
+        them). What the opening question narrows down."""
+        seen = set(self.result.facts.present_symptoms())
+        return list(
+            dict.fromkeys(
+                hyp.lesson_id
+                for hyp in self.hypotheses
+                if hyp.lesson_id is not None and (not seen or seen & hyp.relevant)
+            )
+        )
+
     def separated_by(self, name: str) -> list[tuple[str, float, list[Hypothesis]]]:
         """What an answer about ``name`` tells apart: each lesson whose still-possible
         rules name it, with the lesson's share of belief and those rules, most believed

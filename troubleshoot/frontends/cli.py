@@ -13,7 +13,9 @@ import typer
 
 from troubleshoot.consult.errors import UnreadableInput
 from troubleshoot.consult.gather import RunSplit
+from troubleshoot.facts import Phrase, PhrasedError
 from troubleshoot.lang import Lang
+from troubleshoot.render.i18n import say, say_lines
 from troubleshoot.render.output import OutputFormat
 
 if TYPE_CHECKING:
@@ -98,6 +100,12 @@ def fail(message: str, code: int = 2, lang: Lang = Lang.EN) -> typer.Exit:
     return typer.Exit(code)
 
 
+def problem(exc: Exception, lang: Lang) -> str:
+    """What went wrong in ``lang``: the phrases of reading and vocabulary errors worded,
+    other errors (already worded) as they say."""
+    return say_lines(exc, lang) if isinstance(exc, PhrasedError) else str(exc)
+
+
 def load(kb_path: Path | None) -> KnowledgeBase:
     from troubleshoot.knowledge.load import KnowledgeBaseError, cached_kb
 
@@ -107,17 +115,22 @@ def load(kb_path: Path | None) -> KnowledgeBase:
         raise fail(f"the knowledge base does not load:\n{exc}") from None
 
 
-def check_writable(path: Path | None) -> None:
+def check_writable(path: Path | None, lang: Lang = Lang.EN) -> None:
     """Refuse an output path that cannot be written before the work starts, not after."""
+    from troubleshoot.frontends.i18n import t
+
     if path is None:
         return
     folder = path.parent
     if not folder.is_dir():
-        raise fail(f"cannot write {path}: the folder {folder} does not exist")
-    if path.is_dir():
-        raise fail(f"cannot write {path}: it is a folder")
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise fail(f"cannot write {path}: permission denied")
+        problem = t(lang, "no_folder", folder=folder)
+    elif path.is_dir():
+        problem = say(Phrase("os_is_folder"), lang)
+    elif not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        problem = say(Phrase("os_denied"), lang)
+    else:
+        return
+    raise fail(t(lang, "cannot_write", path=path, problem=problem), lang=lang)
 
 
 def write_output(text: str | Iterable[str], fmt: OutputFormat, output: Path | None) -> None:
@@ -189,7 +202,7 @@ def diagnose(
             "what you see with --symptom/--context/--facts (troubleshoot diagnose --help)"
         )
     for target in (output, report):
-        check_writable(target)
+        check_writable(target, lang)
     from troubleshoot.consult.consultation import Request, consult
     from troubleshoot.knowledge.vocab import UnknownTerm
     from troubleshoot.render.guide import render_guide
@@ -203,7 +216,7 @@ def diagnose(
         with progress_bar(err()) if paths else nullcontext() as progress:
             consultation = consult(kb, request, progress)
     except (UnreadableInput, UnknownTerm, ValueError) as exc:
-        raise fail(str(exc)) from None
+        raise fail(problem(exc, lang), lang=lang) from None
     if paths and not quiet:
         print_summary(err(), consultation, lang, verbose)
     guide = render_guide(consultation, lang, full=full, site_url=site_url)
@@ -279,12 +292,12 @@ def scan(
     if output.suffix.lower() not in (".parquet", ".csv"):
         raise fail(f"{output}: the table is written as .parquet or .csv")
     for target in (output, report):
-        check_writable(target)
+        check_writable(target, lang)
     load(kb_path)  # a knowledge base that does not load is one error, not one per run
     try:
         runs = fleet.find_runs(listed)
     except UnreadableInput as exc:
-        raise fail(str(exc)) from None
+        raise fail(problem(exc, lang), lang=lang) from None
     state_path = output.with_name(output.name + ".state.json")
     # What a kept result depends on besides the run: the knowledge base, the language of
     # its words, and whether it holds a guide.
@@ -292,7 +305,9 @@ def scan(
     state = fleet.ScanState(state_path, kb_version)
     if not force:
         state = fleet.ScanState.load(state_path, kb_version)
-    job = fleet.ScanJob(partial(table_out.describe, lang=lang, guide=guides), kb_path)
+    job = fleet.ScanJob(
+        partial(table_out.describe, lang=lang, guide=guides), partial(say_lines, lang=lang), kb_path
+    )
     from troubleshoot.frontends.summary import runs_bar
 
     distributed = scheduler is not None or workers is not None
@@ -303,7 +318,7 @@ def scan(
         ):
             results = fleet.scan(runs, job, state, client, step)
     except UnreadableInput as exc:
-        raise fail(str(exc)) from None
+        raise fail(problem(exc, lang), lang=lang) from None
     written = table_out.write_guides(results, output.parent / "guides") if guides else {}
     table_out.write_table(table_out.rows(results, written, output.parent), output)
     err().print(f"wrote {output}")
@@ -357,11 +372,12 @@ def interview(
 
     Type why, how, back, 0 (not sure) or quit at any question.
     """
+    from troubleshoot.frontends.i18n import t
     from troubleshoot.frontends.interview.terminal import InterviewArgs, InterviewError, main
     from troubleshoot.knowledge.load import KnowledgeBaseError
     from troubleshoot.knowledge.vocab import UnknownTerm
 
-    check_writable(output)
+    check_writable(output, lang or Lang.EN)
     try:
         args = InterviewArgs(
             kb_path=kb_path,
@@ -379,9 +395,9 @@ def interview(
         )
         code = main(args, err())
     except KnowledgeBaseError as exc:
-        raise fail(f"the knowledge base does not load:\n{exc}") from None
+        raise fail(t(lang or Lang.EN, "kb_broken", problem=exc), lang=lang or Lang.EN) from None
     except (InterviewError, UnreadableInput, UnknownTerm, ValueError) as exc:
-        raise fail(str(exc), lang=lang or Lang.EN) from None
+        raise fail(problem(exc, lang or Lang.EN), lang=lang or Lang.EN) from None
     raise typer.Exit(code)
 
 
@@ -417,7 +433,7 @@ def ask(
     try:
         text = text_of(sys.stdin.buffer.read()) if question == "-" else question
     except UnreadableInput as exc:
-        raise fail(str(exc)) from None
+        raise fail(problem(exc, lang), lang=lang) from None
     kb = load(kb_path)
     try:
         found, consultation = consult_text(kb, text)

@@ -94,6 +94,7 @@ TEXT: dict[Lang, dict[str, str]] = {
         "bad_option": "'{token}' is not one of the numbers 1 to {n}.",
         "answered": "→ {answer}",
         "picked_none": "none",
+        "list_sep": ", ",
         "back_none": "There is no earlier answer to change.",
         "back_done": "Going back to: {question}",
         "saved": "Your answers so far are saved in {path}.",
@@ -118,6 +119,8 @@ TEXT: dict[Lang, dict[str, str]] = {
         "answer; press Enter for the guide.",
         "wrote": "Wrote {path}",
         "cannot_write": "cannot write {path}: {problem}",
+        "no_folder": "the folder {folder} does not exist",
+        "kb_broken": "the knowledge base does not load:\n{problem}",
         "why_title": "Why I ask this",
         "why_one": 'The answer decides whether "{cause}" fits.',
         "why_between": 'The answer tells "{first}" apart from "{second}"{more}.',
@@ -130,6 +133,8 @@ TEXT: dict[Lang, dict[str, str]] = {
         "why_check": "To check it yourself: {text}",
         "why_opening": "Knowing what you see narrows the {n} candidate causes still possible "
         "down to those that explain it; each option is a symptom some rule needs.",
+        "why_opening_more": "Candidate causes that could explain what is already known: {n}; "
+        "what else you see tells them apart. Each option is a symptom some rule needs.",
         "why_gain": "Expected information gain: {gain:.2f} bits.",
         "how_title": "How the ranking is reached",
         "how_none": "No rule has fired yet: nothing known so far points at a cause.",
@@ -142,9 +147,11 @@ TEXT: dict[Lang, dict[str, str]] = {
         "missing_answer": "no answer for question {ref} ({text}) in {file}. Add a line "
         "such as '{name}: skip', or pass --skip-missing.",
         "missing_input": "the input ended before question {ref} ({text}) was answered.",
-        "bad_answer": "{file}: {name}: {problem}",
         "no_state": "no saved interview at {path}; start one with 'troubleshoot interview'.",
-        "bad_state": "{path} is not a saved interview: {problem}",
+        "state_not_json": "{path} is not a saved interview: it is not JSON text.",
+        "state_version": "{path} was saved by another version of troubleshoot, in a format "
+        "this one does not read; start a new interview.",
+        "state_content": "{path} is not a saved interview: it lacks the answers one holds.",
         "resume_conflict": "--resume continues a saved interview; it takes no new facts "
         "(--from, --facts, --symptom, --context, --absent).",
         "ask_out_of_scope": (
@@ -267,6 +274,7 @@ TEXT: dict[Lang, dict[str, str]] = {
         "bad_option": "“{token}”不是 1 到 {n} 之间的编号。",
         "answered": "→ {answer}",
         "picked_none": "无",
+        "list_sep": "、",
         "back_none": "没有可以修改的上一个回答。",
         "back_done": "回到问题:{question}",
         "saved": "目前的回答已保存在 {path}。",
@@ -289,6 +297,8 @@ TEXT: dict[Lang, dict[str, str]] = {
         "end_prompt": "输入 '怎么' 查看推理过程,输入 '返回' 修改上一个回答;直接回车查看指南。",
         "wrote": "已写入 {path}",
         "cannot_write": "无法写入 {path}:{problem}",
+        "no_folder": "文件夹 {folder} 不存在",
+        "kb_broken": "知识库无法加载:\n{problem}",
         "why_title": "为什么问这个问题",
         "why_one": "这个回答决定“{cause}”是否成立。",
         "why_between": "这个回答能区分“{first}”与“{second}”{more}。",
@@ -301,6 +311,8 @@ TEXT: dict[Lang, dict[str, str]] = {
         "why_check": "自己检查的方法:{text}",
         "why_opening": "了解你观察到的现象,可以把目前仍可能的 {n} 个候选原因"
         "缩小到能解释这些现象的几个;每个选项都是某条规则需要的症状。",
+        "why_opening_more": "有 {n} 个候选原因可以解释已知信息;你还观察到什么,"
+        "能把它们区分开。每个选项都是某条规则需要的症状。",
         "why_gain": "预期信息增益:{gain:.2f} 比特。",
         "how_title": "排名是怎么得出的",
         "how_none": "还没有规则被触发:目前已知的事实还不指向任何原因。",
@@ -312,9 +324,11 @@ TEXT: dict[Lang, dict[str, str]] = {
         "missing_answer": "{file} 中没有问题 {ref}({text})的答案。请加一行,例如 "
         "'{name}: skip',或使用 --skip-missing。",
         "missing_input": "输入在问题 {ref}({text})得到回答之前就结束了。",
-        "bad_answer": "{file}: {name}: {problem}",
         "no_state": "{path} 中没有保存的问答;用 'troubleshoot interview' 开始一次新的问答。",
-        "bad_state": "{path} 不是保存的问答:{problem}",
+        "state_not_json": "{path} 不是保存的问答:它不是 JSON 文本。",
+        "state_version": "{path} 是另一个版本的 troubleshoot 保存的,格式不同,无法读取;"
+        "请开始一次新的问答。",
+        "state_content": "{path} 不是保存的问答:其中没有问答应有的回答。",
         "resume_conflict": "--resume 继续已保存的问答,不接受新的事实"
         "(--from、--facts、--symptom、--context、--absent)。",
         "ask_out_of_scope": (

@@ -13,43 +13,57 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from troubleshoot.facts import GIVEN, ContextFact, ContextValue, FactSet, Provenance, SymptomFact
+from troubleshoot.facts import (
+    GIVEN,
+    ContextFact,
+    ContextValue,
+    FactSet,
+    Phrase,
+    PhrasedError,
+    Provenance,
+    SymptomFact,
+)
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import ContextKey
 
 
-class UnknownTerm(ValueError):
-    """An id or value outside the vocabulary; the message names the closest valid ones."""
+class UnknownTerm(PhrasedError, ValueError):
+    """An id or value outside the vocabulary; its phrases (``e_*`` keys of
+    ``render/i18n.py``) name the closest valid ones."""
 
 
-def _closest(word: str, choices: Iterable[str]) -> str:
+def closest(word: str, choices: Iterable[str]) -> tuple[Phrase, ...]:
+    """ "Did you mean" the closest of ``choices``, if any is close."""
     close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.5)
-    return f" Did you mean: {', '.join(close)}?" if close else ""
+    return (Phrase.of("e_did_you_mean", names=", ".join(close)),) if close else ()
 
 
 # The commands that list the whole vocabulary, for when no close match is the one meant.
-_SYMPTOMS_LISTED = " `troubleshoot kb symptoms` lists them all."
-_CONTEXT_LISTED = " `troubleshoot kb context` lists every key with its values and synonyms."
+_SYMPTOMS_LISTED = Phrase("e_symptoms_listed")
+_CONTEXT_LISTED = Phrase("e_context_listed")
 
 
 def symptom_id(kb: KnowledgeBase, word: str) -> str:
     if word in kb.symptoms:
         return word
-    raise UnknownTerm(f"unknown symptom '{word}'.{_closest(word, kb.symptoms)}{_SYMPTOMS_LISTED}")
+    unknown = Phrase.of("e_unknown_symptom", word=word)
+    raise UnknownTerm(unknown, *closest(word, kb.symptoms), _SYMPTOMS_LISTED)
 
 
 def lesson_id(kb: KnowledgeBase, word: str) -> str:
     if word in kb.lessons:
         return word
-    raise UnknownTerm(f"unknown lesson '{word}'.{_closest(word, kb.lessons)}")
+    raise UnknownTerm(Phrase.of("e_unknown_lesson", word=word), *closest(word, kb.lessons))
 
 
 def context_key(kb: KnowledgeBase, word: str) -> ContextKey:
     key = kb.context.get(word.strip().lower().replace("-", "_"))
     if key is None:
         raise UnknownTerm(
-            f"unknown context key '{word}'.{_closest(word, kb.context)}"
-            f" Valid keys: {', '.join(kb.context)}.{_CONTEXT_LISTED}"
+            Phrase.of("e_unknown_key", word=word),
+            *closest(word, kb.context),
+            Phrase.of("e_valid_keys", keys=", ".join(kb.context)),
+            _CONTEXT_LISTED,
         )
     return key
 
@@ -59,13 +73,7 @@ class BadNumber(UnknownTerm):
     their own language: ``bad_number``, ``several_numbers``, ``not_positive``, ``not_whole``."""
 
     def __init__(self, problem: str, text: str, numbers: tuple[str, ...] = ()) -> None:
-        reasons = {
-            "bad_number": f"no number in '{text}'",
-            "several_numbers": f"more than one number in '{text}' ({', '.join(numbers)})",
-            "not_positive": f"'{text}' must be above zero",
-            "not_whole": f"'{text}' is not a whole number",
-        }
-        super().__init__(reasons[problem])
+        super().__init__(Phrase.of(f"e_{problem}", text=text, numbers=", ".join(numbers)))
         self.problem = problem
         self.text = text
         self.numbers = numbers
@@ -148,28 +156,38 @@ def context_value(key: ContextKey, raw: object) -> ContextValue:
             return raw
         if text.lower() in _TRUE | _FALSE:
             return text.lower() in _TRUE
-        raise UnknownTerm(f"{key.key} takes true or false (or yes, no), not '{text}'.")
+        raise UnknownTerm(Phrase.of("e_takes_boolean", name=key.key, text=text))
     if key.type in ("number", "integer"):
-        unit = f" ({key.unit.en})" if key.unit else ""
-        whole = "a whole number" if key.type == "integer" else "a number"
-        if key.amounts:
-            unit += f" or one of {', '.join(key.amounts)}"
         if isinstance(raw, int | float) and not isinstance(raw, bool):
             text = repr(raw)  # YAML has read it already: keep its exact spelling
         try:
             return read_number(text, integer=key.type == "integer", amounts=key.amounts)
         except BadNumber as exc:
-            reason = f"not '{text}'" if exc.problem == "bad_number" else str(exc)
-            raise UnknownTerm(f"{key.key} takes {whole}{unit}, {reason}.") from None
+            raise UnknownTerm(*_takes_number(key, text, exc)) from None
     word = squash(text)
     for choice in key.choices:
         if word in {squash(str(choice.value)), *(squash(s) for s in choice.synonyms)}:
             return choice.value
     values = [str(c.value) for c in key.choices]
     raise UnknownTerm(
-        f"{key.key} takes one of {', '.join(values)}, not '{text}'.{_closest(text.lower(), values)}"
-        f"{_CONTEXT_LISTED}"
+        Phrase.of("e_takes_choice", name=key.key, values=", ".join(values), text=text),
+        *closest(text.lower(), values),
+        _CONTEXT_LISTED,
     )
+
+
+def _takes_number(key: ContextKey, text: str, exc: BadNumber) -> tuple[Phrase, ...]:
+    """What a number key takes (in its unit, which the knowledge base words in both
+    languages), why ``text`` is not that, and the words that stand for amounts."""
+    what = "e_a_whole_number" if key.type == "integer" else "e_a_number"
+    unit = {"unit_en": key.unit.en, "unit_zh": key.unit.zh} if key.unit else {}
+    reason = Phrase.of("e_not_text", text=text) if exc.problem == "bad_number" else exc.words[0]
+    takes = Phrase.of(
+        "e_takes", name=key.key, what=Phrase.of(what + ("_in" if unit else ""), **unit), why=reason
+    )
+    if not key.amounts:
+        return (takes,)
+    return takes, Phrase.of("e_amounts", words=", ".join(key.amounts))
 
 
 def build_facts(
@@ -195,5 +213,5 @@ def parse_assignment(text: str) -> tuple[str, str]:
     """Split ``key=value`` as given with ``--context``."""
     key, sep, value = text.partition("=")
     if not sep or not key.strip() or not value.strip():
-        raise UnknownTerm(f"context must look like key=value, not '{text}'.")
+        raise UnknownTerm(Phrase.of("e_not_assignment", text=text))
     return key.strip(), value.strip()

@@ -91,13 +91,13 @@ def iter_runs(paths: Iterable[Path | str], progress: Progress | None = None) -> 
 
 def _read_several(paths: list[Path], progress: Progress | None) -> Iterator[RunData]:
     """Read each path; one that cannot be read becomes a warning, so the others still count."""
-    problems: list[str] = []
+    problems: list[Phrase] = []
     plans: list[_Plan] = []
     for path in paths:
         try:
             plans.append(_plan(path))
         except UnreadableInput as exc:
-            problems.append(str(exc))
+            problems.append(exc.words[0])
     meter = Meter(sum(plan.size for plan in plans), progress)
     first: RunData | None = None
     for plan in plans:
@@ -106,10 +106,10 @@ def _read_several(paths: list[Path], progress: Progress | None) -> Iterator[RunD
                 first = first or run
                 yield run
         except UnreadableInput as exc:
-            problems.append(str(exc))
+            problems.append(exc.words[0])
     meter.report(meter.total)
     if first is None:
-        raise UnreadableInput("none of the inputs could be read:\n" + "\n".join(problems))
+        raise UnreadableInput(Phrase("e_none_read"), *problems, sniff.ACCEPTED)
     first.warnings.extend(Phrase.of("w_not_read", problem=problem) for problem in problems)
 
 
@@ -117,7 +117,7 @@ def _plan(path: Path) -> _Plan:
     if path.is_dir():
         return _plan_folder(path)
     if not path.exists():
-        raise UnreadableInput(f"{path}: no such file or folder")
+        raise UnreadableInput(Phrase.of("e_no_such_path", source=str(path)))
     plan = _Plan()
     source = Source(path)
     kind = sniff.sniff(source)
@@ -150,9 +150,7 @@ def _plan_folder(folder: Path) -> _Plan:
         else:
             plan.files.append((source, kind))
     if not (plan.files or plan.event_runs or plan.mlflow_runs):
-        raise UnreadableInput(
-            f"{folder}: no training logs or metric files found in this folder; {sniff.ACCEPTED}"
-        )
+        raise UnreadableInput(Phrase.of("e_empty_folder", source=str(folder)), sniff.ACCEPTED)
     return plan
 
 
@@ -190,19 +188,16 @@ def _read(plan: _Plan, meter: Meter) -> Iterator[RunData]:
                 first = first or run
                 yield run
             if not found:
-                raise UnreadableInput(
-                    f"{label}: read as {kind}, but it holds no metric values, error messages "
-                    "or settings"
-                )
+                raise UnreadableInput(Phrase.of("e_read_nothing", source=label, format=kind))
         except UnreadableInput:
             if not plan.in_folder:
                 raise
             plan.skipped.append(label)
     if first is None:
         if plan.in_folder:
+            skipped = _list(plan.skipped)
             raise UnreadableInput(
-                f"{plan.folder}: nothing in this folder could be read ({_list(plan.skipped)}); "
-                f"{sniff.ACCEPTED}"
+                Phrase.of("e_folder_unread", source=str(plan.folder), files=skipped), sniff.ACCEPTED
             )
         return
     if plan.skipped:

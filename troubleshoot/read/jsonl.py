@@ -54,10 +54,7 @@ def read_jsonl(source: Source, meter: Meter | None = None) -> list[RunData]:
 def read_json(source: Source, meter: Meter | None = None) -> list[RunData]:
     text = source.head_text.lstrip()
     if text.startswith("{") and not _ROWS_KEY.search(source.head_text):
-        raise UnreadableInput(
-            f"{source.label}: a JSON object without metric rows; troubleshoot reads JSON "
-            "Lines, a JSON array of row objects, or a Hugging Face trainer_state.json"
-        )
+        raise UnreadableInput(Phrase.of("e_json_no_rows", source=source.label))
     runs = RunBuilder(source.label, "json")
     sink = RowSink(runs)
     for row, line in elements(_chunks(source, meter), text.startswith("{"), runs.warn):

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from troubleshoot.facts import Phrase
 from troubleshoot.read.model import RunData, UnreadableInput
 from troubleshoot.read.names import canonical
 from troubleshoot.read.runs import RunBuilder
@@ -85,13 +86,13 @@ def read_database(source: Source, meter: Meter | None = None) -> list[RunData]:
             connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         except sqlite3.Error as exc:
             raise UnreadableInput(
-                f"{source.label}: the SQLite database does not open ({exc})"
+                Phrase.of("e_sqlite_closed", source=source.label, problem=str(exc))
             ) from None
         try:
             found = _read_connection(source.label, connection)
         except sqlite3.Error as exc:
             raise UnreadableInput(
-                f"{source.label}: an SQLite database but not an MLflow one ({exc})"
+                Phrase.of("e_not_mlflow", source=source.label, problem=str(exc))
             ) from None
         finally:
             connection.close()
@@ -121,7 +122,7 @@ def _read_connection(label: str, connection: sqlite3.Connection) -> list[RunData
             _param(builder.run, key, str(value))
         found += builder.finish()
     if not found:
-        raise UnreadableInput(f"{label}: an MLflow database without runs that have metrics")
+        raise UnreadableInput(Phrase.of("e_mlflow_no_metrics", source=label))
     return found
 
 

@@ -7,10 +7,11 @@ number of logged points rather than by the size of the file.
 
 from __future__ import annotations
 
+import errno
 from array import array
 from dataclasses import dataclass, field
 
-from troubleshoot.facts import Phrase
+from troubleshoot.facts import Phrase, PhrasedError
 
 # Canonical series names. Readers map what a file calls a series ("loss", "train_loss",
 # "Train net output #0: loss", "val_loss", "Test net output #1: loss", "lr", ...) onto these
@@ -116,5 +117,20 @@ class RunData:
         return self.series[name]
 
 
-class UnreadableInput(Exception):
-    """The input is not something troubleshoot can read; the message says what it is."""
+class UnreadableInput(PhrasedError):
+    """The input is not something troubleshoot can read; its phrases (``e_*`` keys of
+    ``render/i18n.py``) say what it is."""
+
+
+def os_problem(exc: OSError) -> Phrase | str:
+    """Why the system refused a file, as a phrase for the usual reasons (``os_*`` keys),
+    else in the system's own words."""
+    if isinstance(exc, PermissionError) or exc.errno == errno.EROFS:
+        return Phrase("os_denied")
+    if isinstance(exc, IsADirectoryError):
+        return Phrase("os_is_folder")
+    if isinstance(exc, FileNotFoundError):
+        return Phrase("os_missing")
+    if exc.errno == errno.ENOSPC:
+        return Phrase("os_no_space")
+    return exc.strerror or str(exc)

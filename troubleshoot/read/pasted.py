@@ -25,7 +25,7 @@ def decode_paste(raw: bytes) -> str:
     encoding charset-normalizer finds (GBK from a Chinese Windows console, Latin-1, ...).
     Raises UnreadableInput for binary data, saying what it looks like."""
     if sniff.looks_binary(raw[:HEAD]):
-        raise UnreadableInput(f"{PASTED}: {sniff.describe(raw[:HEAD])}")
+        raise UnreadableInput(sniff.describe(PASTED, raw[:HEAD]))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -11,6 +11,7 @@ import csv
 import json
 import re
 
+from troubleshoot.facts import Phrase
 from troubleshoot.read.model import UnreadableInput
 from troubleshoot.read.source import Source
 from troubleshoot.read.values import to_float
@@ -23,34 +24,29 @@ JSON = "json"
 TENSORBOARD = "tensorboard"
 MLFLOW_DB = "mlflow-sqlite"
 
-ACCEPTED = (
-    "accepted: Caffe logs, plain-text training output (Keras, PyTorch, Lightning, Hugging "
-    "Face, tracebacks), CSV/TSV metric files (Keras CSVLogger, Lightning metrics.csv, "
-    "Ultralytics results.csv, W&B exports, per-layer statistics), JSON Lines or JSON metric "
-    "files (detectron2 metrics.json, mmengine scalars.json, Hugging Face trainer_state.json), "
-    "TensorBoard event files, MLflow runs (an mlruns folder or mlflow.db) - each possibly "
-    "gzip-compressed"
-)
+# What the readers take, said after every refusal (``e_accepted``).
+ACCEPTED = Phrase("e_accepted")
 
-# First bytes of files people hand over by mistake, for telling them what they gave.
+# First bytes of files people hand over by mistake, for telling them what they gave
+# (``file_*`` keys of ``render/i18n.py``).
 MAGIC = (
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"%PDF", "a PDF document"),
-    (b"PK\x03\x04", "a zip archive (a PyTorch .pt/.pth checkpoint is one)"),
-    (b"\x89HDF\r\n\x1a\n", "an HDF5 file (Keras .h5 weights are one)"),
-    (b"\x93NUMPY", "a NumPy array file"),
+    (b"\x89PNG", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF8", "gif"),
+    (b"%PDF", "pdf"),
+    (b"PK\x03\x04", "zip"),
+    (b"\x89HDF\r\n\x1a\n", "hdf5"),
+    (b"\x93NUMPY", "numpy"),
     # Pickle protocols 2-5 open with PROTO (0x80) and the protocol number; torch.save's
     # legacy format is one.
-    (b"\x80\x02", "a Python pickle"),
-    (b"\x80\x03", "a Python pickle"),
-    (b"\x80\x04", "a Python pickle"),
-    (b"\x80\x05", "a Python pickle"),
-    (b":W&B", "a W&B .wandb run file (export the run's history as CSV instead)"),
-    (b"\x7fELF", "an executable program"),
-    (b"SQLite format 3\x00", "an SQLite database without MLflow tables"),
-    (b"\x1f\x8b", "gzip data that does not decompress"),
+    (b"\x80\x02", "pickle"),
+    (b"\x80\x03", "pickle"),
+    (b"\x80\x04", "pickle"),
+    (b"\x80\x05", "pickle"),
+    (b":W&B", "wandb"),
+    (b"\x7fELF", "program"),
+    (b"SQLite format 3\x00", "sqlite"),
+    (b"\x1f\x8b", "gzip"),
 )
 
 _GLOG = re.compile(
@@ -71,13 +67,13 @@ def sniff(source: Source) -> str:
     """The format of ``source``; raises UnreadableInput for what no reader takes."""
     head = source.head
     if not head:
-        raise UnreadableInput(f"{source.label}: the file is empty; {ACCEPTED}")
+        raise UnreadableInput(Phrase.of("e_empty", source=source.label), ACCEPTED)
     if b"brain.Event:" in head[:64]:
         return TENSORBOARD
     if head.startswith(b"SQLite format 3\x00"):
         return MLFLOW_DB
     if not source.wide and looks_binary(head):
-        raise UnreadableInput(f"{source.label}: {describe(head)}; {ACCEPTED}")
+        raise UnreadableInput(describe(source.label, head), ACCEPTED)
     text = source.head_text
     if _JSON_START.match(text):
         if _first_line_is_object(text.lstrip()):
@@ -91,13 +87,13 @@ def sniff(source: Source) -> str:
     return TEXT
 
 
-def describe(head: bytes) -> str:
+def describe(label: str, head: bytes) -> Phrase:
     """What a file that no reader takes looks like, from its first bytes."""
     for magic, what in MAGIC:
         if head.startswith(magic):
-            return f"this is {what}, not a training log or metric file"
+            return Phrase.of("e_not_a_log", source=label, kind=Phrase(f"file_{what}"))
     shown = " ".join(f"{b:02x}" for b in head[:8])
-    return f"this is binary data (first bytes {shown}), not a training log or metric file"
+    return Phrase.of("e_binary", source=label, bytes=shown)
 
 
 def looks_binary(head: bytes) -> bool:

@@ -21,7 +21,7 @@ from typing import BinaryIO
 from charset_normalizer import from_bytes
 
 from troubleshoot.facts import Phrase
-from troubleshoot.read.model import UnreadableInput
+from troubleshoot.read.model import UnreadableInput, os_problem
 
 BLOCK = 1 << 20
 HEAD = 64 * 1024
@@ -66,7 +66,9 @@ class Source:
                 self.gzip = raw.read(2) == GZIP_MAGIC
             self.head = self._read_head()
         except OSError as exc:
-            raise UnreadableInput(f"{self.label}: cannot be read ({exc.strerror or exc})") from None
+            raise UnreadableInput(
+                Phrase.of("e_cannot_read", source=self.label, problem=os_problem(exc))
+            ) from None
         self.encoding = detect_encoding(self.head)
         self.wide = self.encoding.replace("-", "_").startswith(_WIDE)
         self.tail: str | None = None  # a last line without a line break
@@ -79,7 +81,7 @@ class Source:
                 return stream.read(HEAD)
             except DAMAGED as exc:
                 raise UnreadableInput(
-                    f"{self.label}: starts like a gzip file but does not decompress ({exc})"
+                    Phrase.of("e_bad_gzip", source=self.label, problem=str(exc))
                 ) from None
 
     def open(self) -> BinaryIO:
@@ -126,7 +128,9 @@ class Source:
         try:
             yield from self._blocks(meter)
         except OSError as exc:  # the file vanished or the disk failed while reading
-            raise UnreadableInput(f"{self.label}: reading failed ({exc.strerror or exc})") from None
+            raise UnreadableInput(
+                Phrase.of("e_read_failed", source=self.label, problem=os_problem(exc))
+            ) from None
 
     def _blocks(self, meter: Meter | None) -> Iterator[bytes]:
         base = meter.done if meter else 0

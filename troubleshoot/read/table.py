@@ -62,7 +62,7 @@ def read_table(source: Source, meter: Meter | None = None) -> list[RunData]:
     reader = _rows(csv.reader(texts(), dialect), source, numbers)
     header = next(reader, None)
     if not header:
-        raise UnreadableInput(f"{source.label}: a table without a header row")
+        raise UnreadableInput(Phrase.of("e_no_header", source=source.label))
     header = [h.strip() for h in header]
     lowered = {h.lower() for h in header}
     if _is_wandb(header):
@@ -83,10 +83,9 @@ def read_table(source: Source, meter: Meter | None = None) -> list[RunData]:
         fmt = "csv"
         counters = {name for name, _ in COUNTERS}
         if not any(is_metric_name(h) or h.lower() in counters for h in header):
+            columns = f"{', '.join(header[:8])}{' ...' if len(header) > 8 else ''}"
             raise UnreadableInput(
-                f"{source.label}: no training metrics found in this table (it looks for "
-                "columns such as loss, val_acc, lr, step or epoch; its columns are "
-                f"{', '.join(header[:8])}{' ...' if len(header) > 8 else ''}); {ACCEPTED}"
+                Phrase.of("e_no_metric_columns", source=source.label, columns=columns), ACCEPTED
             )
     runs = RunBuilder(source.label, fmt)
     sink = RowSink(runs)

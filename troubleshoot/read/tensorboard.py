@@ -49,10 +49,7 @@ def read_tensorboard(
             meter.report(done + source.size)
     found = runs.finish()
     if not found:
-        raise UnreadableInput(
-            f"{label}: TensorBoard event files without scalar values (histograms, images, "
-            "audio and text are not read)"
-        )
+        raise UnreadableInput(Phrase.of("e_no_scalars", source=label))
     return found
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from troubleshoot.facts import Phrase
 from troubleshoot.read.clock import EpochClock
 from troubleshoot.read.errors import TRACEBACK, UNRECOGNISED, Tracebacks, recogniser
 from troubleshoot.read.hints import ClassHints, better
@@ -88,13 +89,7 @@ class TextReader:
                 run.class_hint = None
             runs = [run for run in runs if not is_empty(run)]
         if not runs:
-            raise UnreadableInput(
-                f"{self.source.label}: no training metrics found in this text, nor a known "
-                "error message or a Python traceback (it looks for a loss, accuracy or "
-                "learning rate printed as 'loss: 0.12' or beside a step, epoch or iteration "
-                f"counter, on more than one line; it starts: {_first_words(self.source)}); "
-                f"{ACCEPTED}"
-            )
+            raise UnreadableInput(_no_metrics(self.source), ACCEPTED)
         framework = self._framework()
         for run in runs:
             if framework:
@@ -171,9 +166,12 @@ class TextReader:
         return None
 
 
-def _first_words(source: Source) -> str:
+def _no_metrics(source: Source) -> Phrase:
+    """Text without metrics, errors or settings, quoting how it starts."""
     text = " ".join(source.head_text.split())[:60]
-    return f"'{text}...'" if text else "with blank lines"
+    if not text:
+        return Phrase.of("e_no_metrics_blank", source=source.label)
+    return Phrase.of("e_no_metrics", source=source.label, start=text)
 
 
 def read_text(source: Source, meter: Meter | None = None) -> list[RunData]:

@@ -3,7 +3,7 @@ is written in."""
 
 from __future__ import annotations
 
-from troubleshoot.facts import Phrase
+from troubleshoot.facts import Phrase, PhrasedError
 from troubleshoot.lang import Lang
 
 STRINGS: dict[Lang, dict[str, str]] = {
@@ -82,6 +82,95 @@ STRINGS: dict[Lang, dict[str, str]] = {
             "tell the causes apart."
         ),
         "absent": "not observed",
+        # Why an input could not be read (read.UnreadableInput), one phrase a line.
+        "e_accepted": (
+            "accepted: Caffe logs, plain-text training output (Keras, PyTorch, Lightning, "
+            "Hugging Face, tracebacks), CSV/TSV metric files (Keras CSVLogger, Lightning "
+            "metrics.csv, Ultralytics results.csv, W&B exports, per-layer statistics), JSON "
+            "Lines or JSON metric files (detectron2 metrics.json, mmengine scalars.json, Hugging "
+            "Face trainer_state.json), TensorBoard event files, MLflow runs (an mlruns folder or "
+            "mlflow.db) - each possibly gzip-compressed"
+        ),
+        "e_empty": "{source}: the file is empty",
+        "e_not_a_log": "{source}: this is {kind}, not a training log or metric file",
+        "e_binary": "{source}: this is binary data (first bytes {bytes}), not a training log or "
+        "metric file",
+        "file_png": "a PNG image",
+        "file_jpeg": "a JPEG image",
+        "file_gif": "a GIF image",
+        "file_pdf": "a PDF document",
+        "file_zip": "a zip archive (a PyTorch .pt/.pth checkpoint is one)",
+        "file_hdf5": "an HDF5 file (Keras .h5 weights are one)",
+        "file_numpy": "a NumPy array file",
+        "file_pickle": "a Python pickle",
+        "file_wandb": "a W&B .wandb run file (export the run's history as CSV instead)",
+        "file_program": "an executable program",
+        "file_sqlite": "an SQLite database without MLflow tables",
+        "file_gzip": "gzip data that does not decompress",
+        "e_no_metrics": "{source}: no training metrics found in this text, nor a known error "
+        "message or a Python traceback (it looks for a loss, accuracy or learning rate printed "
+        "as 'loss: 0.12' or beside a step, epoch or iteration counter, on more than one line; "
+        "it starts: '{start}...')",
+        "e_no_metrics_blank": "{source}: no training metrics found in this text, nor a known "
+        "error message or a Python traceback (it has only blank lines)",
+        "e_no_header": "{source}: a table without a header row",
+        "e_no_metric_columns": "{source}: no training metrics found in this table (it looks for "
+        "columns such as loss, val_acc, lr, step or epoch; its columns are {columns})",
+        "e_cannot_read": "{source}: cannot be read ({problem})",
+        "e_read_failed": "{source}: reading failed ({problem})",
+        "e_bad_gzip": "{source}: starts like a gzip file but does not decompress ({problem})",
+        "e_sqlite_closed": "{source}: the SQLite database does not open ({problem})",
+        "e_not_mlflow": "{source}: an SQLite database but not an MLflow one ({problem})",
+        "e_mlflow_no_metrics": "{source}: an MLflow database without runs that have metrics",
+        "e_no_scalars": "{source}: TensorBoard event files without scalar values (histograms, "
+        "images, audio and text are not read)",
+        "e_json_no_rows": "{source}: a JSON object without metric rows; troubleshoot reads JSON "
+        "Lines, a JSON array of row objects, or a Hugging Face trainer_state.json",
+        "e_none_read": "none of the inputs could be read:",
+        "e_no_such_path": "{source}: no such file or folder",
+        "e_no_match": "{source}: no file or folder matches",
+        "e_empty_folder": "{source}: no training logs or metric files found in this folder",
+        "e_read_nothing": "{source}: read as {format}, but it holds no metric values, error "
+        "messages or settings",
+        "e_folder_unread": "{source}: nothing in this folder could be read ({files})",
+        "e_no_dask": "running a scan on Dask needs dask.distributed: pip install "
+        "'troubleshoot[fleet]'",
+        "os_denied": "permission denied",
+        "os_is_folder": "it is a folder",
+        "os_missing": "no such file or folder",
+        "os_no_space": "no space left on the device",
+        # Why a word, a value or a file of facts or answers was not taken (knowledge.vocab's
+        # UnknownTerm, the YAML files' errors).
+        "e_did_you_mean": "Did you mean: {names}?",
+        "e_symptoms_listed": "`troubleshoot kb symptoms` lists them all.",
+        "e_context_listed": "`troubleshoot kb context` lists every key with its values and "
+        "synonyms.",
+        "e_both_listed": "`troubleshoot kb symptoms` and `troubleshoot kb context` list them.",
+        "e_unknown_symptom": "unknown symptom '{word}'.",
+        "e_unknown_lesson": "unknown lesson '{word}'.",
+        "e_unknown_key": "unknown context key '{word}'.",
+        "e_valid_keys": "Valid keys: {keys}.",
+        "e_bad_number": "no number in '{text}'",
+        "e_several_numbers": "more than one number in '{text}' ({numbers})",
+        "e_not_positive": "'{text}' must be above zero",
+        "e_not_whole": "'{text}' is not a whole number",
+        "e_not_text": "not '{text}'",
+        "e_takes": "{name} takes {what}, {why}.",
+        "e_a_number": "a number",
+        "e_a_whole_number": "a whole number",
+        "e_a_number_in": "a number ({unit_en})",
+        "e_a_whole_number_in": "a whole number ({unit_en})",
+        "e_amounts": "It also takes these words for an amount: {words}.",
+        "e_takes_boolean": "{name} takes true or false (or yes, no), not '{text}'.",
+        "e_takes_choice": "{name} takes one of {values}, not '{text}'.",
+        "e_not_assignment": "context must look like key=value, not '{text}'.",
+        "e_not_utf8": "{source}: not UTF-8 text",
+        "e_not_yaml": "{source}: not valid YAML (line {line}, column {column})",
+        "e_in_file": "{source}: {problem}",
+        "e_facts_shape": "{source}: a facts file has only 'symptoms', 'absent' and 'context'",
+        "e_answers_shape": "{source}: an answers file maps symptom ids and context keys to answers",
+        "e_not_a_question": "'{word}' is neither a symptom id nor a context key.",
+        "e_bad_answer": "{source}: {name}: {problem}",
         "w_not_json_lines": "{source}: {n} line(s) that are not JSON were skipped",
         "w_json_no_array": "no array of rows found in the JSON document",
         "w_json_unclosed": "the JSON document ends before its array is closed (still being "
@@ -386,6 +475,86 @@ STRINGS: dict[Lang, dict[str, str]] = {
             "`troubleshoot interview` 会提出能区分各种原因的问题。"
         ),
         "absent": "未出现",
+        "e_accepted": (
+            "可以读取:Caffe 日志、纯文本的训练输出(Keras、PyTorch、Lightning、Hugging Face、"
+            "报错堆栈)、CSV/TSV 指标文件(Keras CSVLogger、Lightning metrics.csv、Ultralytics "
+            "results.csv、W&B 导出文件、逐层统计)、JSON Lines 或 JSON 指标文件(detectron2 "
+            "metrics.json、mmengine scalars.json、Hugging Face trainer_state.json)、TensorBoard "
+            "事件文件、MLflow 运行记录(mlruns 文件夹或 mlflow.db),以上均可经 gzip 压缩"
+        ),
+        "e_empty": "{source}:文件是空的",
+        "e_not_a_log": "{source}:这是{kind},不是训练日志或指标文件",
+        "e_binary": "{source}:这是二进制数据(开头的字节为 {bytes}),不是训练日志或指标文件",
+        "file_png": " PNG 图片",
+        "file_jpeg": " JPEG 图片",
+        "file_gif": " GIF 图片",
+        "file_pdf": " PDF 文档",
+        "file_zip": " zip 压缩包(PyTorch 的 .pt/.pth 检查点就是这种格式)",
+        "file_hdf5": " HDF5 文件(Keras 的 .h5 权重就是这种格式)",
+        "file_numpy": " NumPy 数组文件",
+        "file_pickle": " Python pickle 文件",
+        "file_wandb": " W&B 的 .wandb 运行文件(请改为把这次运行的历史导出为 CSV)",
+        "file_program": "可执行程序",
+        "file_sqlite": "不含 MLflow 表的 SQLite 数据库",
+        "file_gzip": "无法解压的 gzip 数据",
+        "e_no_metrics": "{source}:这段文本中既没有训练指标,也没有已知的报错信息或 Python "
+        "报错堆栈(程序寻找以 'loss: 0.12' 形式、或在步数、epoch、迭代计数旁边打印的 loss、"
+        "准确率或学习率,且不止一行;文本开头是:“{start}……”)",
+        "e_no_metrics_blank": "{source}:这段文本中既没有训练指标,也没有已知的报错信息或 "
+        "Python 报错堆栈(只有空行)",
+        "e_no_header": "{source}:表格没有表头行",
+        "e_no_metric_columns": "{source}:这个表格中没有训练指标(程序寻找 loss、val_acc、lr、"
+        "step 或 epoch 这样的列;它的列是 {columns})",
+        "e_cannot_read": "{source}:无法读取({problem})",
+        "e_read_failed": "{source}:读取失败({problem})",
+        "e_bad_gzip": "{source}:开头像 gzip 文件,但无法解压({problem})",
+        "e_sqlite_closed": "{source}:无法打开这个 SQLite 数据库({problem})",
+        "e_not_mlflow": "{source}:是 SQLite 数据库,但不是 MLflow 的数据库({problem})",
+        "e_mlflow_no_metrics": "{source}:MLflow 数据库中没有带指标的运行记录",
+        "e_no_scalars": "{source}:TensorBoard 事件文件中没有标量值(不读取直方图、图像、音频和文本)",
+        "e_json_no_rows": "{source}:JSON 对象中没有指标行;troubleshoot 读取 JSON Lines、"
+        "由行对象组成的 JSON 数组,或 Hugging Face 的 trainer_state.json",
+        "e_none_read": "所有输入都无法读取:",
+        "e_no_such_path": "{source}:没有这个文件或文件夹",
+        "e_no_match": "{source}:没有匹配的文件或文件夹",
+        "e_empty_folder": "{source}:这个文件夹中没有找到训练日志或指标文件",
+        "e_read_nothing": "{source}:按 {format} 格式读取,但其中没有指标值、报错信息或设置",
+        "e_folder_unread": "{source}:这个文件夹中没有能读取的内容({files})",
+        "e_no_dask": "在 Dask 上运行批量检查需要 dask.distributed:pip install "
+        "'troubleshoot[fleet]'",
+        "os_denied": "没有权限",
+        "os_is_folder": "这是一个文件夹",
+        "os_missing": "没有这个文件或文件夹",
+        "os_no_space": "磁盘空间不足",
+        "e_did_you_mean": "你是不是想输入:{names}?",
+        "e_symptoms_listed": "`troubleshoot kb symptoms` 列出全部症状。",
+        "e_context_listed": "`troubleshoot kb context` 列出每个键及其取值和同义词。",
+        "e_both_listed": "`troubleshoot kb symptoms` 和 `troubleshoot kb context` 列出它们。",
+        "e_unknown_symptom": "没有症状“{word}”。",
+        "e_unknown_lesson": "没有经验条目“{word}”。",
+        "e_unknown_key": "没有背景信息键“{word}”。",
+        "e_valid_keys": "可用的键:{keys}。",
+        "e_bad_number": "“{text}”中没有数字",
+        "e_several_numbers": "“{text}”中有不止一个数字({numbers})",
+        "e_not_positive": "“{text}”必须大于零",
+        "e_not_whole": "“{text}”不是整数",
+        "e_not_text": "而不是“{text}”",
+        "e_takes": "{name} 需要{what},{why}。",
+        "e_a_number": "一个数字",
+        "e_a_whole_number": "一个整数",
+        "e_a_number_in": "一个数字({unit_zh})",
+        "e_a_whole_number_in": "一个整数({unit_zh})",
+        "e_amounts": "也可以用这些词表示数量:{words}。",
+        "e_takes_boolean": "{name} 需要 true 或 false(也可以是 yes、no、是、否),而不是“{text}”。",
+        "e_takes_choice": "{name} 需要以下取值之一:{values},而不是“{text}”。",
+        "e_not_assignment": "背景信息要写成 key=value 的形式,而不是“{text}”。",
+        "e_not_utf8": "{source}:不是 UTF-8 文本",
+        "e_not_yaml": "{source}:不是有效的 YAML(第 {line} 行,第 {column} 列)",
+        "e_in_file": "{source}:{problem}",
+        "e_facts_shape": "{source}:事实文件只能包含 'symptoms'、'absent' 和 'context'",
+        "e_answers_shape": "{source}:回答文件应把症状编号和背景信息键映射到回答",
+        "e_not_a_question": "“{word}”既不是症状编号,也不是背景信息键。",
+        "e_bad_answer": "{source}:{name}:{problem}",
         "w_not_json_lines": "{source}:跳过了 {n} 行不是 JSON 的内容",
         "w_json_no_array": "JSON 文档中没有找到由行组成的数组",
         "w_json_unclosed": "JSON 文档在数组闭合之前就结束了(还在写入?)",
@@ -586,7 +755,14 @@ STRINGS: dict[Lang, dict[str, str]] = {
 
 
 def say(words: Phrase | str, lang: Lang) -> str:
-    """A phrase in ``lang``; text quoted as found (a log line) stays as it is."""
+    """A phrase in ``lang`` (and the phrases it holds); text quoted as found (a log line)
+    stays as it is."""
     if isinstance(words, str):
         return words
-    return STRINGS[lang][words.key].format(**dict(words.values))
+    values = {k: say(v, lang) if isinstance(v, Phrase) else v for k, v in words.values}
+    return STRINGS[lang][words.key].format(**values)
+
+
+def say_lines(error: PhrasedError, lang: Lang) -> str:
+    """An error of reading or of the vocabulary in ``lang``, a line per phrase."""
+    return "\n".join(say(words, lang) for words in error.words)

@@ -127,8 +127,11 @@ def _opening(kb: KnowledgeBase, question: Question, text: str, lang: Lang) -> Pa
             picked.append(token)
         elif _INDEX.fullmatch(token) and 1 <= int(token) <= len(question.options):
             picked.append(question.options[int(token) - 1])
-        elif _INDEX.fullmatch(token):
-            return Invalid(t(lang, "bad_option", token=token, n=len(question.options)))
+        elif _INDEX.fullmatch(token):  # not an option's number; maybe a symptom's ("87")
+            named = _described_as(kb, question, token)
+            if not named:
+                return Invalid(t(lang, "bad_option", token=token, n=len(question.options)))
+            picked.extend(named)
         else:
             return _described(kb, question, text, lang)
     if not picked and not _is(word, "skip"):
@@ -136,9 +139,13 @@ def _opening(kb: KnowledgeBase, question: Question, text: str, lang: Lang) -> Pa
     return Reply(tuple(dict.fromkeys(picked)))  # "0": none of these
 
 
-def _described(kb: KnowledgeBase, question: Question, text: str, lang: Lang) -> Parsed:
+def _described_as(kb: KnowledgeBase, question: Question, text: str) -> list[str]:
     """The options that the words describe, by the same matcher as a chat question."""
-    found = [s for s in match_symptoms(kb, text) if s in question.options]
+    return [s for s in match_symptoms(kb, text) if s in question.options]
+
+
+def _described(kb: KnowledgeBase, question: Question, text: str, lang: Lang) -> Parsed:
+    found = _described_as(kb, question, text)
     if not found:
         return Invalid(t(lang, "no_match", text=text.strip()))
     return Reply(tuple(dict.fromkeys(found)))
@@ -156,7 +163,7 @@ def parse_number(
     try:
         return read_number(text, integer, amounts)
     except BadNumber as exc:
-        numbers = ", ".join(exc.numbers)
+        numbers = t(lang, "list_sep").join(exc.numbers)
         return Invalid(t(lang, exc.problem, text=exc.text, numbers=numbers, example=example))
 
 

@@ -15,19 +15,17 @@ answered from the symptoms marked yes.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from troubleshoot.consult.facts_file import read_yaml
 from troubleshoot.consult.implication import implied
 from troubleshoot.consult.questions import Kind, Question
 from troubleshoot.consult.session import Value
-from troubleshoot.frontends.i18n import t
+from troubleshoot.facts import Phrase
 from troubleshoot.frontends.interview.answers import Invalid, from_file
 from troubleshoot.knowledge.load import KnowledgeBase
-from troubleshoot.knowledge.vocab import UnknownTerm, context_key
+from troubleshoot.knowledge.vocab import UnknownTerm, closest, context_key
 from troubleshoot.lang import Lang
 
 
@@ -46,18 +44,16 @@ class AnswerBook:
 
 
 def read_answers(kb: KnowledgeBase, path: Path, lang: Lang) -> AnswerBook:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise UnknownTerm(f"{path}: cannot read the answers file: {exc}") from None
+    data = read_yaml(path) or {}
     if not isinstance(data, dict):
-        raise UnknownTerm(f"{path}: an answers file maps symptom ids and context keys to answers")
+        raise UnknownTerm(Phrase.of("e_answers_shape", source=str(path)))
     book = AnswerBook(path)
     for name, raw in data.items():
         question = _question(kb, str(name), path)
         parsed = from_file(kb, question, raw, lang)
-        if isinstance(parsed, Invalid):
-            raise UnknownTerm(t(lang, "bad_answer", file=path, name=name, problem=parsed.message))
+        if isinstance(parsed, Invalid):  # the interview's own words, in its language
+            where = {"source": str(path), "name": str(name)}
+            raise UnknownTerm(Phrase.of("e_bad_answer", **where, problem=parsed.message))
         book.answers[question.name] = parsed.value
     return book
 
@@ -68,9 +64,9 @@ def _question(kb: KnowledgeBase, name: str, path: Path) -> Question:
     try:
         return Question(Kind.CONTEXT, context_key(kb, name).key)
     except UnknownTerm:
-        close = difflib.get_close_matches(name, [*kb.symptoms, *kb.context], n=3, cutoff=0.5)
-        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        problem = Phrase.of("e_not_a_question", word=name)
         raise UnknownTerm(
-            f"{path}: '{name}' is neither a symptom id nor a context key.{hint}"
-            " `troubleshoot kb symptoms` and `troubleshoot kb context` list them."
+            Phrase.of("e_in_file", source=str(path), problem=problem),
+            *closest(name, [*kb.symptoms, *kb.context]),
+            Phrase("e_both_listed"),
         ) from None

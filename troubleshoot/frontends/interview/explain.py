@@ -116,7 +116,7 @@ def answer_text(kb: KnowledgeBase, question: Question, value: object, lang: Lang
     if question.kind is Kind.OPENING:
         assert isinstance(value, tuple)
         titles = [symptom_title(kb, s, lang) for s in value]
-        return ", ".join(titles) or t(lang, "picked_none")
+        return t(lang, "list_sep").join(titles) or t(lang, "picked_none")
     if isinstance(value, bool):
         return t(lang, "yes" if value else "no")
     key = kb.context.get(question.name)
@@ -134,8 +134,8 @@ def why(kb: KnowledgeBase, situation: Situation, lang: Lang) -> list[str]:
     question = step.question
     lines = [t(lang, "why_title")]
     if question.kind is Kind.OPENING:
-        live = {h.lesson_id for h in situation.hypotheses if h.lesson_id}
-        return [*lines, t(lang, "why_opening", n=len(live))]
+        key = "why_opening_more" if situation.result.facts.present_symptoms() else "why_opening"
+        return [*lines, t(lang, key, n=len(situation.possible_causes()))]
     titles = [
         kb.lessons[lesson_id].title.get(lang)
         for lesson_id, *_ in situation.separated_by(question.name)
@@ -172,15 +172,18 @@ def pending(kb: KnowledgeBase, situation: Situation, lang: Lang) -> list[str]:
     return lines
 
 
-def fact_text(kb: KnowledgeBase, fact: Fact, lang: Lang) -> str:
-    """A fact with where it came from: answered, given (file), detected (evidence)."""
+def fact_text(kb: KnowledgeBase, fact: Fact, lang: Lang, brief: bool = False) -> str:
+    """A fact with where it came from: answered, given (file), detected (evidence); in
+    brief, what was seen without where (the list of what is known keeps to a line each,
+    so that the first question still fits a 24-line terminal)."""
     origin = STRINGS[lang][f"origin_{fact.provenance.origin.value}"]
     detail = [origin]
     if fact.provenance.note:
         detail.append(say(fact.provenance.note, lang))
     if fact.provenance.evidence:
-        detail.append(evidence_text(fact.provenance.evidence[0], lang))
-    return f"{_plain(fact_label(kb, fact, lang))} [{'; '.join(detail)}]"
+        evidence = fact.provenance.evidence[0]
+        detail.append(say(evidence.detail, lang) if brief else evidence_text(evidence, lang))
+    return f"{_plain(fact_label(kb, fact, lang))} [{_plain('; '.join(detail))}]"
 
 
 def how(kb: KnowledgeBase, situation: Situation, lang: Lang, limit: int = 5) -> list[str]:

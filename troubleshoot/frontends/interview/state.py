@@ -31,7 +31,9 @@ VERSION = 1
 
 
 class StateError(ValueError):
-    """The state file is missing or is not a saved interview."""
+    """The state file is missing or is not a saved interview; the message is a key of the
+    interview's string table: ``no_state``, ``state_not_json``, ``state_version`` or
+    ``state_content``."""
 
 
 @dataclass
@@ -69,12 +71,12 @@ def load(path: Path) -> Saved:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise StateError("missing") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise StateError(str(exc)) from None
+        raise StateError("no_state") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise StateError("state_not_json") from None
     try:
         if data["version"] != VERSION:
-            raise StateError(f"version {data['version']}, expected {VERSION}")
+            raise StateError("state_version")
         return Saved(
             kb=Path(data["kb"]),
             lang=Lang(data["lang"]),
@@ -82,8 +84,10 @@ def load(path: Path) -> Saved:
             history=[_answer(a) for a in data["answers"]],
             finished=bool(data.get("finished")),
         )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise StateError(f"unexpected content ({exc!r})") from None
+    except StateError:
+        raise
+    except (KeyError, TypeError, ValueError):
+        raise StateError("state_content") from None
 
 
 def _fact_json(fact: Fact) -> dict[str, object]:

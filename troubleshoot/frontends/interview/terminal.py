@@ -23,6 +23,7 @@ from rich.text import Text
 from troubleshoot.consult.belief import Model, model_for
 from troubleshoot.consult.checklist import shortlist
 from troubleshoot.consult.consultation import Request, consult, consult_facts
+from troubleshoot.consult.errors import os_problem
 from troubleshoot.consult.gather import RunEvidence, RunSplit
 from troubleshoot.consult.questions import Question
 from troubleshoot.consult.select import Ask, Conclude, Situation, situation
@@ -220,9 +221,11 @@ class Dialog:
             raise Stopped("quit", 0)
 
     def _lines(self, lines: list[str]) -> None:
+        """An answer to a command; an indented line goes on indented when it wraps."""
         self.err.print()
         for line in lines:
-            self.say(line)
+            indent = len(line) - len(line.lstrip(" "))
+            self.say(line, hang=indent + 2 if indent else 0)
 
     def _back(self) -> bool:
         answer = self.session.back()
@@ -230,7 +233,8 @@ class Dialog:
             self.say(t(self.lang, "back_none"))
             return False
         self.save()
-        text = show(self.kb, answer.question, self.lang).text
+        known = bool(self.session.known().present_symptoms())
+        text = show(self.kb, answer.question, self.lang, known).text
         self.say(t(self.lang, "back_done", question=text))
         return True
 
@@ -305,8 +309,9 @@ class Dialog:
             try:
                 self.output.write_text(text, encoding="utf-8")
             except OSError as exc:
+                problem = say(os_problem(exc), self.lang)
                 raise InterviewError(
-                    t(self.lang, "cannot_write", path=self.output, problem=exc.strerror or exc)
+                    t(self.lang, "cannot_write", path=self.output, problem=problem)
                 ) from None
             self.say(t(self.lang, "wrote", path=self.output))
         else:
@@ -360,10 +365,7 @@ def start(args: InterviewArgs, err: Console) -> Dialog:
         try:
             saved = state.load(state_path)
         except state.StateError as exc:
-            key = "no_state" if str(exc) == "missing" else "bad_state"
-            raise InterviewError(
-                t(args.lang or Lang.EN, key, path=state_path, problem=exc)
-            ) from None
+            raise InterviewError(t(args.lang or Lang.EN, str(exc), path=state_path)) from None
         kb = cached_kb(args.kb_path or saved.kb)
         lang = args.lang or saved.lang
         evidence = None
@@ -412,7 +414,7 @@ def _show_known(dialog: Dialog, facts: FactSet) -> None:
     if len(facts):
         dialog.say(t(dialog.lang, "known"))
         for fact in facts:
-            dialog.say("  - " + fact_text(dialog.kb, fact, dialog.lang))
+            dialog.say("  - " + fact_text(dialog.kb, fact, dialog.lang, brief=True), hang=4)
 
 
 def _keep_unfinished(path: Path, lang: Lang, err: Console) -> None:
