@@ -182,7 +182,8 @@ def report(size_mb: float, runs: list[Measured], command: str, logs: str) -> str
         "runs the rule engine. Peak memory is set by the longest run (20 bytes a point), plus",
         "about 10 KB per run kept until the output's top level (all runs as one) is written,",
         "not by the points of the whole file; the JSON is then written one run at a time.",
-        "Where the time goes phase by phase: [diagnose-profile.md](diagnose-profile.md).",
+        "Where the time goes phase by phase, and why a reader scanning with polars was not",
+        "faster: [diagnose-profile.md](diagnose-profile.md).",
         "",
     ]
     return "\n".join(lines)
