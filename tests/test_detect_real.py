@@ -146,3 +146,18 @@ def test_accuracy_after_the_loss_turned_nan_is_not_judged():
     facts = detected_facts([REAL / "keras-nan-01.log"])
     present = {i for i, f in facts.symptoms.items() if f.present}
     assert present == {"loss-nan"}
+
+
+def test_a_nan_the_training_loss_hides_shows_in_the_validation_loss():
+    """Hugging Face's Trainer leaves non-finite losses out of the logged training loss by
+    default (it prints 'loss': '0'), but the model evaluates to NaN: that is a NaN loss."""
+    path = REAL.parent / "dialects" / "hf-trainer-prints-nan-v5.log"
+    (run,) = read_inputs([path])
+    (fact,) = [f for f in detect(run).facts if getattr(f, "id", "") == "loss-nan"]
+    (evidence,) = fact.provenance.evidence
+    assert (evidence.series, evidence.step, evidence.value, evidence.line) == (
+        "val/loss",
+        1,
+        "nan",
+        6,
+    )

@@ -50,9 +50,11 @@ def detect_loss(view: RunView, t: Thresholds) -> list[Found]:
     found = list(loss_87(view, t))
     curve = view.get(TRAIN_LOSS)
     if curve is None:
-        return found
+        return found + list(nan_in_validation(view))
     few = len(curve) if len(curve) < t.min_points else None
     found += [Found(f.symptom, f.evidence, few) for f in nan_symptoms(view, curve, t)]
+    if not any(f.symptom == "loss-nan" for f in found):
+        found += nan_in_validation(view)
     # In Caffe's GPU softmax a NaN probability becomes 87.3365: it is a NaN in disguise.
     disguised = at_87(curve.values, t)
     points, nonfinite = len(curve), int(np.count_nonzero(~curve.finite))
@@ -194,6 +196,21 @@ def nan_symptoms(view: RunView, curve: Curve, t: Thresholds) -> list[Found]:
     starts = [int(j) for j in bad if j == 0 or curve.finite[j - 1]]
     found += periodic(view, curve, starts, t)
     return found
+
+
+def nan_in_validation(view: RunView) -> list[Found]:
+    """A validation loss that is not finite while the training loss looks finite: the
+    training loss can hide a NaN (Hugging Face's Trainer leaves non-finite losses out of the
+    logged average by default, ``logging_nan_inf_filter``, and logs 0 when all were), but a
+    model whose weights turned NaN evaluates to NaN."""
+    val = view.get(VAL_LOSS)
+    if val is None:
+        return []
+    bad = np.flatnonzero(~val.finite)
+    if not len(bad):
+        return []
+    detail = Phrase.of("ev_loss_nan", bad=len(bad), n=len(val))
+    return [Found("loss-nan", (view.cite(val, int(bad[0]), detail),))]
 
 
 def periodic(view: RunView, curve: Curve, nan_starts: list[int], t: Thresholds) -> list[Found]:
