@@ -17,11 +17,14 @@ show is not written (the manifest's ``dropped`` says why); a run is healthy only
 oracle finds nothing. The labels come from this file alone: nothing here calls the
 product.
 
-How it is kept apart: the detectors are developed against the development corpus only.
-This corpus is read only by ``benchmarks/detection.py`` to report; a miss it reveals is
-fixed, if at all, through a development case that shows the same thing, and the next
-report regenerates this corpus with a new ``--seed-base`` so that fix is measured on runs
-nobody has looked at.
+How it is kept apart: the detectors are developed against the development corpora only.
+This corpus (the default ``--seed-base 10000``, ``benchmarks/heldout.tar.xz``) is read only
+by ``benchmarks/detection.py`` to report. The same generator with ``--seed-base 70000 --count
+200`` makes the broad development draw (``benchmarks/devbroad.tar.xz``): runs as broad as
+these, drawn apart from them, which may be looked at and tuned on. A miss the held-out
+corpus reveals is fixed, if at all, through a run of that draw (or another development
+case) that shows the same thing, and the next report regenerates this corpus with a new
+``--seed-base`` so that fix is measured on runs nobody has looked at.
 
 Needs (not the product's dependencies): ``pip install torch==2.13.0 keras lightning
 tensorboard transformers accelerate scikit-learn``; then
