@@ -115,3 +115,37 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     done = run_cli("site", "build", str(out), search)
     assert done.returncode == 0, done.stderr
     return out
+
+
+def spawn_interview(
+    tmp_path: Path,
+    *args: str,
+    kb: Path | None = MINI_KB,
+    rows: int = 40,
+    columns: int = 200,
+    timeout: int = 120,
+):
+    """``troubleshoot interview ARGS`` in a pseudo-terminal of ``rows`` x ``columns``, with
+    its own state folder (``kb=None``: the bundled knowledge base). Nothing is timed:
+    ``timeout`` only keeps a hung child from hanging the suite."""
+    import pexpect
+
+    env = {
+        **os.environ,
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "PYTHONIOENCODING": "utf-8",
+        "TERM": "xterm",
+        "PYTHONPATH": str(REPO),
+    }
+    env.pop("NO_COLOR", None)
+    where = ["--kb", str(kb)] if kb is not None else []
+    command = [sys.executable, "-m", "troubleshoot", "interview", *where, *args]
+    return pexpect.spawn(
+        command[0],
+        command[1:],
+        env=env,
+        cwd=str(tmp_path),
+        encoding="utf-8",
+        timeout=timeout,
+        dimensions=(rows, columns),
+    )

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import MINI_KB
+from conftest import MINI_KB, spawn_interview
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -17,23 +15,7 @@ TIMEOUT = 60  # generous: a slow machine must not fail the test (nothing here is
 
 
 def spawn(tmp_path: Path, *args: str, kb: Path = MINI_KB, rows: int = 40, columns: int = 200):
-    env = {
-        **os.environ,
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "PYTHONIOENCODING": "utf-8",
-        "TERM": "xterm",
-    }
-    env.pop("NO_COLOR", None)
-    command = [sys.executable, "-m", "troubleshoot", "interview", "--kb", str(kb), *args]
-    return pexpect.spawn(
-        command[0],
-        command[1:],
-        env=env,
-        cwd=str(tmp_path),
-        encoding="utf-8",
-        timeout=TIMEOUT,
-        dimensions=(rows, columns),
-    )
+    return spawn_interview(tmp_path, *args, kb=kb, rows=rows, columns=columns, timeout=TIMEOUT)
 
 
 def number_of(child, label: str) -> str:

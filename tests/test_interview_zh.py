@@ -4,13 +4,11 @@ every question, ``why``, ``how`` and exit in an 80x24 terminal."""
 
 from __future__ import annotations
 
-import os
 import re
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, TESTS, run_cli
+from conftest import TESTS, run_cli, spawn_interview
 
 from troubleshoot.consult.questions import OPENING
 from troubleshoot.knowledge.load import cached_kb
@@ -136,22 +134,9 @@ def test_a_reading_error_in_english_is_unchanged(files):
 
 
 def spawn(tmp_path: Path, *args: str):
-    env = {
-        **os.environ,
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "PYTHONIOENCODING": "utf-8",
-        "TERM": "xterm",
-        "PYTHONPATH": str(REPO),
-    }
-    command = [sys.executable, "-m", "troubleshoot", "interview", "--lang", "zh", *args]
-    return pexpect.spawn(
-        command[0],
-        command[1:],
-        env=env,
-        cwd=str(tmp_path),
-        encoding="utf-8",
-        timeout=TIMEOUT,
-        dimensions=(24, 80),
+    """The Chinese interview on the bundled knowledge base, in an 80x24 terminal."""
+    return spawn_interview(
+        tmp_path, "--lang", "zh", *args, kb=None, rows=24, columns=80, timeout=TIMEOUT
     )
 
 
