@@ -150,8 +150,11 @@ def test_accuracy_after_the_loss_turned_nan_is_not_judged():
 
 def test_a_nan_the_training_loss_hides_shows_in_the_validation_loss():
     """Hugging Face's Trainer leaves non-finite losses out of the logged training loss by
-    default (it prints 'loss': '0'), but the model evaluates to NaN: that is a NaN loss."""
+    default (it prints 'loss': '0'), but the model evaluates to NaN: that is a NaN loss, and
+    the zeros logged after it are not a loss that fell to zero and froze."""
     path = REAL.parent / "dialects" / "hf-trainer-prints-nan-v5.log"
+    facts = detected_facts([path])
+    assert {i for i, f in facts.symptoms.items() if f.present} == {"loss-nan"}
     (run,) = read_inputs([path])
     (fact,) = [f for f in detect(run).facts if getattr(f, "id", "") == "loss-nan"]
     (evidence,) = fact.provenance.evidence

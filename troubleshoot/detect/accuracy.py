@@ -13,7 +13,7 @@ from troubleshoot.detect.curves import Curve, final_level, head, smoothed
 from troubleshoot.detect.thresholds import Thresholds
 from troubleshoot.detect.view import Found, RunView
 from troubleshoot.facts import Phrase
-from troubleshoot.read.model import TRAIN_ACC, TRAIN_LOSS, VAL_ACC
+from troubleshoot.read.model import TRAIN_ACC, VAL_ACC
 
 
 def detect_accuracy(view: RunView, t: Thresholds) -> list[Found]:
@@ -29,24 +29,8 @@ def _finite(view: RunView, name: str, t: Thresholds) -> Curve | None:
     curve = view.get(name)
     if curve is None:
         return None
-    curve = _before_the_loss_broke(view, curve.only_finite())
+    curve = view.before_the_loss_broke(curve.only_finite())
     return curve if len(curve) >= t.acc_min_points else None
-
-
-def _before_the_loss_broke(view: RunView, curve: Curve) -> Curve:
-    """The points logged before the training loss first turned NaN or inf: after that the
-    weights are garbage, and an accuracy of 0 says nothing the NaN has not said already.
-    Source lines order the two series where both have them (a Keras line holds both);
-    steps otherwise."""
-    loss = view.get(TRAIN_LOSS)
-    if loss is None or loss.finite.all():
-        return curve
-    first = int(np.argmin(loss.finite))
-    if loss.lines[first] and curve.lines.all():
-        keep = curve.lines < loss.lines[first]
-    else:
-        keep = curve.steps < loss.steps[first]
-    return Curve(curve.name, curve.steps[keep], curve.values[keep], curve.lines[keep])
 
 
 def at_chance(view: RunView, curves: dict[str, Curve | None], t: Thresholds) -> list[Found]:

@@ -54,7 +54,12 @@ def detect_loss(view: RunView, t: Thresholds) -> list[Found]:
     few = len(curve) if len(curve) < t.min_points else None
     found += [Found(f.symptom, f.evidence, few) for f in nan_symptoms(view, curve, t)]
     if not any(f.symptom == "loss-nan" for f in found):
-        found += nan_in_validation(view)
+        hidden = nan_in_validation(view)
+        if hidden:  # what is logged after it is the trainer's filler, not training
+            found += hidden
+            curve = view.before_the_loss_broke(curve)
+            if not len(curve):
+                return found
     # In Caffe's GPU softmax a NaN probability becomes 87.3365: it is a NaN in disguise.
     disguised = at_87(curve.values, t)
     points, nonfinite = len(curve), int(np.count_nonzero(~curve.finite))

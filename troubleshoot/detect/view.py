@@ -19,6 +19,7 @@ from troubleshoot.read.model import (
     TEST_ACC,
     TEST_LOSS,
     TRAIN_ACC,
+    TRAIN_LOSS,
     VAL_ACC,
     VAL_LOSS,
     ClassHint,
@@ -53,6 +54,25 @@ class RunView:
 
     def get(self, name: str) -> Curve | None:
         return self.curves.get(name)
+
+    def before_the_loss_broke(self, curve: Curve) -> Curve:
+        """The points of ``curve`` logged before the loss first turned NaN or inf: after
+        that the weights are garbage, and an accuracy of 0 (or a training loss that a
+        trainer logs as 0 once it leaves non-finite losses out) says nothing the NaN has
+        not said already. The training loss decides; when it looks finite throughout, the
+        validation loss. Source lines order the two series where both have them (a Keras
+        line holds both); steps otherwise."""
+        loss = self.get(TRAIN_LOSS)
+        if loss is None or loss.finite.all():
+            loss = self.get(VAL_LOSS)
+        if loss is None or loss.finite.all() or loss is curve:
+            return curve
+        first = int(np.argmin(loss.finite))
+        if loss.lines[first] and curve.lines.all():
+            keep = curve.lines < loss.lines[first]
+        else:
+            keep = curve.steps < loss.steps[first]
+        return Curve(curve.name, curve.steps[keep], curve.values[keep], curve.lines[keep])
 
     @property
     def chance_acc(self) -> float | None:
