@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,16 @@ def spawn_interview(
         timeout=timeout,
         dimensions=(rows, columns),
     )
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's chromium, launched by Playwright through its executable path (Playwright's
+    own browser downloads are not used); the modules that use it skip without either."""
+    from playwright import sync_api
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium)
+        yield launched
+        launched.close()

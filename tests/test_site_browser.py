@@ -38,14 +38,6 @@ def site_url(built_site: Path) -> Iterator[str]:
     httpd.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM)
-        yield launched
-        launched.close()
-
-
 class Watch:
     """A browser page that records every request leaving the loopback (and stops it) and
     every console error or uncaught exception."""
