@@ -152,10 +152,12 @@ def spawn_interview(
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     """Debian's chromium, launched by Playwright through its executable path (Playwright's
-    own browser downloads are not used); the modules that use it skip without either."""
+    own browser downloads are not used); the modules that use it skip without either.
+    Per module, never per session: Playwright's sync API keeps an event loop running while
+    it is open, and later tests start their own with asyncio.run."""
     from playwright import sync_api
 
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
