@@ -21,7 +21,7 @@ from troubleshoot.consult.freetext import (
     text_of,
     understand,
 )
-from troubleshoot.consult.phrasing import find
+from troubleshoot.consult.phrasing import compile_phrase, find, normalise
 from troubleshoot.consult.retrieval import index_for
 from troubleshoot.facts import Origin
 from troubleshoot.knowledge.load import cached_kb
@@ -168,6 +168,40 @@ def test_a_phrase_finds_the_words_kb_groups_with_its_own():
     assert "overfitting" in understand(KB, "验证集损失升高,训练损失降低").facts.symptoms
     assert find("验证loss上升", "验证集损失升高") is None
     assert find("验证loss上升", "验证集损失升高", KB.same_words) is not None
+
+
+def test_the_quick_check_before_a_phrase_never_passes_over_a_match():
+    """``Pattern.may_occur_in`` skips a phrase's regular expression when one of its words is
+    missing from the text; it must never skip a phrase the expression would find. Checked
+    for every phrase of the kb over every question of the query set."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from ask import QUERIES
+
+    texts = [normalise(q["q"]) for q in yaml.safe_load(QUERIES.read_text(encoding="utf-8"))]
+    patterns = [
+        compile_phrase(phrase, KB.same_words, tuple(key.amounts) if key else ())
+        for phrase, key in _every_phrase()
+    ]
+    found = 0
+    for pattern in patterns:
+        for text in texts:
+            if pattern.regex.search(text):
+                found += 1
+                assert pattern.may_occur_in(text), (pattern.phrase, text)
+    assert found > len(texts)  # the phrases do find things in these questions
+    assert not compile_phrase("验证loss上升", KB.same_words).may_occur_in("训练集损失下降")
+
+
+def _every_phrase():
+    for symptom in KB.symptoms.values():
+        for phrase in [*symptom.phrases.en, *symptom.phrases.zh]:
+            yield phrase, None
+    for key in KB.context.values():
+        phrases = [*key.phrases.en, *key.phrases.zh]
+        for choice in key.choices or ():
+            phrases += [*choice.phrases.en, *choice.phrases.zh]
+        for phrase in phrases:
+            yield phrase, key
 
 
 def test_87_3365_alone():

@@ -47,6 +47,11 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+def _literal(token: str) -> str:
+    """The text every match of ``_word(token)`` contains."""
+    return _stem(token) if token.isascii() and not token[0].isdigit() and len(token) >= 5 else token
+
+
 def _word(token: str) -> str:
     if token[0].isdigit():  # "87" finds 87.3365 but not 870 or 87%; "87.33" finds 87.3365
         tail = r"\d*" if "." in token else r"(?:\.\d+)?"
@@ -86,6 +91,12 @@ class Pattern:
     phrase: str
     regex: re.Pattern[str]
     weight: int  # how specific: the characters of the phrase's words (longer wins)
+    # For each word, the texts one of which every match contains: a phrase whose words are
+    # not all in the text is passed over without running its regular expression.
+    needs: tuple[tuple[str, ...], ...]
+
+    def may_occur_in(self, text: str) -> bool:
+        return all(any(piece in text for piece in word) for word in self.needs)
 
 
 Alike = tuple[tuple[str, ...], ...]  # groups of words a phrase may use interchangeably
@@ -130,7 +141,15 @@ def compile_phrase(phrase: str, same: Alike = (), amounts: tuple[str, ...] = ())
         parts.append(_place(word, amounts) if word in _PLACES else _word_or_alike(word, same))
     placed = [word for word in words if word in _PLACES]
     weight = sum(len(word) for word in words if word not in _PLACES) + 2 * len(placed)
-    return Pattern(phrase, re.compile("".join(parts)), weight)
+    needs = sorted(
+        (
+            tuple(_literal(w) for w in _alike(same).get(word, (word,)))
+            for word in words
+            if word not in _PLACES
+        ),
+        key=lambda pieces: -min(map(len, pieces)),  # the rarest first: most phrases stop there
+    )
+    return Pattern(phrase, re.compile("".join(parts)), weight, tuple(needs))
 
 
 @dataclass(frozen=True)
@@ -149,6 +168,8 @@ def find(phrase: str, text: str, same: Alike = (), amounts: tuple[str, ...] = ()
     """The first place ``phrase`` occurs in normalised ``text`` (in its own words or ones
     ``same`` groups them with; ``{amount}`` as one of ``amounts``)."""
     pattern = compile_phrase(phrase, same, amounts)
+    if not pattern.may_occur_in(text):
+        return None
     match = pattern.regex.search(text)
     if match is None:
         return None

@@ -47,10 +47,14 @@ def _maybe_gb(raw: bytes) -> bool:
 def read_paste(text: str) -> list[RunData]:
     """The runs in pasted text: metric lines, error messages and tracebacks, as the reader
     for its format finds them; none when it holds only words."""
-    with tempfile.TemporaryDirectory(prefix="troubleshoot-") as folder:
-        path = Path(folder) / "pasted.txt"
-        path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-        source = Source(path, PASTED)
+    # A file, not a folder: removing a temporary folder costs milliseconds on some file
+    # systems (ext4 here), which a chat service answering many questions would feel.
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", prefix="troubleshoot-", suffix=".txt"
+    ) as file:
+        file.write(text if text.endswith("\n") else text + "\n")
+        file.flush()
+        source = Source(Path(file.name), PASTED)
         try:
             reader = READERS.get(sniff.sniff(source))
             return list(reader(source, Meter(source.size, None))) if reader else []
