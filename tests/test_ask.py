@@ -162,6 +162,14 @@ def test_a_decimal_point_is_not_the_end_of_a_sentence():
     assert find("validation loss rising", "validation went fine. loss rising") is None
 
 
+def test_a_zero_in_a_phrase_is_zero_or_all_but_zero():
+    """ "loss变成0" finds 0, 0.0000 and 0.003, not the 0.5 of a loss that merely fell."""
+    for text in ("loss变成0", "loss变成0.0000了", "loss变成0.003"):
+        assert find("loss变成0", text) is not None, text
+    assert find("loss变成0", "loss从2变成0.5以后就不降了") is None
+    assert "loss-near-zero" not in understand(KB, "loss从2变成0.5以后就不降了").facts.symptoms
+
+
 def test_a_phrase_finds_the_words_kb_groups_with_its_own():
     """context.yaml's same_words: "验证loss上升" also finds "验证集损失升高"; without the
     groups it does not."""
@@ -267,7 +275,7 @@ def test_a_healthy_pasted_excerpt_is_on_topic_without_a_cause():
 
 
 def test_retrieval_finds_what_no_phrase_says_and_is_cited_as_such():
-    text = "kl散度loss变成负数了"
+    text = "kl散度这一项算出来居然是负的"
     found = understand(KB, text)
     assert [m.source for m in found.matches if m.symptom] == ["retrieval"]
     assert found.facts.present_symptoms() == ["kl-negative"]

@@ -6,7 +6,8 @@ followed by a short gap of other words ("loss suddenly becomes nan", "验证集�
 English words of five letters or more matched by their stem so "overfit" finds
 "overfitting" and "increasing" finds "increases" (shorter ones whole, so "with" is not
 "without"), and each word also matching the words ``same_words`` of ``kb/context.yaml``
-groups it with ("loss" and "损失"); ``{n}`` is a
+groups it with ("loss" and "损失"); a number finds itself with more decimals ("87" finds
+87.3365) and a bare ``0`` finds zero or all but zero (0.0000, 0.003; not 0.5); ``{n}`` is a
 number, read by ``knowledge.vocab.read_number``. Chinese phrases are cut into words with
 rjieba (bindings to jieba-rs, the maintained Rust port of jieba; jieba itself was last
 released in 2020) so a gap may fall between words but never inside one.
@@ -55,6 +56,8 @@ def _literal(token: str) -> str:
 def _word(token: str) -> str:
     if token[0].isdigit():  # "87" finds 87.3365 but not 870 or 87%; "87.33" finds 87.3365
         tail = r"\d*" if "." in token else r"(?:\.\d+)?"
+        if token == "0":  # zero or all but zero: 0.0000 and 0.003, not the 0.5 of "loss变成0.5"
+            tail = r"(?:\.0\d*)?(?!\.\d)"
         return rf"(?<![\d.]){re.escape(token)}{tail}(?![\d%])"
     if token.isascii():
         if len(token) < 5:
