@@ -1,0 +1,48 @@
+"""Runs of the broad development draw (benchmarks/devbroad.tar.xz) kept as fixtures: each
+shows one thing the detectors once got wrong on runs they were not tuned on.
+
+tests/fixtures/drawn/manifest.json gives each file's origin, the symptoms it must show
+(``expected``) and those it must not (``absent``); a healthy run expects nothing at all.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from conftest import detected_facts
+
+from troubleshoot.read.jsonl import nulls_as_nan
+
+DRAWN = Path(__file__).parent / "fixtures" / "drawn"
+MANIFEST = json.loads((DRAWN / "manifest.json").read_text(encoding="utf-8"))
+
+
+def present(name: str) -> set[str]:
+    facts = detected_facts([DRAWN / name])
+    return {i for i, f in facts.symptoms.items() if f.present}
+
+
+@pytest.mark.parametrize("entry", MANIFEST, ids=[e["file"] for e in MANIFEST])
+def test_drawn_run_shows_what_its_manifest_says(entry):
+    found = present(entry["file"])
+    assert set(entry["expected"]) <= found
+    assert not set(entry["absent"]) & found
+    if entry.get("healthy"):
+        assert found == set()
+
+
+def test_every_drawn_file_has_an_entry():
+    files = {p.name for p in DRAWN.iterdir() if p.name != "manifest.json"}
+    assert files == {e["file"] for e in MANIFEST}
+
+
+def test_a_null_loss_is_nan_only_where_its_row_was_written_for_it():
+    """Beside a number of its own split (or alone) a null loss is a non-finite one; in a row
+    that logged another split only, it is a loss not logged there."""
+    assert math.isnan(nulls_as_nan({"step": 3, "train_loss": None, "train_acc": 0.5})["train_loss"])
+    assert math.isnan(nulls_as_nan({"step": 3, "loss": None, "_runtime": 4.0})["loss"])
+    kept = nulls_as_nan({"_step": 6, "loss": None, "eval/loss": 0.5, "eval/accuracy": 0.8})
+    assert kept["loss"] is None
