@@ -46,3 +46,20 @@ def test_a_null_loss_is_nan_only_where_its_row_was_written_for_it():
     assert math.isnan(nulls_as_nan({"step": 3, "loss": None, "_runtime": 4.0})["loss"])
     kept = nulls_as_nan({"_step": 6, "loss": None, "eval/loss": 0.5, "eval/accuracy": 0.8})
     assert kept["loss"] is None
+
+
+def test_an_accuracy_that_never_changes_is_one_class_at_its_share():
+    """Nothing in the file gives the class count or the shares: the unchanging validation
+    accuracy is the evidence, cited at its last evaluation."""
+    facts = detected_facts([DRAWN / "076-zero-init-tabular5-imbalanced-mlp-jsonl.jsonl"])
+    (evidence,) = facts.symptoms["acc-at-chance"].provenance.evidence
+    assert evidence.detail.key == "ev_acc_one_class"
+    assert dict(evidence.detail.values)["n"] == 5
+    assert (evidence.series, evidence.step, evidence.line) == ("val/acc", 395, 10)
+    assert evidence.value == pytest.approx(0.493)
+
+
+def test_an_accuracy_printed_in_percent_is_judged_as_a_fraction():
+    facts = detected_facts([DRAWN / "197-relu-on-logits-waves4-lstm-print.log"])
+    (evidence,) = facts.symptoms["acc-at-chance"].provenance.evidence
+    assert (evidence.series, evidence.value) == ("test/acc", pytest.approx(0.27))  # "27%"

@@ -469,7 +469,7 @@ class Thresholds:
         1e-6,
         "equal: within this relative tolerance",
         "printing rounds",
-        ("metrics-constant-after-step",),
+        ("metrics-constant-after-step", "acc-at-chance"),
     )
 
     # ---- train vs validation vs test
@@ -603,6 +603,14 @@ class Thresholds:
         "calibration",
         ("acc-at-chance", "acc-low-plateau", "underfitting"),
     )
+    at_chance_gain: float = knob(
+        0.15,
+        "... but never more than this share of the possible gain over chance (1 - chance)",
+        "calibration: with two classes half of chance is 0.75, a model half-way to perfect; "
+        "slowly learning binary runs of the broad development draw end at 0.6-0.66. Binds "
+        "only below five classes (for 10 classes 0.135 > 0.05)",
+        ("acc-at-chance", "acc-low-plateau", "underfitting"),
+    )
     at_chance_abs: float = knob(
         0.01,
         "... or plus this, whichever is larger; with no class count, at most this",
@@ -614,6 +622,16 @@ class Thresholds:
         "low: the final accuracy keeps at most this share of the possible gain over chance",
         'AUTOTRAINER "not converging": max acc < 0.6; calibration',
         ("acc-low-plateau", "underfitting"),
+    )
+    one_class_min_evals: int = knob(
+        5,
+        "a validation accuracy identical (within const_rel_tol) at this many evaluations or "
+        "more, from the first on and strictly between 0 and 1, is a model giving every input "
+        "one class: acc-at-chance at that class's share, with no class count needed",
+        "calibration: the broad development draw's one-class models on imbalanced sets hold "
+        "their validation accuracy to the printed digit over 5-20 evaluations; a model that "
+        "learns changes at least one prediction between five evaluations",
+        ("acc-at-chance",),
     )
     acc_plateau_flat: float = knob(
         0.02,
