@@ -18,6 +18,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from troubleshoot.detect.curves import Curve, head, includes_start, kendall_tau, smoothed, tail
+from troubleshoot.detect.outcome import generalises
 from troubleshoot.detect.thresholds import Thresholds
 from troubleshoot.detect.view import Found, RunView
 from troubleshoot.facts import Phrase
@@ -404,7 +405,10 @@ def plateau_then_drop(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
 
 
 def near_zero(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
-    if not s.from_start:
+    """The training loss at about zero early. Not when the validation accuracy shows the
+    model generalises: the articles' check takes a poor validation score to confirm it,
+    and an easy task fitted exactly (a small CNN on simple images) scores near perfect."""
+    if not s.from_start or generalises(view, t):
         return []
     limit = t.near_zero_frac * (view.chance_loss or float(s.curve.values[0]))
     below = np.flatnonzero(s.smooth <= limit)
