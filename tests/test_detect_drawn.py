@@ -63,3 +63,10 @@ def test_an_accuracy_printed_in_percent_is_judged_as_a_fraction():
     facts = detected_facts([DRAWN / "197-relu-on-logits-waves4-lstm-print.log"])
     (evidence,) = facts.symptoms["acc-at-chance"].provenance.evidence
     assert (evidence.series, evidence.value) == ("test/acc", pytest.approx(0.27))  # "27%"
+
+
+def test_a_loss_at_chance_is_read_from_the_validation_loss_when_training_logged_little():
+    facts = detected_facts([DRAWN / "165-random-labels-waves2-lstm-hf-state-trainer_state.json"])
+    (evidence,) = facts.symptoms["loss-flat-from-start"].provenance.evidence
+    assert evidence.detail.key == "ev_flat_at_chance"
+    assert evidence.series == "val/loss"
