@@ -70,3 +70,10 @@ def test_a_loss_at_chance_is_read_from_the_validation_loss_when_training_logged_
     (evidence,) = facts.symptoms["loss-flat-from-start"].provenance.evidence
     assert evidence.detail.key == "ev_flat_at_chance"
     assert evidence.series == "val/loss"
+
+
+def test_no_class_count_is_read_from_the_accuracy_of_a_model_that_turned_nan():
+    """0.1917 at every epoch is near 1/5, but the set has four classes: a NaN model gives
+    every input one class, so its accuracy is a share, not chance."""
+    facts = detected_facts([DRAWN / "065-nan-sample-waves4-transformer-lightning-csv"])
+    assert "num_classes" not in facts.context
