@@ -52,7 +52,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
 from machine import describe, publish  # noqa: E402
-from test_detect_corpus import corpus_paths, given, manifest  # noqa: E402
+from test_detect_corpus import UNTOLD, corpus_paths, given, manifest  # noqa: E402
 from test_detect_real import (  # noqa: E402
     CAFFENET,
     DEBATABLE_LABELS,
@@ -104,6 +104,7 @@ def development_cases() -> list[Case]:
             set(m["also"]),
             m["healthy"],
             _fitting(fitting["corpus"].get(name)),
+            debatable=UNTOLD.get(name, {}),
         )
         for name, m in sorted(manifest().items())
     ]

@@ -18,7 +18,7 @@ from troubleshoot.read.model import TRAIN_ACC, VAL_ACC
 
 def detect_accuracy(view: RunView, t: Thresholds) -> list[Found]:
     curves = {name: _finite(view, name, t) for name in (VAL_ACC, TRAIN_ACC)}
-    found = at_chance(view, curves, t)
+    found = at_chance(view, curves, t) or one_class(view, curves, t)
     if not found and view.chance_acc is not None:
         found += low_plateau(view, curves, t)
     found += acc_jump(view, curves, t)
@@ -35,7 +35,9 @@ def _finite(view: RunView, name: str, t: Thresholds) -> Curve | None:
 
 def at_chance(view: RunView, curves: dict[str, Curve | None], t: Thresholds) -> list[Found]:
     chance = view.chance_acc
-    limit = chance + max(t.at_chance_rel * chance, t.at_chance_abs) if chance else t.at_chance_abs
+    # Few classes leave little room above chance: 0.75 of two classes is not chance.
+    near = min(t.at_chance_rel * chance, t.at_chance_gain * (1 - chance)) if chance else 0.0
+    limit = chance + max(near, t.at_chance_abs) if chance else t.at_chance_abs
     for name, curve in curves.items():
         if curve is None:
             continue
@@ -51,6 +53,23 @@ def at_chance(view: RunView, curves: dict[str, Curve | None], t: Thresholds) -> 
             few = len(curve) if len(curve) < t.val_min_points else None
             return [Found("acc-at-chance", (view.cite(curve, len(curve) - 1, detail),), few)]
     return []
+
+
+def one_class(view: RunView, curves: dict[str, Curve | None], t: Thresholds) -> list[Found]:
+    """Validation accuracy identical at every evaluation, from the first on. On a fixed
+    validation set that means not one prediction changed: a model that learns does not do
+    that, a model that gives every input the same class does, and its accuracy is then that
+    class's share. On an imbalanced set that share is chance (the articles' majority-class
+    trap), and it is read here without the class count or the class shares, which the run
+    need not show: 0.511 at eight evaluations out of eight."""
+    curve = curves[VAL_ACC]
+    if curve is None or len(curve) < t.one_class_min_evals:
+        return []
+    v = curve.values
+    if not 0 < v[0] < 1 or np.any(np.abs(v - v[0]) > t.const_rel_tol * v[0]):
+        return []
+    detail = Phrase.of("ev_acc_one_class", name=VAL_ACC, level=float(v[0]), n=len(v))
+    return [Found("acc-at-chance", (view.cite(curve, len(curve) - 1, detail),))]
 
 
 def _plateaued_low(curve: Curve, chance: float, t: Thresholds) -> float | None:

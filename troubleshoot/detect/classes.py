@@ -90,7 +90,9 @@ def _stuck_at_one_in(
     curve = view.get(name)
     if curve is None:
         return None
-    curve = curve.only_finite()
+    # A model whose weights turned NaN answers one class (argmax of NaN): its accuracy is
+    # that class's share, not 1/K.
+    curve = view.before_the_loss_broke(curve.only_finite())
     if len(curve) < t.classes_acc_min_points:
         return None
     level = float(np.median(curve.values))

@@ -13,6 +13,7 @@ import numpy as np
 
 from troubleshoot.detect.curves import Curve, final_level, smoothed, tail
 from troubleshoot.detect.loss import converged
+from troubleshoot.detect.outcome import generalises
 from troubleshoot.detect.thresholds import Thresholds
 from troubleshoot.detect.view import Found, RunView
 from troubleshoot.facts import Phrase
@@ -129,6 +130,8 @@ def val_loss_plateau(view: RunView, val: Curve, t: Thresholds) -> list[Found]:
     then = _level_at(train, val.steps[last_best], t)
     now = _level_at(train, train.steps[-1], t)
     if now > (1 - t.val_plateau_train_fall) * then or _val_converged(view, val, now, t):
+        return []
+    if generalises(view, t):  # levelled off after learning well: the run is done
         return []
     detail = Phrase.of("ev_val_loss_plateau", best=best, evals=stretch, then=then, now=now)
     return [Found("val-loss-plateau", (view.cite(val, last_best, detail),))]

@@ -18,6 +18,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from troubleshoot.detect.curves import Curve, head, includes_start, kendall_tau, smoothed, tail
+from troubleshoot.detect.outcome import generalises
 from troubleshoot.detect.thresholds import Thresholds
 from troubleshoot.detect.view import Found, RunView
 from troubleshoot.facts import Phrase
@@ -50,7 +51,7 @@ def detect_loss(view: RunView, t: Thresholds) -> list[Found]:
     found = list(loss_87(view, t))
     curve = view.get(TRAIN_LOSS)
     if curve is None:
-        return found + list(nan_in_validation(view))
+        return found + nan_in_validation(view) + flat_in_validation(view, t)
     few = len(curve) if len(curve) < t.min_points else None
     found += [Found(f.symptom, f.evidence, few) for f in nan_symptoms(view, curve, t)]
     if not any(f.symptom == "loss-nan" for f in found):
@@ -74,7 +75,7 @@ def detect_loss(view: RunView, t: Thresholds) -> list[Found]:
     if few is not None:
         found += growing(view, finite, t)
         if np.isfinite(curve.values[-1]):
-            found += sits_at_chance(view, finite, t)
+            found += sits_at_chance(view, finite, t) or flat_in_validation(view, t)
         if len(finite):
             view.warnings.append(
                 Phrase.of(
@@ -298,8 +299,6 @@ def flat_from_start(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
     q = max(1, int(len(late) * t.edge_frac))
     tau = kendall_tau(late, t.tau_max_points)
     drift = (float(np.median(late[:q])) - float(np.median(late[-q:]))) / s.first
-    if tau <= -t.slow_min_tau and drift >= t.flat_min_fall:
-        return []  # a steady fall, however small: slow, not flat
     lowest = float(late.min())
     fall = (s.first - lowest) / s.first
     rise = (float(np.median(late)) - s.first) / s.first
@@ -311,6 +310,12 @@ def flat_from_start(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
         and lowest >= (1 - t.flat_chance_margin) * chance
         and float(np.median(late)) <= (1 + t.flat_chance_margin) * chance
     )
+    # A steady fall, however small, is slow, not flat; but one that has not taken the loss
+    # a flat_max_fall below where it started while it sits at ln K is the articles' flat
+    # ("dropped by less than about 10% and sits near ln(C)"): nothing learned yet.
+    steady = tau <= -t.slow_min_tau and drift >= t.flat_min_fall
+    if steady and not (at_chance and fall < t.flat_max_fall):
+        return []
     if not at_chance and (fall >= t.flat_max_fall or rise >= t.flat_max_fall):
         return []
     detail = (
@@ -322,6 +327,20 @@ def flat_from_start(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
     )
     i = int(np.argmin(late)) + int(s.n * t.flat_transient)
     return [Found("loss-flat-from-start", (view.cite(s.curve, i, detail),))]
+
+
+def flat_in_validation(view: RunView, t: Thresholds) -> list[Found]:
+    """A validation loss at ln K from the first evaluation on, judged as flat_from_start
+    judges the training loss, where the training loss is too short to judge (a Trainer that
+    logs it every few hundred steps, a run of few epochs) or not logged. Only at chance: a
+    validation loss level from the start at some other value (a fine-tune) says little."""
+    val = view.get(VAL_LOSS)
+    if val is None or view.chance_loss is None or not val.finite.all():
+        return []
+    if len(val) < t.min_points or float(val.values.min()) < 0:
+        return []
+    found = flat_from_start(view, shape_of(view, val, t), t)
+    return [f for f in found if getattr(f.evidence[0].detail, "key", "") == "ev_flat_at_chance"]
 
 
 def diverging(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
@@ -404,7 +423,10 @@ def plateau_then_drop(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
 
 
 def near_zero(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
-    if not s.from_start:
+    """The training loss at about zero early. Not when the validation accuracy shows the
+    model generalises: the articles' check takes a poor validation score to confirm it,
+    and an easy task fitted exactly (a small CNN on simple images) scores near perfect."""
+    if not s.from_start or generalises(view, t):
         return []
     limit = t.near_zero_frac * (view.chance_loss or float(s.curve.values[0]))
     below = np.flatnonzero(s.smooth <= limit)

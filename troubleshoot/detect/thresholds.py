@@ -469,7 +469,7 @@ class Thresholds:
         1e-6,
         "equal: within this relative tolerance",
         "printing rounds",
-        ("metrics-constant-after-step",),
+        ("metrics-constant-after-step", "acc-at-chance"),
     )
 
     # ---- train vs validation vs test
@@ -603,6 +603,14 @@ class Thresholds:
         "calibration",
         ("acc-at-chance", "acc-low-plateau", "underfitting"),
     )
+    at_chance_gain: float = knob(
+        0.15,
+        "... but never more than this share of the possible gain over chance (1 - chance)",
+        "calibration: with two classes half of chance is 0.75, a model half-way to perfect; "
+        "slowly learning binary runs of the broad development draw end at 0.6-0.66. Binds "
+        "only below five classes (for 10 classes 0.135 > 0.05)",
+        ("acc-at-chance", "acc-low-plateau", "underfitting"),
+    )
     at_chance_abs: float = knob(
         0.01,
         "... or plus this, whichever is larger; with no class count, at most this",
@@ -614,6 +622,16 @@ class Thresholds:
         "low: the final accuracy keeps at most this share of the possible gain over chance",
         'AUTOTRAINER "not converging": max acc < 0.6; calibration',
         ("acc-low-plateau", "underfitting"),
+    )
+    one_class_min_evals: int = knob(
+        5,
+        "a validation accuracy identical (within const_rel_tol) at this many evaluations or "
+        "more, from the first on and strictly between 0 and 1, is a model giving every input "
+        "one class: acc-at-chance at that class's share, with no class count needed",
+        "calibration: the broad development draw's one-class models on imbalanced sets hold "
+        "their validation accuracy to the printed digit over 5-20 evaluations; a model that "
+        "learns changes at least one prediction between five evaluations",
+        ("acc-at-chance",),
     )
     acc_plateau_flat: float = knob(
         0.02,
@@ -736,6 +754,19 @@ class Thresholds:
         "a five-fold fall is learning (healthy corpus training losses end at 0.13-0.22 of their "
         "first); the labelled validation plateaus keep 0.50 and 1.04 of their first evaluation",
         ("val-loss-plateau",),
+    )
+    converged_acc_gain: float = knob(
+        0.9,
+        "a run whose final validation accuracy keeps at least this share of the possible "
+        "gain over chance (1/K, or 0 with no class count) has learned well: a validation "
+        "loss levelling off there is convergence, and a training loss at zero a fit the "
+        "validation confirms (no val-loss-plateau, no loss-near-zero)",
+        "the articles' check: a poor validation score confirms loss-near-zero. Calibration: "
+        "healthy runs of the broad development draw end at 0.94-1.00 validation accuracy; "
+        "the development corpus's labelled validation plateaus at 0.81-0.86 of 10 classes "
+        "(0.79-0.84 of the gain); the corpus label leak also ends at 1.00 and is no longer "
+        "told from an easy task fitted exactly",
+        ("val-loss-plateau", "loss-near-zero"),
     )
     converged_max_gap: float = knob(
         1.6,

@@ -1,7 +1,8 @@
 """What detectors see of a run: its curves by role, the chance levels, and how to cite.
 
 Roles, not file names: a Caffe "Test net" is the validation series when there is no other,
-and a run with accuracy is a classification run even if nobody said so.
+and a run with accuracy is a classification run even if nobody said so. Accuracy is a
+fraction here: one printed in percent is divided by 100.
 """
 
 from __future__ import annotations
@@ -112,6 +113,12 @@ def _count(raw: object) -> int | None:
     return n if n and n > 1 else None
 
 
+def _in_percent(values: np.ndarray) -> bool:
+    """An accuracy printed in percent ("Accuracy: 18%"): a fraction never exceeds 1."""
+    finite = values[np.isfinite(values)]
+    return bool(len(finite)) and 1 < float(finite.max()) <= 100 and float(finite.min()) >= 0
+
+
 def view_of(run: RunData, t: Thresholds, given: Mapping[str, object] | None = None) -> RunView:
     """The run as detectors see it; ``given`` context fills in what the run does not say,
     and a class count the run only prints (a setting, its last layer's width) comes after
@@ -142,6 +149,10 @@ def view_of(run: RunData, t: Thresholds, given: Mapping[str, object] | None = No
         for val, test in ((VAL_LOSS, TEST_LOSS), (VAL_ACC, TEST_ACC)):
             if test in curves:
                 curves[val] = curves.pop(test)
+    for name in (TRAIN_ACC, VAL_ACC, TEST_ACC):
+        if name in curves and _in_percent(curves[name].values):
+            c = curves[name]
+            curves[name] = Curve(c.name, c.steps, c.values / 100, c.lines)
     loss_curves = [c for n, c in curves.items() if "loss" in n.lower()]
     task = str(context.get("task", "")).lower()
     classification = task == "classification" or (

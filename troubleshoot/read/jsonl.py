@@ -7,24 +7,38 @@ writes NaN and infinity as the bare words ``NaN`` and ``Infinity``, which strict
 JSON parsers refuse; the standard library's decoder accepts them, so elements are cut
 from a bounded buffer with ``json.JSONDecoder.raw_decode``. Nested objects are flattened
 (``{"train": {"loss": 1}}`` is ``train/loss``).
+
+Strict encoders write a non-finite number as ``null``: JavaScript's ``JSON.stringify``
+(ECMA-262, SerializeJSONProperty: a number that is not finite becomes "null"), Rust's
+serde_json (``null`` is its representation of NaN, v0.8.3 release notes) and nlohmann/json
+(issue #70), while Python's encoder writes ``NaN`` by default (docs.python.org,
+``json.dump``, *allow_nan*). But
+``null`` also means "not logged in this row" where a table of mixed rows is dumped (an
+evaluation row leaves the training columns empty). So a ``null`` loss is read as
+non-finite only where the row shows it was written for that loss (``nulls_as_nan``).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 
 from troubleshoot.facts import Phrase
 from troubleshoot.read.model import RunData, UnreadableInput
 from troubleshoot.read.openmmlab import OpenMMLabRows
-from troubleshoot.read.rows import RowSink
+from troubleshoot.read.rows import COUNTERS, RowSink, is_bookkeeping
 from troubleshoot.read.runs import RunBuilder
 from troubleshoot.read.source import Meter, Source
 
 MAX_ELEMENT = 16 << 20  # a single row larger than this is not a metric row
 _ROWS_KEY = re.compile(r'"log_history"\s*:\s*\[')
 _DECODER = json.JSONDecoder()
+_COUNTERS = {name for name, _ in COUNTERS}
+# The split a metric belongs to: its first word when that names one (train_loss, val/acc).
+_SPLITS = {"train", "training", "val", "valid", "validation", "eval", "test", "dev"}
+_WORDS = re.compile(r"[/_.\-]")
 
 
 def read_jsonl(source: Source, meter: Meter | None = None) -> list[RunData]:
@@ -41,7 +55,7 @@ def read_jsonl(source: Source, meter: Meter | None = None) -> list[RunData]:
             bad += 1
             continue
         if isinstance(row, dict) and (cells := openmmlab.rewrite(row)) is not None:
-            sink.row(flatten(cells), number)
+            sink.row(nulls_as_nan(flatten(cells)), number)
     if bad:
         runs.warn(Phrase.of("w_not_json_lines", source=source.label, n=bad))
     found = runs.finish(source)
@@ -59,7 +73,7 @@ def read_json(source: Source, meter: Meter | None = None) -> list[RunData]:
     sink = RowSink(runs)
     for row, line in elements(_chunks(source, meter), text.startswith("{"), runs.warn):
         if isinstance(row, dict):
-            sink.row(flatten(row), line)
+            sink.row(nulls_as_nan(flatten(row)), line)
     source.tail = None  # read above: a document's last line needs no line break
     return runs.finish(source)
 
@@ -129,3 +143,29 @@ def flatten(row: Mapping[str, object], prefix: str = "") -> dict[str, object]:
         elif not isinstance(value, list):
             flat[name] = value
     return flat
+
+
+def nulls_as_nan(row: dict[str, object]) -> dict[str, object]:
+    """The row with each ``null`` loss read as NaN where the row was written for it: another
+    metric of the same split holds a number (``train_acc`` beside a null ``train_loss``), or
+    the row holds nothing else but counters and times. A null loss beside numbers of another split
+    only (an evaluation row's empty training loss) stays "not logged"."""
+    nulls = [k for k, v in row.items() if v is None and "loss" in k.lower()]
+    if not nulls:
+        return row
+    cells = {
+        k: v
+        for k, v in row.items()
+        if v is not None and k.lower() not in _COUNTERS and not is_bookkeeping(k)
+    }
+    numbers = [k for k, v in cells.items() if type(v) in (int, float)]  # bool is no number
+    out = dict(row)
+    for key in nulls:
+        if not cells or any(_split(k) == _split(key) for k in numbers):
+            out[key] = math.nan
+    return out
+
+
+def _split(key: str) -> str:
+    first = _WORDS.split(key.lower(), maxsplit=1)[0]
+    return first if first in _SPLITS else ""

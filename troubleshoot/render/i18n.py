@@ -255,6 +255,10 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "ev_acc_at_chance_no_classes": (
             "{name} ends at {final:.4g}, at most {limit:.3g} (no class count known)"
         ),
+        "ev_acc_one_class": (
+            "{name} is {level:.4g} at each of {n} evaluations: not one prediction changed, "
+            "as when every input gets the same class, and {level:.4g} is that class's share"
+        ),
         "ev_acc_low_plateau": "{name} levels off at {level:.4g} (chance {chance:.3g})",
         "ev_underfitting": "training accuracy {train:.4g} and validation {val:.4g}",
         "ev_acc_jump": "{name} flat at {level:.3g} for {flat} of {n} points, then {after:.3g}",
@@ -625,6 +629,10 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "no": "否",
         "ev_acc_at_chance": "{name} 最终为 {final:.4g},不高于 {limit:.3g}(随机水平 1/{n})",
         "ev_acc_at_chance_no_classes": "{name} 最终为 {final:.4g},不高于 {limit:.3g}(类别数未知)",
+        "ev_acc_one_class": (
+            "{name} 在全部 {n} 次评估中都是 {level:.4g}:没有一个预测变过,"
+            "就像每个输入都被判成同一类,{level:.4g} 正是这一类所占的比例"
+        ),
         "ev_acc_low_plateau": "{name} 停在 {level:.4g}(随机水平 {chance:.3g})",
         "ev_underfitting": "训练准确率 {train:.4g},验证准确率 {val:.4g}",
         "ev_acc_jump": "{name} 在 {n} 个点中的前 {flat} 个停在 {level:.3g},之后升到 {after:.3g}",
