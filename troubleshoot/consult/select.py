@@ -78,6 +78,7 @@ class Situation:
     hypotheses: list[Hypothesis]
     doubt: float
     step: Ask | Conclude
+    skipped: frozenset[str] = frozenset()  # answered "not sure", or not picked in the opening
 
     @property
     def clear(self) -> bool:
@@ -217,7 +218,7 @@ def situation(model: Model, session: Session) -> Situation:
     unsure = doubt(result, hyps, labels)
 
     def done(step: Ask | Conclude) -> Situation:
-        return Situation(result, hyps, unsure, step)
+        return Situation(result, hyps, unsure, step, skipped)
 
     def conclude(reason: Reason) -> Situation:
         framework = _framework_question(session, result)
