@@ -53,6 +53,7 @@ class Model:
     relevant: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     mentions: dict[str, frozenset[str]] = field(default_factory=dict)
     implying: dict[str, set[str]] = field(default_factory=dict)
+    stopgaps: set[tuple[str, str]] = field(default_factory=set)  # rules that need a key unknown
 
     def __post_init__(self) -> None:
         self.implying = {s: implying(self.kb, s) for s in self.kb.symptoms}
@@ -66,12 +67,26 @@ class Model:
                 self.relevant[key] = self._decides(rule)
                 share = (1 - NULL_PRIOR) / len(diagnoses) * rule.weight / total
                 self.priors[key] = share * self._context_rarity(rule)
+                if self._needs_unknown(rule):
+                    self.stopgaps.add(key)
 
     def _decides(self, rule: Rule) -> frozenset[str]:
         """The facts a rule names, and the symptoms linked to those by ``implies``."""
         names = {a.name for a in atoms(rule.as_condition())}
         linked = {s for n in names for s in self.implying.get(n, set()) | implied(self.kb, n)}
         return frozenset(names | linked)
+
+    def _needs_unknown(self, rule: Rule) -> bool:
+        """The rule fires only while some context key is unknown: every answer to it rules
+        the rule out (a fallback such as "initialisation not said"). It keeps a cause on the
+        list, it does not support it."""
+        for atom in dict.fromkeys(atoms(rule.as_condition())):
+            if atom.kind == "context" and all(
+                rule_truth(rule, FactSet().extend([a])) is False
+                for a in answer_space(self.kb, atom)
+            ):
+                return True
+        return False
 
     def _context_rarity(self, rule: Rule) -> float:
         """How rare the context a rule needs is: with every value equally common, a rule

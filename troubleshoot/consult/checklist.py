@@ -150,14 +150,32 @@ def build(kb: KnowledgeBase, facts: FactSet, result: Result) -> Checklist:
 
 
 def shortlist(kb: KnowledgeBase, facts: FactSet, now: Situation) -> list[Candidate]:
-    """The causes a conclusion names: those whose rules fired, and, unless the leader is
-    clear, the open ones after them, up to ``SHORTLIST`` in all. An answer of "not sure"
-    rules no cause out: a cause whose rule needs the unknown fact stays worth checking."""
+    """The causes a conclusion names: with a clear leader, those whose rules fired. Otherwise
+    the leader, the other causes the facts support, then the causes only not ruled out, by
+    belief, up to ``SHORTLIST`` in all. An answer of "not sure" rules no cause out: a cause
+    whose rule needs the unknown fact stays worth checking, as likely as a cause that fired
+    only because a fact is unknown (a stopgap rule, ``Model.stopgaps``). A symptom offered in
+    the opening and not picked is taken as absent, as the interview takes it."""
     ranked = checklist(kb, facts, now.result).candidates
     fired = [c for c in ranked if c.status is Status.FIRED]
     if now.clear:
         return fired[:SHORTLIST]
-    return [*fired, *(c for c in ranked if c.status is Status.OPEN)][:SHORTLIST]
+    model = model_for(kb)
+    unreported = frozenset(n for n in now.skipped if n in kb.symptoms)
+    belief: dict[str, float] = defaultdict(float)
+    for hyp in model.believe(facts, unreported):
+        if hyp.lesson_id is not None:
+            belief[hyp.lesson_id] += hyp.weight
+
+    def stopgap(c: Candidate) -> bool:
+        assert c.diagnosis is not None
+        return all((c.id, f.rule.id) in model.stopgaps for f in c.diagnosis.fired)
+
+    supported = [*fired[:1], *(c for c in fired[1:] if not stopgap(c))]
+    named = {c.id for c in supported}
+    still = [c for c in ranked if c.id in belief and c.id not in named]
+    still.sort(key=lambda c: (-belief[c.id], c.id))
+    return [*supported, *still][:SHORTLIST]
 
 
 def _told_apart(now: Situation, name: str, top: set[str]) -> tuple[str, ...]:

@@ -14,6 +14,10 @@ together, so questions only about them gain nothing. The interview stops when
 - nothing at all is left to ask (then the conclusion may be that no rule fits);
 - ``BUDGET`` questions have been asked.
 
+Once nothing is likely to overtake the leader but it is not clear (a weak leader), the
+outcome that matters becomes which causes end up among the first ``SHORT``: the conclusion
+names them, so the questions left go to the causes after the leader.
+
 A question's gain is weighed by the share of people who can answer it (``answerable`` in
 the knowledge base): few know their initialisation, most know their learning rate.
 
@@ -44,6 +48,7 @@ MARGIN = 0.15  # ... and the leader's score is ahead of the next one's by this m
 FRAMEWORK = "framework"  # the context key that decides which code a guide shows
 FITTED = 3  # the leading causes whose code the framework question is asked for
 BUDGET = 8  # questions, the opening included: past this, people stop answering with care
+SHORT = 3  # causes a settled but unclear conclusion names first: what questions sort next
 NOTHING = "-"  # the bucket of hypotheses that cannot change who leads
 USELESS = 1e-6  # bits: an answer that tells nothing
 
@@ -73,6 +78,7 @@ class Situation:
     hypotheses: list[Hypothesis]
     doubt: float
     step: Ask | Conclude
+    skipped: frozenset[str] = frozenset()  # answered "not sure", or not picked in the opening
 
     @property
     def clear(self) -> bool:
@@ -108,23 +114,27 @@ class Situation:
         return [(lesson_id, share[lesson_id], found[lesson_id]) for lesson_id in ranked]
 
 
-def buckets(result: Result, hyps: list[Hypothesis]) -> list[str]:
+def buckets(result: Result, hyps: list[Hypothesis], depth: int = 1) -> list[str]:
     """The outcome each hypothesis stands for: the leader, a diagnosis that could overtake
-    it, or ``NOTHING`` (cannot change the leader). With no leader yet, every lesson."""
+    it, or ``NOTHING`` (cannot change the leader). With no leader yet, every lesson. With
+    ``depth`` 3, the first three diagnoses and any that could reach the third's score: who
+    ends up among the first three."""
     top = result.top()
     if top is None:
         return [h.lesson_id or NOTHING for h in hyps]
+    ahead = {d.id for d in result.diagnoses[:depth]}
+    bar = result.diagnoses[depth - 1].score if len(result.diagnoses) >= depth else 0.0
     fired = {d.id: {f.rule.id: f.rule.weight for f in d.fired} for d in result.diagnoses}
     out = []
     for hyp in hyps:
         if hyp.lesson_id is None or hyp.rule is None:
             out.append(NOTHING)
-        elif hyp.lesson_id == top.id:
-            out.append(top.id)
+        elif hyp.lesson_id in ahead:
+            out.append(hyp.lesson_id)
         else:
             weights = {**fired.get(hyp.lesson_id, {}), hyp.rule.id: hyp.rule.weight}
             reach = combine(list(weights.values()))
-            out.append(hyp.lesson_id if reach >= top.score - 1e-9 else NOTHING)
+            out.append(hyp.lesson_id if reach >= bar - 1e-9 else NOTHING)
     return out
 
 
@@ -208,7 +218,7 @@ def situation(model: Model, session: Session) -> Situation:
     unsure = doubt(result, hyps, labels)
 
     def done(step: Ask | Conclude) -> Situation:
-        return Situation(result, hyps, unsure, step)
+        return Situation(result, hyps, unsure, step, skipped)
 
     def conclude(reason: Reason) -> Situation:
         framework = _framework_question(session, result)
@@ -224,6 +234,10 @@ def situation(model: Model, session: Session) -> Situation:
         return done(Ask(first, math.inf))
     if not open_atoms:
         return conclude(Reason.SETTLED if top else Reason.NO_FIT)
+    if unsure <= DOUBT:
+        # The leader is settled but not clear: the conclusion will name the next causes too,
+        # so what is left to ask should sort those.
+        labels = buckets(result, hyps, SHORT)
     best = _by_gain(model, facts, skipped, hyps, labels, open_atoms)[0]
     if top is not None and best.gain < USELESS:
         return conclude(Reason.SETTLED)
