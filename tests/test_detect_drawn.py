@@ -77,3 +77,15 @@ def test_no_class_count_is_read_from_the_accuracy_of_a_model_that_turned_nan():
     every input one class, so its accuracy is a share, not chance."""
     facts = detected_facts([DRAWN / "065-nan-sample-waves4-transformer-lightning-csv"])
     assert "num_classes" not in facts.context
+
+
+def test_a_gradient_norm_that_recovers_does_not_cut_the_run(tmp_path):
+    """Run 162's gradient norm is nan to the end, so the zeros the Trainer logs after it
+    are not judged. Where the norm comes back finite (a mixed-precision loss scaler
+    skipping a step), nothing is cut: the same zeros then read as a loss near zero."""
+    name = "162-lr-huge-waves4-transformer-hf-print.log"
+    lines = (DRAWN / name).read_text(encoding="utf-8").splitlines(keepends=True)
+    recovered = [lines[0], lines[1], *(s.replace("'nan'", "'0.5'") for s in lines[2:])]
+    (tmp_path / name).write_text("".join(recovered), encoding="utf-8")
+    facts = detected_facts([tmp_path / name])
+    assert facts.symptoms["loss-near-zero"].present

@@ -52,7 +52,8 @@ def detect_loss(view: RunView, t: Thresholds) -> list[Found]:
     curve = view.get(TRAIN_LOSS)
     if curve is None:
         return found + nan_in_validation(view) + flat_in_validation(view, t)
-    few = len(curve) if len(curve) < t.min_points else None
+    logged = len(curve)  # the points the file holds, before any cut
+    few = logged if logged < t.min_points else None
     found += [Found(f.symptom, f.evidence, few) for f in nan_symptoms(view, curve, t)]
     if not any(f.symptom == "loss-nan" for f in found):
         hidden = nan_in_validation(view)
@@ -63,7 +64,7 @@ def detect_loss(view: RunView, t: Thresholds) -> list[Found]:
                 return found
     # In Caffe's GPU softmax a NaN probability becomes 87.3365: it is a NaN in disguise.
     disguised = at_87(curve.values, t)
-    points, nonfinite = len(curve), int(np.count_nonzero(~curve.finite))
+    nonfinite = int(np.count_nonzero(~curve.finite))
     curve = Curve(curve.name, curve.steps, np.where(disguised, np.nan, curve.values), curve.lines)
     finite = curve.only_finite()
     if len(finite) and float(finite.values.min()) < 0:
@@ -82,7 +83,7 @@ def detect_loss(view: RunView, t: Thresholds) -> list[Found]:
                     "note_few_points",
                     source=view.source,
                     series=curve.name,
-                    points=points,
+                    points=logged,
                     usable=len(finite),
                     need=t.min_points,
                 )

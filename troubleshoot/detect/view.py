@@ -17,6 +17,7 @@ from troubleshoot.detect.curves import Curve, curve_of
 from troubleshoot.detect.thresholds import Thresholds
 from troubleshoot.facts import Evidence, Phrase
 from troubleshoot.read.model import (
+    GRAD_NORM,
     TEST_ACC,
     TEST_LOSS,
     TRAIN_ACC,
@@ -61,18 +62,31 @@ class RunView:
         that the weights are garbage, and an accuracy of 0 (or a training loss that a
         trainer logs as 0 once it leaves non-finite losses out) says nothing the NaN has
         not said already. The training loss decides; when it looks finite throughout, the
-        validation loss. Source lines order the two series where both have them (a Keras
-        line holds both); steps otherwise."""
+        validation loss. A gradient norm that turns non-finite and stays so to the end (as
+        Hugging Face's Trainer logs ``grad_norm``) breaks the run too, from where it
+        turned, even before the first evaluation; one that recovers is a mixed-precision
+        loss scaler skipping a step, not a break. Source lines order the series where both
+        have them (a Keras line holds both); steps otherwise."""
         loss = self.get(TRAIN_LOSS)
         if loss is None or loss.finite.all():
             loss = self.get(VAL_LOSS)
-        if loss is None or loss.finite.all() or loss is curve:
+        breaks = []
+        if loss is not None and loss is not curve and not loss.finite.all():
+            first = int(np.argmin(loss.finite))
+            breaks.append((loss, first))
+        norm = self.get(GRAD_NORM)
+        if norm is not None and len(norm) >= 2 and not norm.finite[-2:].any():
+            breaks.append(
+                (norm, int(np.flatnonzero(norm.finite)[-1]) + 1 if norm.finite.any() else 0)
+            )
+        if not breaks:
             return curve
-        first = int(np.argmin(loss.finite))
-        if loss.lines[first] and curve.lines.all():
-            keep = curve.lines < loss.lines[first]
-        else:
-            keep = curve.steps < loss.steps[first]
+        keep = np.ones(len(curve), dtype=bool)
+        for broken, first in breaks:
+            if broken.lines[first] and curve.lines.all():
+                keep &= curve.lines < broken.lines[first]
+            else:
+                keep &= curve.steps < broken.steps[first]
         return Curve(curve.name, curve.steps[keep], curve.values[keep], curve.lines[keep])
 
     @property

@@ -24,6 +24,8 @@ TEST_LOSS = "test/loss"
 TEST_ACC = "test/acc"
 LEARNING_RATE = "lr"
 KL = "kl"
+# Kept under its own name, the whole model's gradient norm as Hugging Face's Trainer logs it.
+GRAD_NORM = "grad_norm"
 
 
 @dataclass
