@@ -284,7 +284,8 @@ The {questions} questions are each sent several times and the warm-up has alread
 them once, so the core's memos (the engine's firings, checklists, follow-up choices, all
 kept per fact set) answer most of the planning: this is a service that has seen its
 questions before. A question never seen costs more: the first pass over the set, in one
-process, averages some 60 ms a question against about 5 ms once warm.
+process, averaged 41 ms a question (median 10 ms) against 4.9 ms once warm (median 4.3,
+p99 9 ms) when last measured (2026-12-06).
 """
 
 
