@@ -17,20 +17,12 @@ from troubleshoot.read.model import TRAIN_ACC, VAL_ACC
 
 
 def detect_accuracy(view: RunView, t: Thresholds) -> list[Found]:
-    curves = {name: _finite(view, name, t) for name in (VAL_ACC, TRAIN_ACC)}
+    curves = {name: view.usable(name, t.acc_min_points) for name in (VAL_ACC, TRAIN_ACC)}
     found = at_chance(view, curves, t) or one_class(view, curves, t)
     if not found and view.chance_acc is not None:
         found += low_plateau(view, curves, t)
     found += acc_jump(view, curves, t)
     return found
-
-
-def _finite(view: RunView, name: str, t: Thresholds) -> Curve | None:
-    curve = view.get(name)
-    if curve is None:
-        return None
-    curve = view.before_the_loss_broke(curve.only_finite())
-    return curve if len(curve) >= t.acc_min_points else None
 
 
 def at_chance(view: RunView, curves: dict[str, Curve | None], t: Thresholds) -> list[Found]:

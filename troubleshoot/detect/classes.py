@@ -87,13 +87,10 @@ def _stuck_at_one_in(
     neighbouring K fit; the initial loss (when logged) picks the one whose ln K it is near,
     and rules out a run that only looks stuck: a 100-class run stuck at 20% starts near
     ln 100, not ln 5."""
-    curve = view.get(name)
-    if curve is None:
-        return None
     # A model whose weights turned NaN answers one class (argmax of NaN): its accuracy is
     # that class's share, not 1/K.
-    curve = view.before_the_loss_broke(curve.only_finite())
-    if len(curve) < t.classes_acc_min_points:
+    curve = view.usable(name, t.classes_acc_min_points)
+    if curve is None:
         return None
     level = float(np.median(curve.values))
     fits = [

@@ -18,11 +18,8 @@ def generalises(view: RunView, t: Thresholds) -> bool:
     """The final validation accuracy keeps at least ``converged_acc_gain`` of the possible
     gain over chance: 1/K when the class count is known, else 0 (an accuracy that high is
     high for any class count)."""
-    curve = view.get(VAL_ACC)
+    curve = view.usable(VAL_ACC, t.val_min_points)
     if curve is None:
-        return False
-    curve = view.before_the_loss_broke(curve.only_finite())
-    if len(curve) < t.val_min_points:
         return False
     chance = view.chance_acc or 0.0
     return final_level(curve.values, t) >= chance + t.converged_acc_gain * (1 - chance)

@@ -57,6 +57,15 @@ class RunView:
     def get(self, name: str) -> Curve | None:
         return self.curves.get(name)
 
+    def usable(self, name: str, least: int) -> Curve | None:
+        """The finite points of series ``name`` logged before the loss broke, if there are
+        at least ``least`` of them."""
+        curve = self.get(name)
+        if curve is None:
+            return None
+        curve = self.before_the_loss_broke(curve.only_finite())
+        return curve if len(curve) >= least else None
+
     def before_the_loss_broke(self, curve: Curve) -> Curve:
         """The points of ``curve`` logged before the loss first turned NaN or inf: after
         that the weights are garbage, and an accuracy of 0 (or a training loss that a
