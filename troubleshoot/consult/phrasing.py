@@ -24,6 +24,7 @@ from functools import cache
 # and what may stand between a number's name and the number ("lr = 0.1", "学习率设为0.01").
 # Calibrated on the development half of benchmarks/queries.yaml.
 WORD_GAP = 24
+STEM_FROM = 5  # letters: shorter English words match whole, so "with" is not "without"
 NUMBER_FILLER = (
     r"[\s=:,(]*(?:(?:is|was|of|to|at|around|about|设为|设置为|设置成|设成|调到|为|是|了|大概|约)"
     r"[\s=:]*)?"
@@ -48,9 +49,14 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+def _stemmed(token: str) -> bool:
+    """English words of ``STEM_FROM`` letters or more are found by their stem."""
+    return token.isascii() and not token[0].isdigit() and len(token) >= STEM_FROM
+
+
 def _literal(token: str) -> str:
     """The text every match of ``_word(token)`` contains."""
-    return _stem(token) if token.isascii() and not token[0].isdigit() and len(token) >= 5 else token
+    return _stem(token) if _stemmed(token) else token
 
 
 def _word(token: str) -> str:
@@ -59,10 +65,10 @@ def _word(token: str) -> str:
         if token == "0":  # zero or all but zero: 0.0000 and 0.003, not the 0.5 of "loss变成0.5"
             tail = r"(?:\.0\d*)?(?!\.\d)"
         return rf"(?<![\d.]){re.escape(token)}{tail}(?![\d%])"
-    if token.isascii():
-        if len(token) < 5:
-            return rf"(?<![a-z0-9]){re.escape(token)}(?![a-z])"
+    if _stemmed(token):
         return rf"(?<![a-z0-9]){re.escape(_stem(token))}[a-z]*"
+    if token.isascii():
+        return rf"(?<![a-z0-9]){re.escape(token)}(?![a-z])"
     return re.escape(token)
 
 
