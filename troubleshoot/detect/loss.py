@@ -291,9 +291,12 @@ def sits_at_chance(view: RunView, curve: Curve, t: Thresholds) -> list[Found]:
 # ---------------------------------------------------------------- shapes
 
 
-def flat_from_start(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
+def flat_from_start(
+    view: RunView, s: Shape, t: Thresholds, only_at_chance: bool = False
+) -> list[Found]:
     """After the first transient the smoothed loss stays near its first level (or, with a
-    class count, near ln(num_classes)) and does not fall steadily."""
+    class count, near ln(num_classes)) and does not fall steadily; ``only_at_chance``: near
+    ln(num_classes) only."""
     if not s.from_start or s.first <= 0:
         return []
     late = s.smooth[int(s.n * t.flat_transient) :]
@@ -311,6 +314,8 @@ def flat_from_start(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
         and lowest >= (1 - t.flat_chance_margin) * chance
         and float(np.median(late)) <= (1 + t.flat_chance_margin) * chance
     )
+    if only_at_chance and not at_chance:
+        return []
     # A steady fall, however small, is slow, not flat; but one that has not taken the loss
     # a flat_max_fall below where it started while it sits at ln K is the articles' flat
     # ("dropped by less than about 10% and sits near ln(C)"): nothing learned yet.
@@ -340,8 +345,7 @@ def flat_in_validation(view: RunView, t: Thresholds) -> list[Found]:
         return []
     if len(val) < t.min_points or float(val.values.min()) < 0:
         return []
-    found = flat_from_start(view, shape_of(view, val, t), t)
-    return [f for f in found if getattr(f.evidence[0].detail, "key", "") == "ev_flat_at_chance"]
+    return flat_from_start(view, shape_of(view, val, t), t, only_at_chance=True)
 
 
 def diverging(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
