@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator, Mapping
 
 from troubleshoot.facts import Phrase
 from troubleshoot.read.model import RunData, UnreadableInput
+from troubleshoot.read.names import SPLITS
 from troubleshoot.read.openmmlab import OpenMMLabRows
 from troubleshoot.read.rows import COUNTERS, RowSink, is_bookkeeping
 from troubleshoot.read.runs import RunBuilder
@@ -36,8 +37,6 @@ MAX_ELEMENT = 16 << 20  # a single row larger than this is not a metric row
 _ROWS_KEY = re.compile(r'"log_history"\s*:\s*\[')
 _DECODER = json.JSONDecoder()
 _COUNTERS = {name for name, _ in COUNTERS}
-# The split a metric belongs to: its first word when that names one (train_loss, val/acc).
-_SPLITS = {"train", "training", "val", "valid", "validation", "eval", "test", "dev"}
 _WORDS = re.compile(r"[/_.\-]")
 
 
@@ -167,5 +166,6 @@ def nulls_as_nan(row: dict[str, object]) -> dict[str, object]:
 
 
 def _split(key: str) -> str:
-    first = _WORDS.split(key.lower(), maxsplit=1)[0]
-    return first if first in _SPLITS else ""
+    """The split a metric belongs to: its first word when that names one (train_loss,
+    val/acc), as ``names.SPLITS`` reads it."""
+    return SPLITS.get(_WORDS.split(key.lower(), maxsplit=1)[0], "")
