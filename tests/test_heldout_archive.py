@@ -17,7 +17,12 @@ import yaml
 MIN_BROAD_RUNS, MIN_BROAD_HEALTHY = 140, 25  # a draw of 200 settings keeps about 70%
 BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
 # Each archive with the runs and healthy runs it must hold at least.
-ARCHIVES = {"heldout.tar.xz": (200, 30), "devbroad.tar.xz": (MIN_BROAD_RUNS, MIN_BROAD_HEALTHY)}
+ARCHIVES = {
+    "heldout.tar.xz": (200, 30),
+    "devbroad.tar.xz": (MIN_BROAD_RUNS, MIN_BROAD_HEALTHY),
+    "devformer.tar.xz": (200, 30),  # the first held-out draw, development material now
+    "devthird.tar.xz": (MIN_BROAD_RUNS, MIN_BROAD_HEALTHY),
+}
 CATALOGUE = Path(__file__).parent.parent / "kb" / "catalogue"
 
 
