@@ -382,7 +382,10 @@ def converged(level: float, chance: float | None, t: Thresholds) -> bool:
 
 
 def slow_decrease(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
-    if s.ref <= 0 or not s.from_start or s.final >= s.first:
+    """Only for a run known to classify: a regression loss has no level that is "still
+    high" on its own (its scale is the target's), and a fall that levels off may be a
+    finished run."""
+    if not view.classification or s.ref <= 0 or not s.from_start or s.final >= s.first:
         return []
     if converged(s.final, view.chance_loss, t):
         return []
@@ -397,7 +400,8 @@ def slow_decrease(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
 
 
 def plateau(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
-    if s.ref <= 0 or (view.chance_loss is None and not s.from_start):
+    """As ``slow_decrease``, only for a run known to classify."""
+    if not view.classification or s.ref <= 0 or (view.chance_loss is None and not s.from_start):
         return []
     if converged(s.final, view.chance_loss, t):
         return []
