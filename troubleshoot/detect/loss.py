@@ -502,14 +502,16 @@ def spikes(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
 
 
 def constant_after_step(view: RunView, t: Thresholds) -> list[Found]:
-    """Loss (and accuracy, when logged) identical from some step to the end."""
+    """Loss (and accuracy, when logged) identical from some step to the end. A loss that
+    stays at exactly 0 is a fit with nothing left to learn (every answer right with
+    probability 1 at the precision printed), not a stall."""
     for loss_name, acc_name in ((TRAIN_LOSS, TRAIN_ACC), (VAL_LOSS, VAL_ACC)):
         loss = view.get(loss_name)
         if loss is None:
             continue
         loss = loss.only_finite()
         start = _constant_from(loss.values, t)
-        if start is None:
+        if start is None or loss.values[-1] == 0:
             continue
         acc = view.get(acc_name)
         if acc is not None:
