@@ -13,7 +13,7 @@ from troubleshoot.detect.curves import Curve, final_level, head, smoothed
 from troubleshoot.detect.thresholds import Thresholds
 from troubleshoot.detect.view import Found, RunView
 from troubleshoot.facts import Phrase
-from troubleshoot.read.model import TRAIN_ACC, VAL_ACC
+from troubleshoot.read.model import TRAIN_ACC, VAL_ACC, VAL_LOSS
 
 
 def detect_accuracy(view: RunView, t: Thresholds) -> list[Found]:
@@ -53,15 +53,34 @@ def one_class(view: RunView, curves: dict[str, Curve | None], t: Thresholds) -> 
     that, a model that gives every input the same class does, and its accuracy is then that
     class's share. On an imbalanced set that share is chance (the articles' majority-class
     trap), and it is read here without the class count or the class shares, which the run
-    need not show: 0.511 at eight evaluations out of eight."""
+    need not show: 0.511 at eight evaluations out of eight. A model that now and then
+    answers another single class returns to the same share: that counts too, from the first
+    evaluation to the last, when the validation loss never got better than where it began
+    (a model that learns lowers it)."""
     curve = curves[VAL_ACC]
     if curve is None or len(curve) < t.one_class_min_evals:
         return []
     v = curve.values
-    if not 0 < v[0] < 1 or np.any(np.abs(v - v[0]) > t.const_rel_tol * v[0]):
+    same = np.abs(v - v[0]) <= t.const_rel_tol * v[0]
+    if not 0 < v[0] < 1 or not same[-1] or np.mean(same) < t.one_class_share:
         return []
-    detail = Phrase.of("ev_acc_one_class", name=VAL_ACC, level=float(v[0]), n=len(v))
+    if not same.all() and not _never_improved(view, t):
+        return []
+    level, n = float(v[0]), int(same.sum())
+    detail = (
+        Phrase.of("ev_acc_one_class", name=VAL_ACC, level=level, n=n)
+        if same.all()
+        else Phrase.of("ev_acc_one_class_mostly", name=VAL_ACC, level=level, n=n, total=len(v))
+    )
     return [Found("acc-at-chance", (view.cite(curve, len(curve) - 1, detail),))]
+
+
+def _never_improved(view: RunView, t: Thresholds) -> bool:
+    """The validation loss ends no lower than a ``flat_max_fall`` share below its first."""
+    loss = view.usable(VAL_LOSS, t.one_class_min_evals)
+    if loss is None:
+        return False
+    return final_level(loss.values, t) >= (1 - t.flat_max_fall) * float(loss.values[0])
 
 
 def _plateaued_low(curve: Curve, chance: float, t: Thresholds) -> float | None:

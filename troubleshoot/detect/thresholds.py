@@ -314,7 +314,7 @@ class Thresholds:
         "flat: the smoothed loss neither falls nor rises (median) by this share of the initial "
         "level",
         "calibration: the stuck Caffe ImageNet runs fall 0-7%",
-        ("loss-flat-from-start",),
+        ("loss-flat-from-start", "acc-at-chance"),
     )
     flat_min_fall: float = knob(
         0.04,
@@ -631,6 +631,15 @@ class Thresholds:
         "calibration: the broad development draw's one-class models on imbalanced sets hold "
         "their validation accuracy to the printed digit over 5-20 evaluations; a model that "
         "learns changes at least one prediction between five evaluations",
+        ("acc-at-chance",),
+    )
+    one_class_share: float = knob(
+        0.75,
+        "... or at this share of them, the first and the last among them, while the validation "
+        "loss never fell more than flat_max_fall below its first value",
+        "calibration: a one-class model of the third development draw that switches once to "
+        "another class keeps its share at 19 of 20 evaluations (one that switches often, 13 "
+        "of 20, is left alone); a model that learns lowers its validation loss",
         ("acc-at-chance",),
     )
     acc_plateau_flat: float = knob(

@@ -259,6 +259,11 @@ STRINGS: dict[Lang, dict[str, str]] = {
             "{name} is {level:.4g} at each of {n} evaluations: not one prediction changed, "
             "as when every input gets the same class, and {level:.4g} is that class's share"
         ),
+        "ev_acc_one_class_mostly": (
+            "{name} is {level:.4g} at {n} of {total} evaluations, the first and the last among "
+            "them, while the validation loss never improved: a model answering one class (now "
+            "and then another), and {level:.4g} is that class's share"
+        ),
         "ev_acc_low_plateau": "{name} levels off at {level:.4g} (chance {chance:.3g})",
         "ev_underfitting": "training accuracy {train:.4g} and validation {val:.4g}",
         "ev_acc_jump": "{name} flat at {level:.3g} for {flat} of {n} points, then {after:.3g}",
@@ -632,6 +637,11 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "ev_acc_one_class": (
             "{name} 在全部 {n} 次评估中都是 {level:.4g}:没有一个预测变过,"
             "就像每个输入都被判成同一类,{level:.4g} 正是这一类所占的比例"
+        ),
+        "ev_acc_one_class_mostly": (
+            "{name} 在 {total} 次评估中有 {n} 次是 {level:.4g}(包括第一次和最后一次),"
+            "而验证 loss 从未变好:模型把输入都判成同一类(偶尔换成另一类),"
+            "{level:.4g} 正是这一类所占的比例"
         ),
         "ev_acc_low_plateau": "{name} 停在 {level:.4g}(随机水平 {chance:.3g})",
         "ev_underfitting": "训练准确率 {train:.4g},验证准确率 {val:.4g}",
