@@ -121,6 +121,31 @@ def test_a_summary_naming_another_epoch_keeps_its_epoch(tmp_path):
     assert list(run.series[VAL_LOSS].steps) == [5] and run.series[VAL_LOSS].unit == "epoch"
 
 
+def test_a_split_word_before_each_key_names_its_series(tmp_path):
+    """ "Val Loss: x, Val Acc: y" is validation, and a line may name two splits."""
+    log = tmp_path / "train.log"
+    log.write_text("Epoch 1: Train Loss: 0.91, Val Loss: 0.95, Val Acc: 0.61\n")
+    run = read_one(log)
+    assert run.series[TRAIN_LOSS].values[0] == 0.91 and run.series[VAL_LOSS].values[0] == 0.95
+    assert run.series[VAL_ACC].values[0] == 0.61 and TRAIN_ACC not in run.series
+
+
+def test_epoch_lines_between_sparse_step_lines_stay_one_run(tmp_path):
+    """Validation by epoch, training every 50 steps (so not in every epoch): each series
+    keeps the unit it began in, and none seems to go back to a restart."""
+    lines = []
+    for epoch in range(1, 9):
+        if epoch % 3 == 0:
+            lines.append(f"Epoch [{epoch}/8], Step [{epoch * 17}], Loss: 2.31, Acc: 0.11")
+        lines.append(f"Epoch [{epoch}/8] Val Loss: 2.35, Val Acc: 0.09")
+    log = tmp_path / "train.log"
+    log.write_text("\n".join(lines) + "\n")
+    (run,) = read_inputs([log])
+    assert list(run.series[VAL_LOSS].steps) == list(range(1, 9))
+    assert run.series[VAL_LOSS].unit == "epoch"
+    assert list(run.series[TRAIN_LOSS].steps) == [51, 102]
+
+
 @pytest.mark.parametrize(
     ("line", "step", "metrics"),
     [

@@ -132,7 +132,8 @@ class TextReader:
         step, unit = self._where(parsed)
         for key, value in parsed.metrics:
             name = key.lower() if parsed.summary else canonical(key, parsed.split or "train")
-            self.runs.point(name, step, value, number, unit)
+            at, in_unit = self._in_unit_of(name, step, unit, parsed.epoch)
+            self.runs.point(name, at, value, number, in_unit)
             if is_metric_name(key):
                 self.signs[name] += parsed.placed + (key in parsed.labelled)
 
@@ -152,6 +153,23 @@ class TextReader:
             self.counted += 1
             return float(self.counted), "step"
         return self.position
+
+    def _in_unit_of(
+        self, name: str, step: float, unit: str, epoch: float | None
+    ) -> tuple[float, str]:
+        """``step`` in the unit the series ``name`` began in. A series begun by epoch (a
+        validation line printed before any step) stays by epoch when a later line of it
+        falls in a stepped epoch, and one begun by step places an epoch-only line of a later
+        epoch by the steps so far (they grow with the epochs): a series that switched units
+        would seem to go back, which reads as a restart."""
+        series = self.runs.run.series.get(name)
+        if series is None or series.unit == unit or not len(series):
+            return step, unit
+        if series.unit == "epoch" and epoch is not None:
+            return epoch, "epoch"
+        if unit == "epoch" and self.position is not None and self.stepping:
+            return self.position[0] * step / self.stepping, self.position[1]
+        return step, unit
 
     def _trained(self) -> bool:
         """Whether the numbers read look like a training log's rather than prose's."""

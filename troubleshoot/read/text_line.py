@@ -24,8 +24,10 @@ _VALUE = (
     r"|1\.#[A-Za-z]+\d*|nan(?:\(ind\))?|NaN|NAN|inf(?:inity)?|Inf(?:inity)?|INF)"
 )
 # Recent Hugging Face releases print every float as a string: {'loss': '0.6413'}.
+# A split word before a key keeps it: "Val Loss: 0.61, Val Acc: 0.52" is validation.
 _PAIR = re.compile(
-    r"(?<![\w.])['\"]?([A-Za-z][\w./@-]*?)['\"]?\s*([:=]\s*|\s+)['\"]?("
+    r"(?<![\w.])['\"]?((?:(?i:train|training|val|valid|validation|eval|test)\s+)?"
+    r"[A-Za-z][\w./@-]*?)['\"]?\s*([:=]\s*|\s+)['\"]?("
     + _VALUE
     + r")(?![\d.]|\s*/\s*\d)"
 )
@@ -104,8 +106,9 @@ def parse(text: str) -> Parsed | None:
     parsed.summary = any(key == "train_runtime" for key, _, _ in pairs)
     for key, separator, raw in pairs:
         low = key.lower()
+        bare = low.split()[-1]  # without the split word: "Train Epoch" is a counter
         value = to_float(raw)
-        if value is None or low in COUNTERS or _NOT_METRICS.search(low):
+        if value is None or bare in COUNTERS or _NOT_METRICS.search(bare):
             continue
         parsed.metrics.append((key, value))
         if separator.strip():
