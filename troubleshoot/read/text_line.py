@@ -27,9 +27,7 @@ _VALUE = (
 # A split word before a key keeps it: "Val Loss: 0.61, Val Acc: 0.52" is validation.
 _PAIR = re.compile(
     r"(?<![\w.])['\"]?((?:(?i:train|training|val|valid|validation|eval|test)\s+)?"
-    r"[A-Za-z][\w./@-]*?)['\"]?\s*([:=]\s*|\s+)['\"]?("
-    + _VALUE
-    + r")(?![\d.]|\s*/\s*\d)"
+    r"[A-Za-z][\w./@-]*?)['\"]?\s*([:=]\s*|\s+)['\"]?(" + _VALUE + r")(?![\d.]|\s*/\s*\d)"
 )
 _COUNTER = re.compile(
     r"(?i)(?<![\w.])(epoch|global[_ ]step|step|iteration|iter|it|batch)s?\b['\"]?\s*[:=#]?\s*"
