@@ -170,6 +170,24 @@ def test_a_zero_in_a_phrase_is_zero_or_all_but_zero():
     assert "loss-near-zero" not in understand(KB, "loss从2变成0.5以后就不降了").facts.symptoms
 
 
+def test_a_number_in_a_phrase_finds_it_written_with_fewer_decimals():
+    """kb's "loss 0.0000" finds a loss of 0 and "loss stuck at 0.693" finds 0.69 or 0.7,
+    as people round; never a number that differs at the precision written ("loss: 0.0350"
+    is not 0.0000, "1" is not 0.693), and a zero found this way weighs as little as the "0"
+    it may be ("loss是nan" still wins over "loss ... 0" in the same words)."""
+    zero = understand(KB, "the printed loss is 0 from iteration 300 on")
+    assert zero.facts.present_symptoms() == ["loss-near-zero"]
+    flat = understand(KB, "my loss is stuck at 0.69 on a two-class problem")
+    assert [m.phrase for m in flat.matches if m.symptom] == ["loss stuck at 0.693"]
+    assert find("loss stuck at 0.693", "loss stuck at 0.7, help") is not None
+    assert find("loss stuck at 0.693", "loss stuck at 1") is None
+    assert find("loss stuck at 0.693", "loss stuck at 0.691") is None
+    assert find("loss 0.0000", "train loss: 0.0350") is None
+    assert find("loss 0.0000", "loss 0.00001") is not None
+    found = understand(KB, "loss一开始就是nan,学习率改成0也一样")
+    assert found.facts.present_symptoms() == ["loss-nan"]
+
+
 def test_a_phrase_finds_the_words_kb_groups_with_its_own():
     """context.yaml's same_words: "验证loss上升" also finds "验证集损失升高"; without the
     groups it does not."""
