@@ -4,6 +4,7 @@ declined; bad input gets a clear error."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -25,6 +26,7 @@ from troubleshoot.consult.phrasing import compile_phrase, find, normalise
 from troubleshoot.consult.retrieval import index_for
 from troubleshoot.facts import Origin
 from troubleshoot.knowledge.load import cached_kb
+from troubleshoot.knowledge.schema import Phrases
 from troubleshoot.read import UnreadableInput
 
 KB = cached_kb(REPO / "kb")
@@ -298,6 +300,42 @@ def test_retrieval_finds_what_no_phrase_says_and_is_cited_as_such():
     assert [m.source for m in found.matches if m.symptom] == ["retrieval"]
     assert found.facts.present_symptoms() == ["kl-negative"]
     assert found.facts.symptoms["kl-negative"].provenance.note.key == "note_retrieved"
+
+
+def test_retrieval_scores_a_symptom_by_its_best_phrasing_as_well():
+    """No phrase says it; the symptom's document alone scores too low, its phrasing "model
+    not learning" lifts it."""
+    found = understand(KB, "my model seems to learn nothing, the loss is the same as on day one")
+    assert [m.source for m in found.matches if m.symptom] == ["retrieval"]
+    assert found.facts.present_symptoms() == ["loss-flat-from-start"]
+
+
+@pytest.mark.parametrize(
+    ("text", "symptom"),
+    [
+        ("训练时损失函数的值变成了nan,一般有哪些原因", "loss-nan"),
+        ("爆显存了怎么办", "error-cuda-oom"),
+    ],
+)
+def test_retrieval_alone_finds_what_the_left_out_phrasings_said(text, symptom):
+    """With every phrase that matches the question taken out of the kb (as if nobody had
+    written one for it), retrieval still finds the symptom from the phrasings left."""
+    symptoms = {
+        sid: s.model_copy(
+            update={
+                "phrases": Phrases(
+                    en=[p for p in s.phrases.en if not find(p, normalise(text), KB.same_words)],
+                    zh=[p for p in s.phrases.zh if not find(p, normalise(text), KB.same_words)],
+                )
+            }
+        )
+        for sid, s in KB.symptoms.items()
+    }
+    blind = dataclasses.replace(KB, symptoms=symptoms)
+    assert blind.symptoms != KB.symptoms
+    found = understand(blind, text)
+    assert [m.source for m in found.matches if m.symptom][:1] == ["retrieval"]
+    assert found.facts.present_symptoms()[0] == symptom
 
 
 @pytest.mark.parametrize(
