@@ -42,6 +42,65 @@ FIRST_RUNS = {
 }
 
 
+# A check of how the free-text path does on questions nobody tuned for, without the held-out
+# half: round 3's development questions asked of a "blind" kb, today's kb less the phrasings
+# and same_words groups added for them after they were first run (commit 7af70d3; the kb is
+# rebuilt by copying kb/ and applying `git show 7af70d3 -- kb` in reverse, then asked with
+# TROUBLESHOOT_KB pointing at the copy). Written by hand from those runs; a change to the
+# matcher or the retrieval is kept only when it does not lower this, dev or the decline rate.
+LEAVE_ROUND_OUT = """\
+## Leave-round-out check
+
+Round 3's development questions stand in for unseen ones when asked of a *blind* kb: today's
+kb without the phrasings and `same_words` groups that were added after their first run to fix
+their misses (commit 7af70d3). Before the changes below the blind kb answers them as at their
+first run, 0.88 / 0.88 (30 of 34 right at 1 and at 3). What the misses had in common:
+
+- a symptom said plainly in words no phrase holds ("my loss is the same number at the end of
+  training as at the beginning"): the retrieval found the right symptom first but under its
+  threshold, the few shared words lost in a long document;
+- a number that carries the meaning written another way than the phrase ("变成0" against
+  kb's "loss变成0.0000");
+- a near-miss of a phrase (kb's "loss bouncing around" against "loss keeps bouncing between
+  0.3 and 1.1");
+- a repeated number that means a stuck metric ("every test prints accuracy = 0.666667").
+
+Two structural changes, no phrase added for a question:
+
+| change | round 3 dev, blind kb | dev, full kb | decline |
+|---|---|---|---|
+| before | 0.88 / 0.88 (30/34) | 0.99 / 0.99 (150, 151 of 152) | 20/20 |
+| a phrase's number also found rounded (1) | 0.91 / 0.91 (31/34) | unchanged | 20/20 |
+| a symptom's best phrasing added to its score (2) | 0.94 / 0.94 (32/34) | unchanged | 20/20 |
+
+(top 1 / top 3; decline on the development half.) (1) "0.693" also finds 0.69 and 0.7,
+"0.0000" finds 0. (2) Retrieval scores each symptom by its whole document plus its closest
+single phrasing.
+
+A second view of the same question, over the whole development half: each question asked of
+the kb with every phrase that matches it taken out, so that only retrieval, numbers and pasted
+lines can answer. The retrieval change lifts it from 0.74 / 0.77 to 0.77 / 0.83 (top 1 / top 3,
+152 questions), while 39 of 40 further off-topic controls written for this check (many of
+them about machine learning but not a training problem: "what is gradient descent",
+"pytorch和tensorflow哪个好") are still declined, as before.
+
+The two misses left are the last two kinds above: a near-miss of a phrase scores under a
+plainer symptom ("doesn't converge"), and no part of the path reads a repeated accuracy as a
+stuck one.
+
+Tried and not kept, as they did not raise these figures: a Snowball stemmer (PyStemmer) in
+place of the retrieval's suffix stripping (the blind round 3 unchanged; retrieval alone
+slightly worse, and 3 rather than 1 of 60 off-topic texts answered); Chinese character
+bigrams beside rjieba's words; lesson summaries and `because` lines in the symptom
+documents (retrieval alone fell at 1); the kb's one-word Chinese phrasings ("过拟合") as
+words of rjieba's dictionary for the retrieval; running the retrieval also when a phrase has
+found a symptom (dev top 1 fell, round 3 unchanged).
+
+The held-out half, measured after these changes and not used to choose them: top 1 0.81 ->
+0.82, top 3 0.85 -> 0.86, decline 1.00 -> 1.00.
+"""
+
+
 def split_of(text: str) -> str:
     """The half a question belongs to, fixed by its text before any tuning."""
     return "dev" if hashlib.sha256(text.encode("utf-8")).digest()[0] % 2 == 0 else "heldout"
@@ -180,6 +239,7 @@ def page(tallies: dict[tuple[str, str], Tally]) -> str:
         lines += ["At its first run, before any change for its questions (top 1 / top 3):", ""]
         lines += [f"- round {r}: {told}" for r, told in sorted(FIRST_RUNS.items())]
         lines.append("")
+    lines += [LEAVE_ROUND_OUT]
     # Only the development half's misses are listed: they are what tuning may look at. The
     # held-out misses stay unseen, so that the held-out figures keep meaning something.
     lines += ["## Development questions answered wrong at 3", ""]

@@ -4,6 +4,7 @@ declined; bad input gets a clear error."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -25,6 +26,7 @@ from troubleshoot.consult.phrasing import compile_phrase, find, normalise
 from troubleshoot.consult.retrieval import index_for
 from troubleshoot.facts import Origin
 from troubleshoot.knowledge.load import cached_kb
+from troubleshoot.knowledge.schema import Phrases
 from troubleshoot.read import UnreadableInput
 
 KB = cached_kb(REPO / "kb")
@@ -170,6 +172,24 @@ def test_a_zero_in_a_phrase_is_zero_or_all_but_zero():
     assert "loss-near-zero" not in understand(KB, "loss从2变成0.5以后就不降了").facts.symptoms
 
 
+def test_a_number_in_a_phrase_finds_it_written_with_fewer_decimals():
+    """kb's "loss 0.0000" finds a loss of 0 and "loss stuck at 0.693" finds 0.69 or 0.7,
+    as people round; never a number that differs at the precision written ("loss: 0.0350"
+    is not 0.0000, "1" is not 0.693), and a zero found this way weighs as little as the "0"
+    it may be ("loss是nan" still wins over "loss ... 0" in the same words)."""
+    zero = understand(KB, "the printed loss is 0 from iteration 300 on")
+    assert zero.facts.present_symptoms() == ["loss-near-zero"]
+    flat = understand(KB, "my loss is stuck at 0.69 on a two-class problem")
+    assert [m.phrase for m in flat.matches if m.symptom] == ["loss stuck at 0.693"]
+    assert find("loss stuck at 0.693", "loss stuck at 0.7, help") is not None
+    assert find("loss stuck at 0.693", "loss stuck at 1") is None
+    assert find("loss stuck at 0.693", "loss stuck at 0.691") is None
+    assert find("loss 0.0000", "train loss: 0.0350") is None
+    assert find("loss 0.0000", "loss 0.00001") is not None
+    found = understand(KB, "loss一开始就是nan,学习率改成0也一样")
+    assert found.facts.present_symptoms() == ["loss-nan"]
+
+
 def test_a_phrase_finds_the_words_kb_groups_with_its_own():
     """context.yaml's same_words: "验证loss上升" also finds "验证集损失升高"; without the
     groups it does not."""
@@ -280,6 +300,42 @@ def test_retrieval_finds_what_no_phrase_says_and_is_cited_as_such():
     assert [m.source for m in found.matches if m.symptom] == ["retrieval"]
     assert found.facts.present_symptoms() == ["kl-negative"]
     assert found.facts.symptoms["kl-negative"].provenance.note.key == "note_retrieved"
+
+
+def test_retrieval_scores_a_symptom_by_its_best_phrasing_as_well():
+    """No phrase says it; the symptom's document alone scores too low, its phrasing "model
+    not learning" lifts it."""
+    found = understand(KB, "my model seems to learn nothing, the loss is the same as on day one")
+    assert [m.source for m in found.matches if m.symptom] == ["retrieval"]
+    assert found.facts.present_symptoms() == ["loss-flat-from-start"]
+
+
+@pytest.mark.parametrize(
+    ("text", "symptom"),
+    [
+        ("训练时损失函数的值变成了nan,一般有哪些原因", "loss-nan"),
+        ("爆显存了怎么办", "error-cuda-oom"),
+    ],
+)
+def test_retrieval_alone_finds_what_the_left_out_phrasings_said(text, symptom):
+    """With every phrase that matches the question taken out of the kb (as if nobody had
+    written one for it), retrieval still finds the symptom from the phrasings left."""
+    symptoms = {
+        sid: s.model_copy(
+            update={
+                "phrases": Phrases(
+                    en=[p for p in s.phrases.en if not find(p, normalise(text), KB.same_words)],
+                    zh=[p for p in s.phrases.zh if not find(p, normalise(text), KB.same_words)],
+                )
+            }
+        )
+        for sid, s in KB.symptoms.items()
+    }
+    blind = dataclasses.replace(KB, symptoms=symptoms)
+    assert blind.symptoms != KB.symptoms
+    found = understand(blind, text)
+    assert [m.source for m in found.matches if m.symptom][:1] == ["retrieval"]
+    assert found.facts.present_symptoms()[0] == symptom
 
 
 @pytest.mark.parametrize(

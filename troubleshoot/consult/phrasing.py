@@ -7,7 +7,8 @@ English words of five letters or more matched by their stem so "overfit" finds
 "overfitting" and "increasing" finds "increases" (shorter ones whole, so "with" is not
 "without"), and each word also matching the words ``same_words`` of ``kb/context.yaml``
 groups it with ("loss" and "损失"); a number finds itself with more decimals ("87" finds
-87.3365) and a bare ``0`` finds zero or all but zero (0.0000, 0.003; not 0.5); ``{n}`` is a
+87.3365) and with fewer, rounded ("0.693" finds 0.69 and 0.7, "0.0000" finds 0), and a bare
+``0`` finds zero or all but zero (0.0000, 0.003; not 0.5); ``{n}`` is a
 number, read by ``knowledge.vocab.read_number``. Chinese phrases are cut into words with
 rjieba (bindings to jieba-rs, the maintained Rust port of jieba; jieba itself was last
 released in 2020) so a gap may fall between words but never inside one.
@@ -54,9 +55,34 @@ def _stemmed(token: str) -> bool:
     return token.isascii() and not token[0].isdigit() and len(token) >= STEM_FROM
 
 
-def _literal(token: str) -> str:
-    """The text every match of ``_word(token)`` contains."""
-    return _stem(token) if _stemmed(token) else token
+def _shorter(token: str) -> list[str]:
+    """A phrase's number as someone may write it with fewer decimals: rounded to each
+    shorter precision down to one decimal ("0.693" is also "0.69" and "0.7", "2.30" is "2.3"),
+    and a zero also as "0" ("0.0000" is "0.000" ... "0.0" and "0"). A number with decimals is
+    never rounded to a whole one: "1" is not "0.693"."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    places = len(token.partition(".")[2])
+    out = [
+        str(Decimal(token).quantize(Decimal(1).scaleb(-keep), ROUND_HALF_UP))
+        for keep in range(places - 1, 0, -1)
+    ]
+    if places and Decimal(token) == 0:
+        out.append("0")
+    return list(dict.fromkeys(out))
+
+
+def _literals(token: str) -> tuple[str, ...]:
+    """The texts one of which every match of ``_word(token)`` contains."""
+    if token[0].isdigit():
+        return (token, *_shorter(token))
+    return (_stem(token),) if _stemmed(token) else (token,)
+
+
+def _weight(token: str) -> int:
+    """How specific a word of a phrase is: its characters; a number's, those every match of
+    it holds ("0.0000" may be found as "0")."""
+    return min(map(len, _literals(token))) if token[0].isdigit() else len(token)
 
 
 def _word(token: str) -> str:
@@ -64,7 +90,8 @@ def _word(token: str) -> str:
         tail = r"\d*" if "." in token else r"(?:\.\d+)?"
         if token == "0":  # zero or all but zero: 0.0000 and 0.003, not the 0.5 of "loss变成0.5"
             tail = r"(?:\.0\d*)?(?!\.\d)"
-        return rf"(?<![\d.]){re.escape(token)}{tail}(?![\d%])"
+        shorter = "".join(f"|{re.escape(r)}(?!\\.?\\d)" for r in _shorter(token))
+        return rf"(?<![\d.])(?:{re.escape(token)}{tail}{shorter})(?![\d%])"
     if _stemmed(token):
         return rf"(?<![a-z0-9]){re.escape(_stem(token))}[a-z]*"
     if token.isascii():
@@ -149,10 +176,10 @@ def compile_phrase(phrase: str, same: Alike = (), amounts: tuple[str, ...] = ())
             parts.append(NUMBER_FILLER if near_number else _GAP)
         parts.append(_place(word, amounts) if word in _PLACES else _word_or_alike(word, same))
     placed = [word for word in words if word in _PLACES]
-    weight = sum(len(word) for word in words if word not in _PLACES) + 2 * len(placed)
+    weight = sum(map(_weight, (word for word in words if word not in _PLACES))) + 2 * len(placed)
     needs = sorted(
         (
-            tuple(_literal(w) for w in _alike(same).get(word, (word,)))
+            tuple(piece for w in _alike(same).get(word, (word,)) for piece in _literals(w))
             for word in words
             if word not in _PLACES
         ),
