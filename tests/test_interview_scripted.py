@@ -167,10 +167,11 @@ def conclusion_of(tmp_path: Path, answers: str) -> str:
 
 
 def test_not_sure_leaves_causes_open_and_the_conclusion_names_them(tmp_path):
-    # Every question but the symptom skipped: no rule of a corrupt sample can fire, yet
-    # "not sure" rules nothing out, so the conclusion still names it as possible.
+    # Every question but the symptom skipped: no rule of a too large rate can fire (each
+    # needs the rate or a shape of the loss), yet "not sure" rules nothing out, so the
+    # conclusion still names it as possible.
     unsure = conclusion_of(tmp_path, "loss-nan: yes\n")
-    assert "(nan-bad-input): possible, not yet supported by your answers" in unsure
+    assert "(lr-too-large): possible, not yet supported by your answers" in unsure
     # A clear leader: the conclusion names only causes whose rules fired.
     clear = conclusion_of(tmp_path, "loss-87-3365: yes\nframework: caffe\n")
     assert "(softmax-overflow-87): likely" in clear
