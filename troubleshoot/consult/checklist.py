@@ -13,6 +13,7 @@ single facts rather than the opening "what do you see?".
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import assert_never
@@ -196,7 +197,7 @@ def checklist(kb: KnowledgeBase, facts: FactSet, result: Result) -> Checklist:
     return _MEMO[key]
 
 
-def merged(result: Result, lists: list[Checklist]) -> Checklist:
+def merged(result: Result, lists: Iterable[Checklist]) -> Checklist:
     """Several runs' checklists as one: each lesson once, at its best (fired before open,
     then the higher score or belief); fired lessons in ``result``'s order (each at its best
     score in any run), then the rest by belief. Questions are about one run: none here."""

@@ -9,13 +9,15 @@ information gain. Nothing here prints or parses a terminal's input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from troubleshoot.consult.gather import Progress, ReadRun, Request, RunEvidence, gather
+from troubleshoot.consult.run_store import LIST_IN_MEMORY, RunStore, Spool
 from troubleshoot.engine.diagnose import Diagnosis, Result, diagnose
-from troubleshoot.facts import FactSet, Phrase
+from troubleshoot.facts import Evidence, FactSet, Phrase, SymptomFact
 from troubleshoot.knowledge.load import KnowledgeBase
 
 # What front ends need of the layers below, so that they import only the core and render
@@ -83,40 +85,81 @@ class RunVerdict:
         return checklist(self.kb, self.facts, self.result)
 
 
-@dataclass
+@dataclass(frozen=True)
+class _Union:
+    result: Result
+    evidence: dict[str, Spool[Evidence]]
+    fired_in: dict[str, Spool[str]]
+
+
 class Consultation:
-    """The answer to a request: one verdict per run (at least one), and their union."""
+    """The answer to a request: one verdict per run (at least one), and their union.
 
-    kb: KnowledgeBase
-    runs: list[RunVerdict] = field(default_factory=list)
+    The runs are kept in a :class:`RunStore` (on disk when there are many) and walked one
+    at a time; what describes them all (``result``, ``checklist``) is gathered in one walk
+    and holds no more than the lessons and facts of the knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase, runs: Iterable[RunVerdict] = ()) -> None:
+        self.kb = kb
+        self.runs = RunStore(kb)
+        for place, run in enumerate(runs):
+            self.runs.put(place, run)
 
     @property
-    def warnings(self) -> list[Phrase]:
-        return [w for run in self.runs for w in run.warnings]
+    def warnings(self) -> Iterator[Phrase]:
+        return (w for run in self.runs for w in run.warnings)
 
     @property
-    def notes(self) -> list[Phrase]:
-        return [w for run in self.runs for w in run.notes]
+    def notes(self) -> Iterator[Phrase]:
+        return (w for run in self.runs for w in run.notes)
 
     @cached_property
-    def result(self) -> Result:
-        """All runs as one: every fact seen, and each lesson at its best score in any run.
-        With one run, that run's own result."""
-        if len(self.runs) == 1:
-            return self.runs[0].result
+    def _union(self) -> _Union:
+        """One walk of the runs: their facts and lessons as one, and the lists a front end
+        shows of every run (a symptom's evidence, the runs a lesson fired in) spooled."""
         facts = FactSet()
+        evidence: dict[str, Spool[Evidence]] = {}  # symptom id -> evidence since it stands
+        fired_in: dict[str, Spool[str]] = {}
         best: dict[str, Diagnosis] = {}
         for run in self.runs:
-            facts.extend(run.result.facts)
+            for fact in run.result.facts:
+                if isinstance(fact, SymptomFact):
+                    old = facts.symptoms.get(fact.id)
+                    # As FactSet.add: evidence accumulates while a fact stands as it was.
+                    if old is None or old.present != fact.present or fact.id not in evidence:
+                        evidence.pop(fact.id, None)
+                    if fact.provenance.evidence:
+                        kept = evidence.setdefault(fact.id, Spool(LIST_IN_MEMORY))
+                        for piece in fact.provenance.evidence:
+                            kept.append(piece)
+                    fact = replace(fact, provenance=replace(fact.provenance, evidence=()))
+                facts.add(fact)
             for diagnosis in run.result.diagnoses:
+                fired_in.setdefault(diagnosis.id, Spool(LIST_IN_MEMORY)).append(run.id)
                 if diagnosis.id not in best or diagnosis.score > best[diagnosis.id].score:
                     best[diagnosis.id] = diagnosis
         ranked = sorted(best.values(), key=lambda d: (-d.score, d.id))
-        return Result(facts=facts, diagnoses=ranked)
+        return _Union(Result(facts=facts, diagnoses=ranked), evidence, fired_in)
 
-    def runs_with(self, lesson_id: str) -> list[str]:
+    @property
+    def result(self) -> Result:
+        """All runs as one: every fact seen (as the last run that saw it states it, its
+        evidence left to :meth:`evidence_of`), and each lesson at its best score in any
+        run. With one run, that run's own result."""
+        return self.runs[0].result if len(self.runs) == 1 else self._union.result
+
+    def evidence_of(self, symptom_id: str) -> Iterator[Evidence]:
+        """The evidence of a symptom in ``result``: that of each run since the last one
+        that saw it otherwise (present, absent, or stated without evidence). Each piece
+        names its run's input, so no two runs share one."""
+        if len(self.runs) == 1:
+            fact = self.runs[0].result.facts.symptoms.get(symptom_id)
+            return iter(fact.provenance.evidence if fact else ())
+        return iter(self._union.evidence.get(symptom_id, ()))
+
+    def runs_with(self, lesson_id: str) -> Iterator[str]:
         """The runs in which a lesson fired."""
-        return [run.id for run in self.runs if run.result.rank_of(lesson_id) is not None]
+        return iter(self._union.fired_in.get(lesson_id, ()))
 
     def checklist(self) -> Checklist:
         """The causes to check: with one run, that run's checklist; with several, each
@@ -125,7 +168,7 @@ class Consultation:
             return self.runs[0].checklist()
         from troubleshoot.consult.checklist import merged
 
-        return merged(self.result, [run.checklist() for run in self.runs])
+        return merged(self.result, (run.checklist() for run in self.runs))
 
     def next_step(self) -> Situation:
         """The next question for a consultation about one run."""
@@ -142,15 +185,15 @@ def consult_facts(
 
 
 def consult(kb: KnowledgeBase, request: Request, progress: Progress | None = None) -> Consultation:
-    """Read, detect, add what the user stated, and run the engine, run by run."""
+    """Read, detect, add what the user stated, and run the engine, run by run: each run is
+    diagnosed as soon as it is read, and kept in the consultation's store."""
     gathered = gather(kb, request, progress)
     consultation = Consultation(kb)
-    # Without files to read there is still one run: the stated facts alone.
-    runs: list[RunEvidence | None] = [*gathered.runs] or [None]
-    for evidence in runs:
-        facts = FactSet()
-        if evidence is not None:
-            facts.extend(evidence.detected)
-        facts.extend(gathered.stated)
-        consultation.runs.append(RunVerdict(kb, facts, diagnose(facts, kb), evidence))
+    for place, evidence in gathered.runs:
+        facts = FactSet().extend(evidence.detected).extend(gathered.stated)
+        consultation.runs.put(place, RunVerdict(kb, facts, diagnose(facts, kb), evidence))
+    if not consultation.runs:
+        # Without files to read there is still one run: the stated facts alone.
+        facts = FactSet().extend(gathered.stated)
+        consultation.runs.put(0, RunVerdict(kb, facts, diagnose(facts, kb)))
     return consultation

@@ -20,9 +20,10 @@ metrics file does not say how many classes there are).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -72,10 +73,11 @@ class RunEvidence:
 
 @dataclass
 class Gathered:
-    """The runs read (none if only facts were stated) and what the user stated."""
+    """The runs read with their places (none if only facts were stated), as they are read,
+    and what the user stated."""
 
     stated: FactSet
-    runs: list[RunEvidence] = field(default_factory=list)
+    runs: Iterator[tuple[int, RunEvidence]]
 
 
 _SPLIT_WORD = re.compile(r"(?:^|[-_. ])(" + "|".join(SPLITS) + r")(?=$|[-_. ])")
@@ -111,6 +113,52 @@ def _read_run(run: RunData, given: Mapping[str, object], charts: bool) -> tuple[
     return kept, FactSet().extend(detection.facts)
 
 
+def iter_read_runs(
+    paths: Sequence[Path],
+    given: Mapping[str, object],
+    split: RunSplit = RunSplit.AUTO,
+    progress: Progress | None = None,
+    charts: bool = False,
+) -> Iterator[tuple[int, RunEvidence]]:
+    """Read logs and metric files, detect symptoms in each, and group them into runs; each
+    run with its place in the order runs are first read.
+
+    ``given`` is the context the user stated (canonical keys, checked values); it fills in
+    for detection what the files do not reveal. Each input is judged as soon as it is read
+    and then let go (keeping a chart-sized copy when ``charts``). A run that nothing can
+    change any more (``_final``) is handed out at once, so that a log of many runs is never
+    held whole; the others (a file's first run, a group of files) at the end."""
+    from troubleshoot.read import iter_runs
+
+    given_paths = [Path(p) for p in paths]
+    runs: dict[str, tuple[int, RunEvidence]] = {}  # those not handed out yet
+    places = count()
+    for run in iter_runs(given_paths, progress=progress):
+        kept, detected = _read_run(run, given, charts)
+        key = group_key(run.source, run.format, given_paths, split)
+        if key not in runs:
+            runs[key] = (next(places), RunEvidence(key))
+        _, evidence = runs[key]
+        evidence.inputs.append(kept)
+        evidence.detected.extend(detected)
+        if _final(key, run.source):
+            yield runs.pop(key)
+    for place, evidence in runs.values():
+        if len(evidence.inputs) == 1:
+            evidence.id = evidence.inputs[0].source
+        yield place, evidence
+
+
+# The second and later runs of a file of several (``train.log#run-2``): the reader adds
+# warnings about the whole file to its first run only, at its end (``read.iter_runs``).
+_LATER_RUN = re.compile(r"#run-(?:[2-9]|[1-9][0-9]+)$")
+
+
+def _final(key: str, source: str) -> bool:
+    """Whether a run is complete as read: a file's later run, in a group of its own."""
+    return key == source and _LATER_RUN.search(source) is not None
+
+
 def read_runs(
     paths: Sequence[Path],
     given: Mapping[str, object],
@@ -118,26 +166,8 @@ def read_runs(
     progress: Progress | None = None,
     charts: bool = False,
 ) -> list[RunEvidence]:
-    """Read logs and metric files, detect symptoms in each, and group them into runs.
-
-    ``given`` is the context the user stated (canonical keys, checked values); it fills in
-    for detection what the files do not reveal. Each input is judged as soon as it is read
-    and then let go (keeping a chart-sized copy when ``charts``), so memory does not grow
-    with the size of a log of many runs."""
-    from troubleshoot.read import iter_runs
-
-    given_paths = [Path(p) for p in paths]
-    runs: dict[str, RunEvidence] = {}
-    for run in iter_runs(given_paths, progress=progress):
-        kept, detected = _read_run(run, given, charts)
-        key = group_key(run.source, run.format, given_paths, split)
-        evidence = runs.setdefault(key, RunEvidence(key))
-        evidence.inputs.append(kept)
-        evidence.detected.extend(detected)
-    for evidence in runs.values():
-        if len(evidence.inputs) == 1:
-            evidence.id = evidence.inputs[0].source
-    return list(runs.values())
+    """``iter_read_runs``, all at once, in the order runs were first read."""
+    return [e for _, e in sorted(iter_read_runs(paths, given, split, progress, charts))]
 
 
 @dataclass(frozen=True)
@@ -169,5 +199,5 @@ def gather(kb: KnowledgeBase, request: Request, progress: Progress | None = None
     stated = stated_facts(kb, request)
     given = {key: fact.value for key, fact in stated.context.items()}
     paths = request.paths
-    runs = read_runs(paths, given, request.split, progress, request.charts) if paths else []
-    return Gathered(stated, runs)
+    runs = iter_read_runs(paths, given, request.split, progress, request.charts)
+    return Gathered(stated, runs if paths else iter(()))

@@ -8,14 +8,23 @@ same fields for each run on its own.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 from typing import Any
 
 from troubleshoot.consult.checklist import Checklist
 from troubleshoot.consult.consultation import Consultation, RunVerdict
 from troubleshoot.consult.likelihood import likelihood
 from troubleshoot.engine.diagnose import Diagnosis, Result
-from troubleshoot.facts import ContextFact, Fact, Phrase, Provenance, Signature, SymptomFact
+from troubleshoot.facts import (
+    ContextFact,
+    Evidence,
+    Fact,
+    Phrase,
+    Provenance,
+    Signature,
+    SymptomFact,
+)
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import Step
 from troubleshoot.lang import Lang
@@ -58,16 +67,25 @@ def _worded(words: Phrase | str, lang: Lang, into: dict[str, Any], field: str) -
         into[f"{field}_values"] = dict(words.values)
 
 
-def _provenance(provenance: Provenance, lang: Lang) -> dict[str, Any]:
+def _evidence(evidence: Evidence, lang: Lang) -> dict[str, Any]:
+    entry = evidence.to_dict()
+    _worded(evidence.detail, lang, entry, "detail")
+    return entry
+
+
+def _provenance(
+    provenance: Provenance, lang: Lang, evidence: Iterator[Evidence] | None = None
+) -> dict[str, Any]:
+    """``evidence``, when given, stands for the provenance's own: the evidence of every
+    run, written as it is walked."""
     out: dict[str, Any] = {"origin": provenance.origin.value}
     if provenance.note:
         _worded(provenance.note, lang, out, "note")
-    if provenance.evidence:
-        out["evidence"] = []
-        for evidence in provenance.evidence:
-            entry = evidence.to_dict()
-            _worded(evidence.detail, lang, entry, "detail")
-            out["evidence"].append(entry)
+    if evidence is None:
+        if provenance.evidence:
+            out["evidence"] = [_evidence(e, lang) for e in provenance.evidence]
+    elif (first := next(evidence, None)) is not None:
+        out["evidence"] = _Stream(_evidence(e, lang) for e in chain((first,), evidence))
     return out
 
 
@@ -114,14 +132,22 @@ def _diagnosis(
     }
 
 
-def _facts(kb: KnowledgeBase, result: Result, lang: Lang) -> dict[str, Any]:
+def _facts(
+    kb: KnowledgeBase,
+    result: Result,
+    lang: Lang,
+    evidence_of: Callable[[str], Iterator[Evidence]] | None = None,
+) -> dict[str, Any]:
+    """The facts of ``result``; ``evidence_of`` gives a symptom's evidence run by run."""
     return {
         "symptoms": [
             {
                 "id": s.id,
                 "present": s.present,
                 "title": kb.symptoms[s.id].title.get(lang) if s.id in kb.symptoms else s.id,
-                "provenance": _provenance(s.provenance, lang),
+                "provenance": _provenance(
+                    s.provenance, lang, evidence_of(s.id) if evidence_of else None
+                ),
             }
             for s in result.facts.symptoms.values()
         ],
@@ -190,25 +216,26 @@ def _run_fields(
 
 
 def _head(consultation: Consultation, guide: str, lang: Lang) -> dict[str, Any]:
-    """Every top-level field but ``runs``."""
+    """Every top-level field but ``runs``. What lists every run (evidence, the runs a
+    lesson fired in, inputs, warnings, notes) is a :class:`_Stream`, walked as written."""
     kb = consultation.kb
     out: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "lang": lang.value,
-        **_facts(kb, consultation.result, lang),
+        **_facts(kb, consultation.result, lang, consultation.evidence_of),
         "diagnoses": _diagnoses(kb, consultation.result, lang),
         **_checklist(kb, consultation.checklist(), lang),
         "guide": guide,
     }
     for entry in out["diagnoses"]:
-        entry["runs"] = consultation.runs_with(entry["id"])
-    out["inputs"] = [
+        entry["runs"] = _Stream(consultation.runs_with(entry["id"]))
+    out["inputs"] = _Stream(
         {"source": i.source, "format": i.format, "series": i.points, "run": run.id}
         for run in consultation.runs
         for i in run.inputs
-    ]
-    out["warnings"] = [say(warning, Lang.EN) for warning in consultation.warnings]
-    out["notes"] = [say(note, Lang.EN) for note in consultation.notes]
+    )
+    out["warnings"] = _Stream(say(warning, Lang.EN) for warning in consultation.warnings)
+    out["notes"] = _Stream(say(note, Lang.EN) for note in consultation.notes)
     return out
 
 
@@ -218,7 +245,7 @@ def to_json(consultation: Consultation, guide: str, lang: Lang) -> dict[str, Any
     (``inputs``, ``warnings``, ``notes``) and each run (``runs``)."""
     kb = consultation.kb
     runs = [_run_fields(kb, run, lang, _verdict(kb, run, lang)) for run in consultation.runs]
-    return {**_head(consultation, guide, lang), "runs": runs}
+    return {**_plain(_head(consultation, guide, lang)), "runs": runs}
 
 
 def json_text(
@@ -226,31 +253,36 @@ def json_text(
 ) -> Iterator[str]:
     """``to_json`` (with ``query`` last, if given) as ``json.dumps(..., indent=2)`` writes
     it, plus a newline, in pieces: the top level, then one run at a time. A log of thousands
-    of runs is never held whole as objects or text, and the part of a run that follows from
-    its fact set alone (``_verdict``) is encoded once per distinct fact set."""
+    of runs is never held whole as objects or text (what the top level lists of every run is
+    written as the runs are walked), and the part of a run that follows from its fact set
+    alone (``_verdict``) is encoded once per distinct fact set."""
     kb = consultation.kb
-    yield "{\n" + "".join(
-        f"  {_encode(k, 0)}: {_encode(v, 1)},\n"
-        for k, v in _head(consultation, guide, lang).items()
-    )
-    yield '  "runs": ['
     verdicts: dict[Signature, dict[str, Any]] = {}
-    for n, run in enumerate(consultation.runs):
+
+    def run_text(run: RunVerdict) -> _Encoded:
         signature = run.facts.signature()
         if signature not in verdicts:
             verdicts[signature] = {
                 k: _Encoded(_encode(v, 3)) for k, v in _verdict(kb, run, lang).items()
             }
-        fields = _run_fields(kb, run, lang, verdicts[signature])
-        yield (",\n    " if n else "\n    ") + _encode_object(fields, 2)
-    yield "\n  ]" if consultation.runs else "]"
+        return _Encoded("".join(_pieces(_run_fields(kb, run, lang, verdicts[signature]), 2)))
+
+    fields = {**_head(consultation, guide, lang), "runs": _Stream(map(run_text, consultation.runs))}
     if query is not None:
-        yield f',\n  "query": {_encode(query, 1)}'
-    yield "\n}\n"
+        fields["query"] = query
+    yield from _pieces(fields, 0)
+    yield "\n"
 
 
 class _Encoded(str):
     """A value already encoded as JSON text at its depth."""
+
+
+class _Stream:
+    """A list whose items are made as it is written, so that it is never held whole."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
 
 
 def _encode(value: object, depth: int) -> str:
@@ -260,11 +292,42 @@ def _encode(value: object, depth: int) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)
 
 
-def _encode_object(fields: dict[str, Any], depth: int) -> str:
-    """A non-empty object whose values may be ``_Encoded`` already, ``depth`` levels deep."""
-    inner = "  " * (depth + 1)
-    members = ",\n".join(
-        f"{inner}{_encode(k, 0)}: {v if isinstance(v, _Encoded) else _encode(v, depth + 1)}"
-        for k, v in fields.items()
-    )
-    return "{\n" + members + "\n" + "  " * depth + "}"
+def _special(value: object) -> bool:
+    """Whether ``value`` is or holds a :class:`_Stream` or :class:`_Encoded` text, which
+    ``json`` cannot write."""
+    if isinstance(value, _Stream | _Encoded):
+        return True
+    if isinstance(value, dict):
+        return any(_special(v) for v in value.values())
+    return isinstance(value, list) and any(_special(v) for v in value)
+
+
+def _pieces(value: object, depth: int) -> Iterator[str]:
+    """``value`` as ``_encode`` writes it, in pieces; a :class:`_Stream` item by item."""
+    if not _special(value):
+        yield _encode(value, depth)
+    elif isinstance(value, _Encoded):
+        yield value
+    elif isinstance(value, dict):
+        inner = "  " * (depth + 1)
+        for n, (key, item) in enumerate(value.items()):
+            yield f"{',' if n else '{'}\n{inner}{_encode(key, 0)}: "
+            yield from _pieces(item, depth + 1)
+        yield "\n" + "  " * depth + "}"
+    else:
+        items = value.items if isinstance(value, _Stream) else value
+        assert isinstance(items, Iterable)
+        n = -1
+        for n, item in enumerate(items):
+            yield f"{',' if n else '['}\n" + "  " * (depth + 1)
+            yield from _pieces(item, depth + 1)
+        yield "[]" if n < 0 else "\n" + "  " * depth + "]"
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with every :class:`_Stream` made a list."""
+    if isinstance(value, _Stream):
+        return [_plain(v) for v in value.items]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return [_plain(v) for v in value] if isinstance(value, list) else value

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import islice
 
 from troubleshoot.consult.checklist import Checklist
-from troubleshoot.consult.consultation import Consultation
+from troubleshoot.consult.consultation import Consultation, RunVerdict
 from troubleshoot.consult.gather import ReadRun
 from troubleshoot.consult.likelihood import likelihood
 from troubleshoot.engine.diagnose import Diagnosis, FiredRule, Result
@@ -167,17 +168,32 @@ def reasons(diagnosis: Diagnosis) -> list[FiredRule]:
     return sorted(diagnosis.fired, key=lambda f: -f.rule.weight)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Section:
-    """Runs that show the same findings, told once: the first run's result stands for all."""
+    """Runs that show the same findings, told once: the first run's result stands for all.
+    Of the runs' ids, inputs and notes it keeps the first :data:`MAX_LISTED` (what the
+    guide names) and counts the rest, so that a log of thousands of runs costs no more."""
 
     ids: list[str]
     result: Result
-    inputs: list[ReadRun]
     checklist: Checklist
+    count: int = 0  # runs
+    inputs: list[ReadRun] = field(default_factory=list)
+    input_count: int = 0
+    unjudged: list[Phrase] = field(default_factory=list)  # what detection could not judge
+
+    def add(self, run: RunVerdict) -> None:
+        self.count += 1
+        if len(self.ids) < MAX_LISTED:
+            self.ids.append(run.id)
+        for read in run.inputs:
+            self.input_count += 1
+            if len(self.inputs) < MAX_LISTED:
+                self.inputs.append(read)
+            self.unjudged += read.detection_warnings[: MAX_LISTED - len(self.unjudged)]
 
 
-def _findings(result: Result) -> tuple[object, ...]:
+def findings(result: Result) -> tuple[object, ...]:
     """What makes two runs' sections the same: symptoms, causes, and the framework (which
     picks the code shown)."""
     symptoms = tuple((s.id, s.present) for s in result.facts.symptoms.values())
@@ -189,12 +205,10 @@ def sections(consultation: Consultation) -> list[Section]:
     """One section per distinct finding, in the order runs were read."""
     grouped: dict[tuple[object, ...], Section] = {}
     for run in consultation.runs:
-        key = _findings(run.result)
-        if key in grouped:
-            grouped[key].ids.append(run.id)
-            grouped[key].inputs.extend(run.inputs)
-        else:
-            grouped[key] = Section([run.id], run.result, list(run.inputs), run.checklist())
+        key = findings(run.result)
+        if key not in grouped:
+            grouped[key] = Section([], run.result, run.checklist())
+        grouped[key].add(run)
     return list(grouped.values())
 
 
@@ -217,7 +231,8 @@ def render_guide(
             t=STRINGS[lang],
             lang=lang,
             kb=kb,
-            runs=consultation.runs,
+            first_runs=islice(consultation.runs, MAX_TABLE),  # the table's, one at a time
+            run_count=len(consultation.runs),
             sections=sections(consultation),
             detailed=detailed,
             full=full,

@@ -19,7 +19,7 @@ from troubleshoot.consult.consultation import Consultation
 from troubleshoot.facts import FactSet
 from troubleshoot.lang import Lang
 from troubleshoot.render.charts import markers_for, run_chart_svg
-from troubleshoot.render.guide import sections
+from troubleshoot.render.guide import findings
 from troubleshoot.render.html import page_of, parse, render_tokens, trusted_html
 from troubleshoot.render.i18n import STRINGS
 
@@ -47,19 +47,22 @@ class Chart:
 
 
 def _charts_by_section(consultation: Consultation) -> list[list[Chart]]:
-    """The charts of each section of the guide, in the guide's order."""
-    runs = {run.id: run for run in consultation.runs}
-    found = []
-    for section in sections(consultation):
-        drawn = []
-        for run in (runs[i] for i in section.ids):
-            for read in run.inputs:
-                if read.chart is None:
-                    continue
-                svg = run_chart_svg(read.chart, run.result.facts)
-                if svg:
-                    drawn.append(Chart(read.chart, run.result.facts, svg))
-        found.append(drawn)
+    """The charts of each section of the guide, in the guide's order: every run's, grouped
+    as ``guide.sections`` groups them."""
+    index: dict[tuple[object, ...], int] = {}
+    found: list[list[Chart]] = []
+    for run in consultation.runs:
+        key = findings(run.result)
+        if key not in index:
+            index[key] = len(found)
+            found.append([])
+        drawn = found[index[key]]
+        for read in run.inputs:
+            if read.chart is None:
+                continue
+            svg = run_chart_svg(read.chart, run.result.facts)
+            if svg:
+                drawn.append(Chart(read.chart, run.result.facts, svg))
     return found
 
 
