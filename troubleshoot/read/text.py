@@ -157,18 +157,13 @@ class TextReader:
     def _in_unit_of(
         self, name: str, step: float, unit: str, epoch: float | None
     ) -> tuple[float, str]:
-        """``step`` in the unit the series ``name`` began in. A series begun by epoch (a
+        """``step`` in the unit the series ``name`` began in: a series begun by epoch (a
         validation line printed before any step) stays by epoch when a later line of it
-        falls in a stepped epoch, and one begun by step places an epoch-only line of a later
-        epoch by the steps so far (they grow with the epochs): a series that switched units
-        would seem to go back, which reads as a restart."""
+        falls in a stepped epoch. Switching to the training lines' steps would seem to go
+        back at the next epoch-only line, which reads as a restart."""
         series = self.runs.run.series.get(name)
-        if series is None or series.unit == unit or not len(series):
-            return step, unit
-        if series.unit == "epoch" and epoch is not None:
+        if series is not None and len(series) and series.unit == "epoch" and epoch is not None:
             return epoch, "epoch"
-        if unit == "epoch" and self.position is not None and self.stepping:
-            return self.position[0] * step / self.stepping, self.position[1]
         return step, unit
 
     def _trained(self) -> bool:
