@@ -25,8 +25,9 @@ _VALUE = (
 )
 # Recent Hugging Face releases print every float as a string: {'loss': '0.6413'}.
 # A split word before a key keeps it: "Val Loss: 0.61, Val Acc: 0.52" is validation.
+_SPLIT_WORD = "|".join(sorted(SPLITS, key=len, reverse=True))
 _PAIR = re.compile(
-    r"(?<![\w.])['\"]?((?:(?i:train|training|val|valid|validation|eval|test)\s+)?"
+    rf"(?<![\w.])['\"]?((?:(?i:{_SPLIT_WORD})\s+)?"
     r"[A-Za-z][\w./@-]*?)['\"]?\s*([:=]\s*|\s+)['\"]?(" + _VALUE + r")(?![\d.]|\s*/\s*\d)"
 )
 _COUNTER = re.compile(
