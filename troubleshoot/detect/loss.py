@@ -20,7 +20,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from troubleshoot.detect.curves import Curve, head, includes_start, kendall_tau, smoothed, tail
 from troubleshoot.detect.outcome import generalises
 from troubleshoot.detect.thresholds import Thresholds
-from troubleshoot.detect.view import Found, RunView
+from troubleshoot.detect.view import Found, RunView, zeros_hiding_nan
 from troubleshoot.facts import Phrase
 from troubleshoot.read.model import TRAIN_ACC, TRAIN_LOSS, VAL_ACC, VAL_LOSS
 
@@ -216,8 +216,13 @@ def nan_in_validation(view: RunView) -> list[Found]:
     bad = np.flatnonzero(~val.finite)
     if not len(bad):
         return []
-    detail = Phrase.of("ev_loss_nan", bad=len(bad), n=len(val))
-    return [Found("loss-nan", (view.cite(val, int(bad[0]), detail),))]
+    first = int(bad[0])
+    evidence = [view.cite(val, first, Phrase.of("ev_loss_nan", bad=len(bad), n=len(val)))]
+    train = view.get(TRAIN_LOSS)
+    hidden = zeros_hiding_nan(train, val, first)
+    if train is not None and hidden is not None:
+        evidence.append(view.cite(train, hidden, Phrase.of("ev_loss_nan_logged_zero")))
+    return [Found("loss-nan", tuple(evidence))]
 
 
 def periodic(view: RunView, curve: Curve, nan_starts: list[int], t: Thresholds) -> list[Found]:

@@ -76,13 +76,16 @@ class RunView:
         turned, even before the first evaluation; one that recovers is a mixed-precision
         loss scaler skipping a step, not a break. Source lines order the series where both
         have them (a Keras line holds both); steps otherwise."""
-        loss = self.get(TRAIN_LOSS)
-        if loss is None or loss.finite.all():
-            loss = self.get(VAL_LOSS)
+        train = self.get(TRAIN_LOSS)
+        loss = train if train is not None and not train.finite.all() else self.get(VAL_LOSS)
         breaks = []
-        if loss is not None and loss is not curve and not loss.finite.all():
+        if loss is not None and not loss.finite.all():
             first = int(np.argmin(loss.finite))
-            breaks.append((loss, first))
+            if loss is not curve:
+                breaks.append((loss, first))
+            hidden = zeros_hiding_nan(train, loss, first) if loss is not train else None
+            if train is not None and hidden is not None:
+                breaks.append((train, hidden))
         norm = self.get(GRAD_NORM)
         if norm is not None and len(norm) >= 2 and not norm.finite[-2:].any():
             breaks.append(
@@ -118,6 +121,23 @@ class RunView:
             value=_value(curve.values[index]),
             line=line or None,
         )
+
+
+def zeros_hiding_nan(train: Curve | None, val: Curve, first: int) -> int | None:
+    """Where a validation NaN (point ``first`` of ``val``) began in a training loss that
+    looks finite: the first of the exact zeros logged just before it, if any. Hugging
+    Face's Trainer adds nothing to the loss it logs for a non-finite step, so a model that
+    has turned NaN is logged at 0 until the next evaluation shows the NaN."""
+    if train is None:
+        return None
+    if val.lines[first] and train.lines.all():
+        before = int(np.searchsorted(train.lines, val.lines[first]))
+    else:
+        before = int(np.searchsorted(train.steps, val.steps[first], side="right"))
+    start = before
+    while start > 0 and train.values[start - 1] == 0:
+        start -= 1
+    return start if start < before else None
 
 
 def _value(v: float) -> float | str:

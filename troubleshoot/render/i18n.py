@@ -288,6 +288,10 @@ STRINGS: dict[Lang, dict[str, str]] = {
             "{hits} losses at {level:g} (-ln FLT_MIN), times a loss weight ({value:.6g})"
         ),
         "ev_loss_nan": "first non-finite loss ({bad} of {n} points)",
+        "ev_loss_nan_logged_zero": (
+            "training loss logged as exactly 0 from here to the NaN evaluation"
+            " (the trainer leaves non-finite steps out of the loss it logs)"
+        ),
         "ev_loss_nan_sudden": (
             "NaN right after a normal loss ({before:.4g}, lowest {lowest:.4g}; no growth before it)"
         ),
@@ -665,6 +669,9 @@ STRINGS: dict[Lang, dict[str, str]] = {
             "有 {hits} 个 loss 等于 {level:g}(-ln FLT_MIN)乘以一个 loss 权重({value:.6g})"
         ),
         "ev_loss_nan": "loss 第一次出现非有限值({n} 个点中有 {bad} 个)",
+        "ev_loss_nan_logged_zero": (
+            "从这里到评估出现 NaN 为止,训练 loss 都记录为 0(训练器记录 loss 时会略去非有限值的步)"
+        ),
         "ev_loss_nan_sudden": (
             "loss 正常时突然变成 NaN(之前为 {before:.4g},最低 {lowest:.4g};此前没有上升)"
         ),
