@@ -98,6 +98,16 @@ def test_restarted_keras_fit_is_a_second_run(tmp_path):
     assert [r.source.rsplit("#", 1)[1] for r in runs] == ["run-1", "run-2"]
 
 
+def test_keras_epochs_pasted_from_the_middle_keep_the_runs_steps(tmp_path):
+    """Keras counts epochs from 1 and prints each epoch's batch total: the last three epochs
+    of a thirty-epoch fit end at steps 28, 29 and 30 times the total, as in the whole log."""
+    bar = "1563/1563 [==============================] - 9s 5ms/step - loss: {} - val_loss: {}\n"
+    log = tmp_path / "pasted.log"
+    log.write_text("".join(f"Epoch {e}/30\n" + bar.format(1.9, 4.3) for e in (28, 29, 30)))
+    run = read_one(log)
+    assert list(run.series[VAL_LOSS].steps) == [28 * 1563, 29 * 1563, 30 * 1563]
+
+
 def test_epoch_and_batch_counter_that_never_restarts_is_a_global_step(tmp_path):
     """``[epoch, batch]`` whose batch goes on counting across epochs, with a validation
     summary per epoch: all points on one step axis, the summary at its epoch's last step."""

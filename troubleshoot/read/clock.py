@@ -17,9 +17,15 @@ class EpochClock:
         self.longest = 0.0  # the furthest position seen in the current epoch
         self.running = False  # the position counts on across epochs
 
-    def step(self, epoch: float, batch: float, batches: float | None) -> float:
+    def step(
+        self, epoch: float, batch: float, batches: float | None, first: float | None = None
+    ) -> float:
+        """The running step of ``batch`` in ``epoch``. ``first`` is the number the log gives
+        its first epoch, when known (Keras counts from 1): a log, or a pasted excerpt, whose
+        first line is a later epoch with its batch total then keeps the run's own steps."""
         if self.epoch is None or epoch < self.epoch:
-            self.epoch, self.offset, self.longest = epoch, 0.0, 0.0
+            before = epoch - first if first is not None and batches and epoch > first else 0.0
+            self.epoch, self.offset, self.longest = epoch, before * (batches or 0.0), 0.0
         elif epoch > self.epoch:
             if not (batches or self.size) and batch > self.longest > 0:
                 self.running = True

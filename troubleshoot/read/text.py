@@ -143,7 +143,9 @@ class TextReader:
             self.position = (parsed.step, parsed.step_unit)
             self.stepping = epoch
         elif epoch is not None and parsed.batch is not None:
-            self.position = (self.clock.step(epoch, parsed.batch, parsed.batches), "step")
+            # Keras numbers the epoch it announces from 1.
+            first = 1.0 if parsed.epoch is None else None
+            self.position = (self.clock.step(epoch, parsed.batch, parsed.batches, first), "step")
             self.stepping = epoch
         elif parsed.epoch is not None:
             if self.position is None or parsed.epoch != self.stepping:
