@@ -157,10 +157,12 @@ def test_a_nan_the_training_loss_hides_shows_in_the_validation_loss():
     assert {i for i, f in facts.symptoms.items() if f.present} == {"loss-nan"}
     (run,) = read_inputs([path])
     (fact,) = [f for f in detect(run).facts if getattr(f, "id", "") == "loss-nan"]
-    (evidence,) = fact.provenance.evidence
-    assert (evidence.series, evidence.step, evidence.value, evidence.line) == (
+    evaluation, zeros = fact.provenance.evidence
+    assert (evaluation.series, evaluation.step, evaluation.value, evaluation.line) == (
         "val/loss",
         1,
         "nan",
         6,
     )
+    # the loss logged as 0 from line 4 on, before that evaluation, is the same NaN
+    assert (zeros.series, zeros.value, zeros.line) == ("train/loss", 0.0, 4)

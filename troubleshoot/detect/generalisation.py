@@ -34,8 +34,9 @@ def detect_generalisation(view: RunView, t: Thresholds) -> list[Found]:
 
 
 def _finite(view: RunView, name: str) -> Curve | None:
+    """The finite points of a series logged before the loss broke (``RunView``)."""
     curve = view.get(name)
-    return curve.only_finite() if curve is not None else None
+    return view.before_the_loss_broke(curve.only_finite()) if curve is not None else None
 
 
 def _few(curve: Curve, t: Thresholds) -> int | None:

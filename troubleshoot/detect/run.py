@@ -93,6 +93,8 @@ def detect(
         ContextFact(key, value, Provenance(Origin.DETECTED, evidence))
         for key, (value, evidence) in revealed.items()
     ]
+    if "when" not in run.context:
+        facts += _nan_at_evaluation(view)
     if view.hint is not None:
         facts.append(ContextFact("num_classes", view.hint.n, _printed(run, view.hint)))
     if inferred is not None:
@@ -103,6 +105,18 @@ def detect(
             )
         )
     return Detection(facts, view.warnings)
+
+
+def _nan_at_evaluation(view: RunView) -> list[ContextFact]:
+    """``when = at-evaluation`` for a NaN only evaluation shows: the training losses logged
+    after it, all ordinary numbers, are the evidence."""
+    after = view.trained_on_after_nan_evaluation
+    if after is None:
+        return []
+    detail = Phrase.of("ev_nan_at_evaluation_only", n=len(after), last=float(after.values[-1]))
+    evidence = view.cite(after, len(after) - 1, detail)
+    provenance = Provenance(Origin.DETECTED, (evidence,), Phrase.of("note_when_read"))
+    return [ContextFact("when", "at-evaluation", provenance)]
 
 
 def _printed(run: RunData, hint: ClassHint) -> Provenance:

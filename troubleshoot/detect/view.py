@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -74,10 +75,15 @@ class RunView:
         validation loss. A gradient norm that turns non-finite and stays so to the end (as
         Hugging Face's Trainer logs ``grad_norm``) breaks the run too, from where it
         turned, even before the first evaluation; one that recovers is a mixed-precision
-        loss scaler skipping a step, not a break. Source lines order the series where both
-        have them (a Keras line holds both); steps otherwise."""
+        loss scaler skipping a step, not a break. When training went on with finite losses
+        after the validation loss turned NaN, the weights survived: only the evaluation
+        series break. Source lines order the series where both have them (a Keras line
+        holds both); steps otherwise."""
         train = self.get(TRAIN_LOSS)
         loss = train if train is not None and not train.finite.all() else self.get(VAL_LOSS)
+        evaluated = curve.name.startswith(("val/", "test/"))
+        if loss is not train and self.trained_on_after_nan_evaluation is not None and not evaluated:
+            loss = None
         breaks = []
         if loss is not None and not loss.finite.all():
             first = int(np.argmin(loss.finite))
@@ -100,6 +106,27 @@ class RunView:
             else:
                 keep &= curve.steps < broken.steps[first]
         return Curve(curve.name, curve.steps[keep], curve.values[keep], curve.lines[keep])
+
+    @cached_property
+    def trained_on_after_nan_evaluation(self) -> Curve | None:
+        """The training losses logged from the first NaN evaluation on, when there are some
+        and all are ordinary numbers: training went on with finite weights, so only what
+        evaluation feeds the model turns NaN. A 0 is not ordinary here (Hugging Face's
+        Trainer logs 0 for steps whose loss was not finite), nor is a training loss that
+        was ever non-finite, or a gradient norm that is not finite at the end."""
+        train, val, norm = self.get(TRAIN_LOSS), self.get(VAL_LOSS), self.get(GRAD_NORM)
+        if train is None or val is None or val.finite.all() or not train.finite.all():
+            return None
+        if norm is not None and len(norm) and not norm.finite[-1]:
+            return None
+        first = int(np.argmin(val.finite))
+        if val.lines[first] and train.lines.all():
+            after = train.lines >= val.lines[first]
+        else:
+            after = train.steps >= val.steps[first]
+        if not after.any() or not np.all(train.values[after] != 0):
+            return None
+        return Curve(train.name, train.steps[after], train.values[after], train.lines[after])
 
     @property
     def chance_acc(self) -> float | None:

@@ -292,6 +292,10 @@ STRINGS: dict[Lang, dict[str, str]] = {
             "training loss logged as exactly 0 from here to the NaN evaluation"
             " (the trainer leaves non-finite steps out of the loss it logs)"
         ),
+        "ev_nan_at_evaluation_only": (
+            "training went on with finite losses after the NaN evaluation"
+            " ({n} logged, the last {last:.4g}): only evaluation turns NaN"
+        ),
         "ev_loss_nan_sudden": (
             "NaN right after a normal loss ({before:.4g}, lowest {lowest:.4g}; no growth before it)"
         ),
@@ -361,6 +365,7 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "ev_classes_from_acc": "accuracy stays near {level:.3g}, about 1/{n}",
         "ev_classes_loss_agrees": "initial loss {first:.4g}, near ln {n} = {chance:.4g}",
         "note_inferred": "inferred from the run, as no class count was stated",
+        "note_when_read": "read from the run, as nobody said when the problem shows",
         "note_retrieved": "the question reads like this symptom (shared words: {words})",
         "note_from_definition": "read from the net definition the log prints",
         "note_from_output": "read from what the run prints or logs, as no class count was stated",
@@ -672,6 +677,10 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "ev_loss_nan_logged_zero": (
             "从这里到评估出现 NaN 为止,训练 loss 都记录为 0(训练器记录 loss 时会略去非有限值的步)"
         ),
+        "ev_nan_at_evaluation_only": (
+            "评估出现 NaN 之后训练仍在继续,loss 都是有限值(共 {n} 个,最后一个为 {last:.4g}):"
+            "只有评估时才变成 NaN"
+        ),
         "ev_loss_nan_sudden": (
             "loss 正常时突然变成 NaN(之前为 {before:.4g},最低 {lowest:.4g};此前没有上升)"
         ),
@@ -728,6 +737,7 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "ev_classes_from_acc": "准确率一直在 {level:.3g} 附近,约为 1/{n}",
         "ev_classes_loss_agrees": "初始 loss {first:.4g},接近 ln {n} = {chance:.4g}",
         "note_inferred": "未给出类别数,由运行记录推断",
+        "note_when_read": "未说明问题何时出现,由运行记录读出",
         "note_retrieved": "问题的描述与此症状相近(共同的词:{words})",
         "note_from_definition": "从日志打印的网络定义中读出",
         "note_from_output": "未给出类别数,从运行自身打印或记录的内容中读出",
