@@ -1,17 +1,20 @@
 """The knowledge base's phrasings as patterns that find them in what people write.
 
 A phrase of ``kb/`` ("loss becomes nan", "验证集loss上升", "lr {n}") becomes one regular
-expression over normalised text (NFKC, case folded): its words in order, each allowed to be
-followed by a short gap of other words ("loss suddenly becomes nan", "验证集的loss一直上升"),
-English words of five letters or more matched by their stem so "overfit" finds
-"overfitting" and "increasing" finds "increases" (shorter ones whole, so "with" is not
+expression over normalised text (NFKC, case folded, contractions written out): its words
+in order, each allowed to be followed by a short gap of other words ("loss suddenly becomes
+nan", "验证集的loss一直上升"), its function words ("at", "is", "是", "在") optional, so
+"loss stuck at 0.693" finds "loss stuck near 0.693" and "loss doesn't go down" finds "loss
+did not go down"; English words of five letters or more matched by their stem so "overfit"
+finds "overfitting" and "increasing" finds "increases" (shorter ones whole, so "with" is not
 "without"), and each word also matching the words ``same_words`` of ``kb/context.yaml``
 groups it with ("loss" and "损失"); a number finds itself with more decimals ("87" finds
 87.3365) and with fewer, rounded ("0.693" finds 0.69 and 0.7, "0.0000" finds 0), and a bare
-``0`` finds zero or all but zero (0.0000, 0.003; not 0.5); ``{n}`` is a
-number, read by ``knowledge.vocab.read_number``. Chinese phrases are cut into words with
-rjieba (bindings to jieba-rs, the maintained Rust port of jieba; jieba itself was last
-released in 2020) so a gap may fall between words but never inside one.
+``0`` finds zero or all but zero (0.0000, 0.003; not 0.5), never a digit glued to a word
+(the 0 of "AddBackward0"); ``{n}`` is a number, read by ``knowledge.vocab.read_number``.
+Chinese phrases are cut into words with rjieba (bindings to jieba-rs, the maintained Rust
+port of jieba; jieba itself was last released in 2020) so a gap may fall between words but
+never inside one.
 """
 
 from __future__ import annotations
@@ -44,10 +47,24 @@ _PLACES = ("{n}", "{amount}")  # where a number, or a word of a key's amounts, s
 _PIECE = re.compile(r"\{n\}|\{amount\}|[a-z0-9]+(?:\.[0-9]+)*|[\u3400-\u9fff]+")
 
 
+# A contraction written out, so that "doesn't go down" and "does not go down" are one text.
+_CONTRACTED = re.compile(r"(?<=[a-z])n['\u2019]t(?![a-z])")
+_CONTRACTED_WHOLE = {"won't": "will not", "can't": "can not", "cannot": "can not"}
+_WHOLE = re.compile(r"(?<![a-z])(?:won't|can't|cannot)(?![a-z])")
+# Words a phrase may hold that say nothing of its meaning: the text may leave them out or use
+# others ("loss stuck at 0.693" finds "loss stuck near 0.693", "loss doesn't go down" finds
+# "loss did not go down").
+_FUNCTION_TEXT = """a an the is are was were be been am at to of on in by it its my do does did
+    has have had will can 是 在 为 了 的"""
+FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
+
+
 def normalise(text: str) -> str:
     """Text as phrases are matched against it: NFKC (full-width digits and punctuation
-    become ASCII), case folded."""
-    return unicodedata.normalize("NFKC", text).casefold()
+    become ASCII), case folded, contractions written out ("doesn't" is "does not")."""
+    text = unicodedata.normalize("NFKC", text).casefold().replace("\u2019", "'")
+    text = _WHOLE.sub(lambda m: _CONTRACTED_WHOLE[m.group()], text)
+    return _CONTRACTED.sub(" not", text)
 
 
 def _stemmed(token: str) -> bool:
@@ -91,7 +108,7 @@ def _word(token: str) -> str:
         if token == "0":  # zero or all but zero: 0.0000 and 0.003, not the 0.5 of "loss变成0.5"
             tail = r"(?:\.0\d*)?(?!\.\d)"
         shorter = "".join(f"|{re.escape(r)}(?!\\.?\\d)" for r in _shorter(token))
-        return rf"(?<![\d.])(?:{re.escape(token)}{tail}{shorter})(?![\d%])"
+        return rf"(?<![\d.a-z])(?:{re.escape(token)}{tail}{shorter})(?![\d%])"
     if _stemmed(token):
         return rf"(?<![a-z0-9]){re.escape(_stem(token))}[a-z]*"
     if token.isascii():
@@ -130,6 +147,7 @@ class Pattern:
     # For each word, the texts one of which every match contains: a phrase whose words are
     # not all in the text is passed over without running its regular expression.
     needs: tuple[tuple[str, ...], ...]
+    own: tuple[str, ...] = ()  # each word as the phrase writes it (a stem, a number)
 
     def may_occur_in(self, text: str) -> bool:
         return all(any(piece in text for piece in word) for word in self.needs)
@@ -169,23 +187,31 @@ def compile_phrase(phrase: str, same: Alike = (), amounts: tuple[str, ...] = ())
             words.append(piece)
         else:
             words += _cut(piece)
+    optional = [word in FUNCTION_WORDS for word in words]
+    if all(optional):
+        optional = [False] * len(words)
+    while optional[0]:  # a phrase never starts with a word the text may leave out
+        words, optional = words[1:], optional[1:]
     parts: list[str] = []
     for i, word in enumerate(words):
+        part = _place(word, amounts) if word in _PLACES else _word_or_alike(word, same)
         if i:
             near_number = word in _PLACES or words[i - 1] in _PLACES
-            parts.append(NUMBER_FILLER if near_number else _GAP)
-        parts.append(_place(word, amounts) if word in _PLACES else _word_or_alike(word, same))
+            part = (NUMBER_FILLER if near_number else _GAP) + part
+        parts.append(f"(?:{part})?" if optional[i] else part)
+    kept = [word for word, skip in zip(words, optional, strict=True) if not skip]
     placed = [word for word in words if word in _PLACES]
     weight = sum(map(_weight, (word for word in words if word not in _PLACES))) + 2 * len(placed)
     needs = sorted(
         (
             tuple(piece for w in _alike(same).get(word, (word,)) for piece in _literals(w))
-            for word in words
+            for word in kept
             if word not in _PLACES
         ),
         key=lambda pieces: -min(map(len, pieces)),  # the rarest first: most phrases stop there
     )
-    return Pattern(phrase, re.compile("".join(parts)), weight, tuple(needs))
+    own = tuple(_literals(word)[0] for word in kept if word not in _PLACES)
+    return Pattern(phrase, re.compile("".join(parts)), weight, tuple(needs), own)
 
 
 @dataclass(frozen=True)
@@ -198,6 +224,13 @@ class Found:
     text: str
     number: str | None  # what ``{n}`` or ``{amount}`` matched
     denied: bool  # a negation stands just before it ("no overfitting")
+
+    @property
+    def literal(self) -> int:
+        """Characters of the phrase's words found as the phrase writes them, not as words
+        ``same_words`` groups them with: of two phrases as specific, the one the text says
+        in its own words is the closer ("loss stuck at 2.30" over "loss stays at 2.30")."""
+        return sum(len(word) for word in self.pattern.own if word in self.text)
 
 
 def find(phrase: str, text: str, same: Alike = (), amounts: tuple[str, ...] = ()) -> Found | None:
