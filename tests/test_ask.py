@@ -221,6 +221,19 @@ def test_a_number_in_a_phrase_is_never_a_digit_glued_to_a_word():
     assert find("grad is 0", "the grad is 0 everywhere") is not None
 
 
+def test_a_share_in_a_phrase_finds_itself_as_a_percentage_or_a_fraction():
+    """kb's "accuracy stuck at 50%" finds 50% and 0.5000, "准确率一直是10%" finds 0.1, "accuracy
+    stays at 0.5" finds 50 %; a number above 1 is no share ("87" is not 87%)."""
+    assert find("accuracy stuck at 50%", "accuracy stuck at 50%") is not None
+    assert find("accuracy stuck at 50%", "accuracy stuck at 0.5000") is not None
+    assert find("accuracy stuck at 50%", "accuracy stuck at 5%") is None
+    assert find("准确率一直是10%", "准确率一直是0.1") is not None
+    assert find("accuracy stays at 0.5", "accuracy stays at 50 %") is not None
+    assert find("loss stuck at 87", "loss stuck at 87%") is None
+    found = understand(KB, "two classes and the accuracy is stuck at 50% for 30 epochs")
+    assert "acc-at-chance" in found.facts.present_symptoms()
+
+
 def test_a_phrase_in_its_own_words_wins_over_one_as_long_in_grouped_words():
     """With stuck, stays and always grouped, "loss stuck at 2.30" (loss-flat-from-start)
     and "loss stays at 2.30" (acc-at-chance) both find "the loss stuck at 2.30": the one the

@@ -9,7 +9,8 @@ did not go down"; English words of five letters or more matched by their stem so
 finds "overfitting" and "increasing" finds "increases" (shorter ones whole, so "with" is not
 "without"), and each word also matching the words ``same_words`` of ``kb/context.yaml``
 groups it with ("loss" and "损失"); a number finds itself with more decimals ("87" finds
-87.3365) and with fewer, rounded ("0.693" finds 0.69 and 0.7, "0.0000" finds 0), and a bare
+87.3365) and with fewer, rounded ("0.693" finds 0.69 and 0.7, "0.0000" finds 0), a share
+written either way ("50%" finds 0.5, "0.5" finds 50%), and a bare
 ``0`` finds zero or all but zero (0.0000, 0.003; not 0.5), never a digit glued to a word
 (the 0 of "AddBackward0"); ``{n}`` is a number, read by ``knowledge.vocab.read_number``.
 Chinese phrases are cut into words with rjieba (bindings to jieba-rs, the maintained Rust
@@ -44,7 +45,7 @@ _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?(?:\s?(?:k|千|万)(?![a-z
 # A point between digits is a decimal point ("loss一直在0.69左右不动"), not a full stop.
 _GAP = rf"(?:(?!{NEGATION.pattern})(?:[^{_STOP}]|(?<=\d)\.(?=\d))){{0,{WORD_GAP}}}?"
 _PLACES = ("{n}", "{amount}")  # where a number, or a word of a key's amounts, stands
-_PIECE = re.compile(r"\{n\}|\{amount\}|[a-z0-9]+(?:\.[0-9]+)*|[\u3400-\u9fff]+")
+_PIECE = re.compile(r"\{n\}|\{amount\}|\d+(?:\.\d+)?%|[a-z0-9]+(?:\.[0-9]+)*|[\u3400-\u9fff]+")
 
 
 # A contraction written out, so that "doesn't go down" and "does not go down" are one text.
@@ -89,26 +90,54 @@ def _shorter(token: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _percent_twin(token: str) -> str | None:
+    """The same share written the other way: "50%" is "0.5", "0.5" is "50%" and "100%" is
+    "1.0"; a number above 1 or without decimals has none ("87" is no percentage)."""
+    from decimal import Decimal
+
+    if token.endswith("%"):
+        share = Decimal(token[:-1]).scaleb(-2)
+        return f"{share.normalize():f}" + ("" if share % 1 else ".0")
+    if "." in token and Decimal(token) <= 1:
+        return f"{Decimal(token).scaleb(2).normalize():f}%"
+    return None
+
+
+def _forms(token: str) -> tuple[str, ...]:
+    """A phrase's number and its twin as a share, each without its "%"."""
+    twin = _percent_twin(token)
+    return tuple(form.removesuffix("%") for form in (token, *([twin] if twin else [])))
+
+
 def _literals(token: str) -> tuple[str, ...]:
     """The texts one of which every match of ``_word(token)`` contains."""
     if token[0].isdigit():
-        return (token, *_shorter(token))
+        return tuple(dict.fromkeys(x for form in _forms(token) for x in (form, *_shorter(form))))
     return (_stem(token),) if _stemmed(token) else (token,)
 
 
 def _weight(token: str) -> int:
     """How specific a word of a phrase is: its characters; a number's, those every match of
-    it holds ("0.0000" may be found as "0")."""
+    it holds ("0.0000" may be found as "0", "50%" as "0.5")."""
     return min(map(len, _literals(token))) if token[0].isdigit() else len(token)
 
 
+def _number(token: str) -> str:
+    """One written form of a phrase's number: "87" finds 87.3365 but not 870 or 87%, "87.33"
+    finds 87.3365, "50%" finds 50% and 50.0 %."""
+    digits = token.removesuffix("%")
+    tail = r"\d*" if "." in digits else r"(?:\.\d+)?"
+    if digits == "0":  # zero or all but zero: 0.0000 and 0.003, not the 0.5 of "loss变成0.5"
+        tail = r"(?:\.0\d*)?(?!\.\d)"
+    shorter = "".join(f"|{re.escape(r)}(?!\\.?\\d)" for r in _shorter(digits))
+    end = r"\s?%" if token.endswith("%") else r"(?![\d%])"
+    return rf"(?<![\d.a-z])(?:{re.escape(digits)}{tail}{shorter}){end}"
+
+
 def _word(token: str) -> str:
-    if token[0].isdigit():  # "87" finds 87.3365 but not 870 or 87%; "87.33" finds 87.3365
-        tail = r"\d*" if "." in token else r"(?:\.\d+)?"
-        if token == "0":  # zero or all but zero: 0.0000 and 0.003, not the 0.5 of "loss变成0.5"
-            tail = r"(?:\.0\d*)?(?!\.\d)"
-        shorter = "".join(f"|{re.escape(r)}(?!\\.?\\d)" for r in _shorter(token))
-        return rf"(?<![\d.a-z])(?:{re.escape(token)}{tail}{shorter})(?![\d%])"
+    if token[0].isdigit():  # the number as written, or as the same share the other way
+        twin = _percent_twin(token)
+        return "(?:" + "|".join(_number(form) for form in (token, *([twin] if twin else []))) + ")"
     if _stemmed(token):
         return rf"(?<![a-z0-9]){re.escape(_stem(token))}[a-z]*"
     if token.isascii():
