@@ -56,7 +56,7 @@ _WHOLE = re.compile(r"(?<![a-z])(?:won't|can't|cannot)(?![a-z])")
 # others ("loss stuck at 0.693" finds "loss stuck near 0.693", "loss doesn't go down" finds
 # "loss did not go down").
 _FUNCTION_TEXT = """a an the is are was were be been am at to of on in by it its my do does did
-    has have had will can 是 在 为 了 的"""
+    has have had will can around about 是 在 为 了 的"""
 FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
 
 
