@@ -355,6 +355,14 @@ def test_retrieval_scores_a_symptom_by_its_best_phrasing_as_well():
     assert found.facts.present_symptoms() == ["loss-flat-from-start"]
 
 
+def test_retrieval_counts_the_words_kb_groups_as_one():
+    """ "损失" is "loss" to the retrieval as to the phrasings; the words shown are the text's."""
+    index = index_for(KB)
+    assert index.said("验证集损失") == index.said("验证集loss")
+    hits = index.search("验证集的损失值在训练后期越变越大")
+    assert hits and "损失" in hits[0].shared
+
+
 @pytest.mark.parametrize(
     ("text", "symptom"),
     [
