@@ -5,17 +5,17 @@ expression over normalised text (NFKC, case folded, contractions written out): i
 in order, each allowed to be followed by a short gap of other words ("loss suddenly becomes
 nan", "验证集的loss一直上升"), its function words ("at", "is", "是", "在") optional, so
 "loss stuck at 0.693" finds "loss stuck near 0.693" and "loss doesn't go down" finds "loss
-did not go down"; English words of five letters or more matched by their stem so "overfit"
-finds "overfitting" and "increasing" finds "increases" (shorter ones whole, so "with" is not
-"without"), and each word also matching the words ``same_words`` of ``kb/context.yaml``
-groups it with ("loss" and "损失"); a number finds itself with more decimals ("87" finds
-87.3365) and with fewer, rounded ("0.693" finds 0.69 and 0.7, "0.0000" finds 0), a share
-written either way ("50%" finds 0.5, "0.5" finds 50%), and a bare
-``0`` finds zero or all but zero (0.0000, 0.003; not 0.5), never a digit glued to a word
-(the 0 of "AddBackward0"); ``{n}`` is a number, read by ``knowledge.vocab.read_number``.
-Chinese phrases are cut into words with rjieba (bindings to jieba-rs, the maintained Rust
-port of jieba; jieba itself was last released in 2020) so a gap may fall between words but
-never inside one.
+did not go down". English words of five letters or more are matched by their stem, so
+"overfit" finds "overfitting" and "increasing" finds "increases"; shorter ones whole or
+with an ending ("go" finds "going", but "with" is not "without"). Each word also matches
+the words ``same_words`` of ``kb/context.yaml`` groups it with ("loss" and "损失"). A
+number finds itself with more decimals ("87" finds 87.3365) and with fewer, rounded
+("0.693" finds 0.69 and 0.7, "0.0000" finds 0), a share written either way ("50%" finds
+0.5, "0.5" finds 50%), and a bare ``0`` finds zero or all but zero (0.0000, 0.003; not
+0.5); a number is never a digit glued to a word (the 0 of "AddBackward0"). ``{n}`` is a
+number, read by ``knowledge.vocab.read_number``. Chinese phrases are cut into words with
+rjieba (bindings to jieba-rs, the maintained Rust port of jieba; jieba itself was last
+released in 2020) so a gap may fall between words but never inside one.
 """
 
 from __future__ import annotations
@@ -140,8 +140,9 @@ def _word(token: str) -> str:
         return "(?:" + "|".join(_number(form) for form in (token, *([twin] if twin else []))) + ")"
     if _stemmed(token):
         return rf"(?<![a-z0-9]){re.escape(_stem(token))}[a-z]*"
-    if token.isascii():
-        return rf"(?<![a-z0-9]){re.escape(token)}(?![a-z])"
+    if token.isascii():  # a short word whole, or with an ending: "go" finds "goes", "going"
+        ending = rf"(?:s|es|ed|ing|{re.escape(token[-1])}(?:ed|ing))?" if token.isalpha() else ""
+        return rf"(?<![a-z0-9]){re.escape(token)}{ending}(?![a-z])"
     return re.escape(token)
 
 
