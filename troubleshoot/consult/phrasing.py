@@ -3,7 +3,7 @@
 A phrase of ``kb/`` ("loss becomes nan", "验证集loss上升", "lr {n}") becomes one regular
 expression over normalised text (NFKC, case folded, contractions written out): its words
 in order, each allowed to be followed by a short gap of other words ("loss suddenly becomes
-nan", "验证集的loss一直上升"), its function words ("at", "is", "是", "在") optional, so
+nan", "验证集的loss一直上升"), its English function words ("at", "is") optional, so
 "loss stuck at 0.693" finds "loss stuck near 0.693" and "loss doesn't go down" finds "loss
 did not go down". English words of five letters or more are matched by their stem, so
 "overfit" finds "overfitting" and "increasing" finds "increases"; shorter ones whole or
@@ -56,7 +56,7 @@ _WHOLE = re.compile(r"(?<![a-z])(?:won't|can't|cannot)(?![a-z])")
 # others ("loss stuck at 0.693" finds "loss stuck near 0.693", "loss doesn't go down" finds
 # "loss did not go down").
 _FUNCTION_TEXT = """a an the is are was were be been am at to of on in by it its my do does did
-    has have had will can around about 是 在 为 了 的"""
+    has have had will can around about"""
 FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
 
 
