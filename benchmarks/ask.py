@@ -39,17 +39,103 @@ TARGETS = {"top3": 0.9, "top1": 0.7, "decline": 0.9}  # on the held-out half (is
 # the tool did on questions nobody had tuned for (top 1 / top 3 on the questions with lessons).
 FIRST_RUNS = {
     3: "dev 0.88 / 0.88 (30/34), held-out 0.77 / 0.82 (34/44 and 36/44)",
+    4: "dev 0.67 / 0.71 (16/24 and 17/24), held-out 0.63 / 0.76 (26/41 and 31/41); "
+    "off-topic declined: dev 4 of 5, held-out 1 of 1",
 }
 
 
-# A check of how the free-text path does on questions nobody tuned for, without the held-out
-# half: round 3's development questions asked of a "blind" kb, today's kb less the phrasings
-# and same_words groups added for them after they were first run (commit 7af70d3; the kb is
-# rebuilt by copying kb/ and applying `git show 7af70d3 -- kb` in reverse, then asked with
-# TROUBLESHOOT_KB pointing at the copy). Written by hand from those runs; a change to the
-# matcher or the retrieval is kept only when it does not lower this, dev or the decline rate.
+# Checks of how the free-text path does on questions nobody tuned for, without the held-out
+# half: round 4's development questions as first run (the kb had never seen them), and round
+# 3's development questions asked of a "blind" kb, today's kb less the phrasings and same_words
+# words added for them after they were first run (commit 7af70d3; the kb is copied and what
+# that commit added to kb/ is taken out, then asked with TROUBLESHOOT_KB pointing at the copy).
+# Written by hand from those runs; a change to the matcher or the retrieval is kept only when
+# it lowers none of these, dev or the decline rate.
 LEAVE_ROUND_OUT = """\
 ## Leave-round-out check
+
+### Round 4
+
+Round 4 (71 questions from threads not used before, 33 in Chinese) was labelled and run
+before anything changed for it. Its development half at that first run, 0.67 / 0.71 (16 and
+17 of 24 right at 1 and at 3), shows what the earlier rounds' tuning did not carry over to.
+What its misses had in common:
+
+- a stuck metric said with another verb than the phrase's ("val_accuracy always 0.5000",
+  "val_loss stays near 0.693", "loss_train is always 5.3833" against kb's "accuracy stays at
+  0.5", "loss stuck at 0.693", "loss stuck");
+- a phrase's small words written otherwise ("does not go down" against "doesn't go down",
+  "stays near" against "stuck at");
+- a gap between training and validation accuracy ("训练集准确率很高,但验证集准确率却很低")
+  that the kb's phrasings sent to val-far-below-train (validation near chance: the labels
+  to check) rather than to overfitting;
+- a validation loss that does not fall, read as the training loss's.
+
+Structural changes first, then phrasings of a symptom in general words (none copies a
+question), each kept only when it lowered none of the figures below:
+
+| change | round 4 dev | round 3 dev, blind kb | dev, full kb | retrieval alone | declined |
+|---|---|---|---|---|---|
+| before | 16 / 17 | 32 / 32 | 166 / 168 | 129 / 139 | 24 |
+| phrase matching (1) | 18 / 19 | 32 / 32 | 168 / 170 | - | 24 |
+| a share written either way (2) | 18 / 19 | 32 / 32 | 168 / 170 | - | 24 |
+| kb: accuracy gap is overfitting (3) | 20 / 22 | 33 / 33 | 170 / 173 | 133 / 143 | 24 |
+| retrieval reads same_words (4) | 20 / 22 | 33 / 33 | 170 / 173 | 136 / 146 | 24 |
+| short words with an ending (5) | 20 / 22 | 33 / 33 | 170 / 173 | 136 / 146 | 24 |
+
+(Questions right at 1 / at 3, of 24, 34, 176 and 176; "retrieval alone": each development
+question asked of the kb with every phrase that matches it taken out, so that only
+retrieval, numbers and pasted lines can answer, "-" not measured; declined: of the 25
+development out-of-scope questions.) In shares, round 4 dev went from 0.67 / 0.71 to 0.83 /
+0.92, the blind round 3 from 0.94 / 0.94 to 0.97 / 0.97, dev from 0.94 / 0.95 to 0.97 /
+0.98, retrieval alone from 0.73 / 0.79 to 0.77 / 0.83. (1) A phrase's English function words ("at",
+"is", "the", "does", "around") are optional and contractions are read written out, so "loss
+stuck at 0.693" finds "loss stays near 0.693" and "loss doesn't go down" finds "the loss did
+not go down"; `same_words` groups stuck, stays, remains and always (一直, 始终, 卡, 停, 稳定,
+保持); of two phrases as long, the one the text says in the phrase's own words wins; a
+symptom whose longest phrase overlaps a longer one of another symptom still counts by its
+next phrase ("the loss is not nan but the loss stays constant" keeps its denied NaN); a
+phrase's number is never a digit glued to a word (the 0 of "AddBackward0"). (2) A
+percentage in a phrase was never found at all (its "%" stopped the number); now "50%" also
+finds 0.5 and "0.5" finds 50%. (3) The general train/validation accuracy gap phrasings moved
+from val-far-below-train to overfitting, val-far-below-train keeping those that say near
+chance; val-loss-plateau also said as the validation loss not going down. (4) Retrieval
+counts each word of a `same_words` group as its group's first ("损失" as "loss"), as the
+phrasings do. (5) "go" also finds "going", "nan" finds "nans"; "with" is still not "without".
+Then a few phrasings and groups that paraphrase probes written for this check (not benchmark
+questions) found missing: "loss not changing", "loss下降不了", "准确率不提升", "training loss
+is zero", "predicts the majority class", "CUDA内存不足"; 形状/维度/尺寸, 尖峰/突刺/毛刺/尖刺,
+不够/不足 as `same_words`. These left every figure above unchanged.
+
+Of 30 further off-topic texts written for this check (many about machine learning but not a
+training problem), 26 were declined before and 25 after: change (4) lets "the model always
+stays in eval mode" reach the retrieval's threshold through "always" and "stays".
+
+Left unsolved on the development half: a gap stated only as numbers ("训练准确率100%,但是
+测试准确率一直在80%", "accuracy about 0.98 but val_accuracy about 0.6"): no part of the
+path compares two stated accuracies; an accuracy that holds for many epochs and then steps
+up by one test sample's worth ("停在0.8584一动不动,后面又卡在0.8673"), read as a low plateau;
+and a question about inference speed after a TensorRT conversion, answered as a ported
+model whose outputs differ.
+
+Tried and not kept: declining a text whose words in common with a symptom all name a setting
+(framework, "batch size", "pretrained": words of kb/context.yaml's phrasings): 28 rather than
+25 of the 30 off-topic texts declined, but "batch size 2 with batchnorm, training is unstable"
+lost its answer (dev top 1 and top 3 fell by one); no name of a quantity (loss, accuracy)
+in the gap between a phrase's words, so that "损失在下降,但是准确率一直为0" is not "loss一直是0":
+dev top 3 fell by one; Chinese function words (是, 在, 为, 了, 的) optional like the English
+ones: figures unchanged, but "loss一直是0" then found "loss一直在0.02附近来回跳", so they stay
+required; each query word counted once by BM25: one more off-topic text declined, retrieval
+alone fell to 133 / 143; the phrasings "loss不变" (it took "loss和准确率完全不变了" from
+metrics-constant-after-step) and "training accuracy rising, validation accuracy flat" (it
+read an underfitting question as overfitting): dev fell.
+
+The held-out half, measured once after these changes and not used to choose them (before:
+at round 4's first run): top 1 0.78 -> 0.82 (165 -> 173 of 211), top 3 0.84 -> 0.89 (178 ->
+188), decline 1.00 -> 1.00 (26 of 26); round 4's held-out questions alone 0.63 / 0.76 ->
+0.76 / 0.88 (of 41); rounds 1 to 3 alone 0.82 / 0.86 -> 0.84 / 0.89 (of 170).
+
+### Round 3
 
 Round 3's development questions stand in for unseen ones when asked of a *blind* kb: today's
 kb without the phrasings and `same_words` groups that were added after their first run to fix
@@ -75,29 +161,14 @@ Two structural changes, no phrase added for a question:
 
 (top 1 / top 3; decline on the development half.) (1) "0.693" also finds 0.69 and 0.7,
 "0.0000" finds 0. (2) Retrieval scores each symptom by its whole document plus its closest
-single phrasing.
+single phrasing. Round 4's changes above took the near-miss ("bouncing between" now finds
+"bouncing around", "around" being optional) and left only the repeated number.
 
-A second view of the same question, over the whole development half: each question asked of
-the kb with every phrase that matches it taken out, so that only retrieval, numbers and pasted
-lines can answer. The retrieval change lifts it from 0.74 / 0.77 to 0.77 / 0.83 (top 1 / top 3,
-152 questions), while 39 of 40 further off-topic controls written for this check (many of
-them about machine learning but not a training problem: "what is gradient descent",
-"pytorch和tensorflow哪个好") are still declined, as before.
-
-The two misses left are the last two kinds above: a near-miss of a phrase scores under a
-plainer symptom ("doesn't converge"), and no part of the path reads a repeated accuracy as a
-stuck one.
-
-Tried and not kept, as they did not raise these figures: a Snowball stemmer (PyStemmer) in
-place of the retrieval's suffix stripping (the blind round 3 unchanged; retrieval alone
-slightly worse, and 3 rather than 1 of 60 off-topic texts answered); Chinese character
-bigrams beside rjieba's words; lesson summaries and `because` lines in the symptom
-documents (retrieval alone fell at 1); the kb's one-word Chinese phrasings ("过拟合") as
-words of rjieba's dictionary for the retrieval; running the retrieval also when a phrase has
-found a symptom (dev top 1 fell, round 3 unchanged).
-
-The held-out half, measured after these changes and not used to choose them: top 1 0.81 ->
-0.82, top 3 0.85 -> 0.86, decline 1.00 -> 1.00.
+Tried and not kept then: a Snowball stemmer (PyStemmer) in place of the retrieval's suffix
+stripping; Chinese character bigrams beside rjieba's words; lesson summaries and `because`
+lines in the symptom documents; the kb's one-word Chinese phrasings as words of rjieba's
+dictionary for the retrieval; running the retrieval also when a phrase has found a symptom.
+The held-out half, measured after those changes: top 1 0.81 -> 0.82, top 3 0.85 -> 0.86.
 """
 
 

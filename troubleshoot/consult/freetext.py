@@ -201,26 +201,25 @@ def _worded(detail: Phrase | str) -> str:
 
 
 def _symptom_matches(kb: KnowledgeBase, prose: str) -> list[Match]:
-    """The best phrase of each symptom found in ``prose``, most specific first; a match that
-    shares words with a more specific one of another symptom ("loss going up" inside "val
-    loss going up") is dropped."""
-    best: dict[str, Found] = {}
-    for symptom in kb.symptoms.values():
-        for phrase in [*symptom.phrases.en, *symptom.phrases.zh]:
-            hit = find(phrase, prose, kb.same_words)
-            if hit and (
-                symptom.id not in best or hit.pattern.weight > best[symptom.id].pattern.weight
-            ):
-                best[symptom.id] = hit
-    ranked = sorted(best.items(), key=lambda item: (-item[1].pattern.weight, item[1].start))
-    kept: list[tuple[str, Found]] = []
-    for sid, hit in ranked:
-        if any(k.start < hit.end and hit.start < k.end for _, k in kept):
+    """The most specific phrase of each symptom found in ``prose``, most specific first; a
+    match that shares words with a more specific one of another symptom ("loss going up"
+    inside "val loss going up") is passed over for that symptom's next phrase that does not
+    ("not nan" still denies NaN when "nan but the loss" overlaps "loss stays constant")."""
+    hits = [
+        (symptom.id, hit)
+        for symptom in kb.symptoms.values()
+        for phrase in [*symptom.phrases.en, *symptom.phrases.zh]
+        if (hit := find(phrase, prose, kb.same_words))
+    ]
+    hits.sort(key=lambda item: (-item[1].pattern.weight, -item[1].literal, item[1].start))
+    kept: dict[str, Found] = {}
+    for sid, hit in hits:
+        if sid in kept or any(k.start < hit.end and hit.start < k.end for k in kept.values()):
             continue
-        kept.append((sid, hit))
+        kept[sid] = hit
     return [
         Match("phrase", hit.text, symptom=sid, phrase=hit.pattern.phrase, present=_denied(hit))
-        for sid, hit in kept
+        for sid, hit in kept.items()
     ]
 
 

@@ -1,14 +1,18 @@
 """The knowledge base's phrasings as patterns that find them in what people write.
 
 A phrase of ``kb/`` ("loss becomes nan", "验证集loss上升", "lr {n}") becomes one regular
-expression over normalised text (NFKC, case folded): its words in order, each allowed to be
-followed by a short gap of other words ("loss suddenly becomes nan", "验证集的loss一直上升"),
-English words of five letters or more matched by their stem so "overfit" finds
-"overfitting" and "increasing" finds "increases" (shorter ones whole, so "with" is not
-"without"), and each word also matching the words ``same_words`` of ``kb/context.yaml``
-groups it with ("loss" and "损失"); a number finds itself with more decimals ("87" finds
-87.3365) and with fewer, rounded ("0.693" finds 0.69 and 0.7, "0.0000" finds 0), and a bare
-``0`` finds zero or all but zero (0.0000, 0.003; not 0.5); ``{n}`` is a
+expression over normalised text (NFKC, case folded, contractions written out): its words
+in order, each allowed to be followed by a short gap of other words ("loss suddenly becomes
+nan", "验证集的loss一直上升"), its English function words ("at", "is") optional, so
+"loss stuck at 0.693" finds "loss stuck near 0.693" and "loss doesn't go down" finds "loss
+did not go down". English words of five letters or more are matched by their stem, so
+"overfit" finds "overfitting" and "increasing" finds "increases"; shorter ones whole or
+with an ending ("go" finds "going", but "with" is not "without"). Each word also matches
+the words ``same_words`` of ``kb/context.yaml`` groups it with ("loss" and "损失"). A
+number finds itself with more decimals ("87" finds 87.3365) and with fewer, rounded
+("0.693" finds 0.69 and 0.7, "0.0000" finds 0), a share written either way ("50%" finds
+0.5, "0.5" finds 50%), and a bare ``0`` finds zero or all but zero (0.0000, 0.003; not
+0.5); a number is never a digit glued to a word (the 0 of "AddBackward0"). ``{n}`` is a
 number, read by ``knowledge.vocab.read_number``. Chinese phrases are cut into words with
 rjieba (bindings to jieba-rs, the maintained Rust port of jieba; jieba itself was last
 released in 2020) so a gap may fall between words but never inside one.
@@ -41,13 +45,27 @@ _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?(?:\s?(?:k|千|万)(?![a-z
 # A point between digits is a decimal point ("loss一直在0.69左右不动"), not a full stop.
 _GAP = rf"(?:(?!{NEGATION.pattern})(?:[^{_STOP}]|(?<=\d)\.(?=\d))){{0,{WORD_GAP}}}?"
 _PLACES = ("{n}", "{amount}")  # where a number, or a word of a key's amounts, stands
-_PIECE = re.compile(r"\{n\}|\{amount\}|[a-z0-9]+(?:\.[0-9]+)*|[\u3400-\u9fff]+")
+_PIECE = re.compile(r"\{n\}|\{amount\}|\d+(?:\.\d+)?%|[a-z0-9]+(?:\.[0-9]+)*|[\u3400-\u9fff]+")
+
+
+# A contraction written out, so that "doesn't go down" and "does not go down" are one text.
+_CONTRACTED = re.compile(r"(?<=[a-z])n['\u2019]t(?![a-z])")
+_CONTRACTED_WHOLE = {"won't": "will not", "can't": "can not", "cannot": "can not"}
+_WHOLE = re.compile(r"(?<![a-z])(?:won't|can't|cannot)(?![a-z])")
+# Words a phrase may hold that say nothing of its meaning: the text may leave them out or use
+# others ("loss stuck at 0.693" finds "loss stuck near 0.693", "loss doesn't go down" finds
+# "loss did not go down").
+_FUNCTION_TEXT = """a an the is are was were be been am at to of on in by it its my do does did
+    has have had will can around about"""
+FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
 
 
 def normalise(text: str) -> str:
     """Text as phrases are matched against it: NFKC (full-width digits and punctuation
-    become ASCII), case folded."""
-    return unicodedata.normalize("NFKC", text).casefold()
+    become ASCII), case folded, contractions written out ("doesn't" is "does not")."""
+    text = unicodedata.normalize("NFKC", text).casefold().replace("\u2019", "'")
+    text = _WHOLE.sub(lambda m: _CONTRACTED_WHOLE[m.group()], text)
+    return _CONTRACTED.sub(" not", text)
 
 
 def _stemmed(token: str) -> bool:
@@ -72,30 +90,59 @@ def _shorter(token: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _percent_twin(token: str) -> str | None:
+    """The same share written the other way: "50%" is "0.5", "0.5" is "50%" and "100%" is
+    "1.0"; a number above 1 or without decimals has none ("87" is no percentage)."""
+    from decimal import Decimal
+
+    if token.endswith("%"):
+        share = Decimal(token[:-1]).scaleb(-2)
+        return f"{share.normalize():f}" + ("" if share % 1 else ".0")
+    if "." in token and Decimal(token) <= 1:
+        return f"{Decimal(token).scaleb(2).normalize():f}%"
+    return None
+
+
+def _forms(token: str) -> tuple[str, ...]:
+    """A phrase's number and its twin as a share, each without its "%"."""
+    twin = _percent_twin(token)
+    return tuple(form.removesuffix("%") for form in (token, *([twin] if twin else [])))
+
+
 def _literals(token: str) -> tuple[str, ...]:
     """The texts one of which every match of ``_word(token)`` contains."""
     if token[0].isdigit():
-        return (token, *_shorter(token))
+        return tuple(dict.fromkeys(x for form in _forms(token) for x in (form, *_shorter(form))))
     return (_stem(token),) if _stemmed(token) else (token,)
 
 
 def _weight(token: str) -> int:
     """How specific a word of a phrase is: its characters; a number's, those every match of
-    it holds ("0.0000" may be found as "0")."""
+    it holds ("0.0000" may be found as "0", "50%" as "0.5")."""
     return min(map(len, _literals(token))) if token[0].isdigit() else len(token)
 
 
+def _number(token: str) -> str:
+    """One written form of a phrase's number: "87" finds 87.3365 but not 870 or 87%, "87.33"
+    finds 87.3365, "50%" finds 50% and 50.0 %."""
+    digits = token.removesuffix("%")
+    tail = r"\d*" if "." in digits else r"(?:\.\d+)?"
+    if digits == "0":  # zero or all but zero: 0.0000 and 0.003, not the 0.5 of "loss变成0.5"
+        tail = r"(?:\.0\d*)?(?!\.\d)"
+    shorter = "".join(f"|{re.escape(r)}(?!\\.?\\d)" for r in _shorter(digits))
+    end = r"\s?%" if token.endswith("%") else r"(?![\d%])"
+    return rf"(?<![\d.a-z])(?:{re.escape(digits)}{tail}{shorter}){end}"
+
+
 def _word(token: str) -> str:
-    if token[0].isdigit():  # "87" finds 87.3365 but not 870 or 87%; "87.33" finds 87.3365
-        tail = r"\d*" if "." in token else r"(?:\.\d+)?"
-        if token == "0":  # zero or all but zero: 0.0000 and 0.003, not the 0.5 of "loss变成0.5"
-            tail = r"(?:\.0\d*)?(?!\.\d)"
-        shorter = "".join(f"|{re.escape(r)}(?!\\.?\\d)" for r in _shorter(token))
-        return rf"(?<![\d.])(?:{re.escape(token)}{tail}{shorter})(?![\d%])"
+    if token[0].isdigit():  # the number as written, or as the same share the other way
+        twin = _percent_twin(token)
+        return "(?:" + "|".join(_number(form) for form in (token, *([twin] if twin else []))) + ")"
     if _stemmed(token):
         return rf"(?<![a-z0-9]){re.escape(_stem(token))}[a-z]*"
-    if token.isascii():
-        return rf"(?<![a-z0-9]){re.escape(token)}(?![a-z])"
+    if token.isascii():  # a short word whole, or with an ending: "go" finds "goes", "going"
+        ending = rf"(?:s|es|ed|ing|{re.escape(token[-1])}(?:ed|ing))?" if token.isalpha() else ""
+        return rf"(?<![a-z0-9]){re.escape(token)}{ending}(?![a-z])"
     return re.escape(token)
 
 
@@ -130,6 +177,7 @@ class Pattern:
     # For each word, the texts one of which every match contains: a phrase whose words are
     # not all in the text is passed over without running its regular expression.
     needs: tuple[tuple[str, ...], ...]
+    own: tuple[str, ...] = ()  # each word as the phrase writes it (a stem, a number)
 
     def may_occur_in(self, text: str) -> bool:
         return all(any(piece in text for piece in word) for word in self.needs)
@@ -169,23 +217,31 @@ def compile_phrase(phrase: str, same: Alike = (), amounts: tuple[str, ...] = ())
             words.append(piece)
         else:
             words += _cut(piece)
+    optional = [word in FUNCTION_WORDS for word in words]
+    if all(optional):
+        optional = [False] * len(words)
+    while optional[0]:  # a phrase never starts with a word the text may leave out
+        words, optional = words[1:], optional[1:]
     parts: list[str] = []
     for i, word in enumerate(words):
+        part = _place(word, amounts) if word in _PLACES else _word_or_alike(word, same)
         if i:
             near_number = word in _PLACES or words[i - 1] in _PLACES
-            parts.append(NUMBER_FILLER if near_number else _GAP)
-        parts.append(_place(word, amounts) if word in _PLACES else _word_or_alike(word, same))
+            part = (NUMBER_FILLER if near_number else _GAP) + part
+        parts.append(f"(?:{part})?" if optional[i] else part)
+    kept = [word for word, skip in zip(words, optional, strict=True) if not skip]
     placed = [word for word in words if word in _PLACES]
     weight = sum(map(_weight, (word for word in words if word not in _PLACES))) + 2 * len(placed)
     needs = sorted(
         (
             tuple(piece for w in _alike(same).get(word, (word,)) for piece in _literals(w))
-            for word in words
+            for word in kept
             if word not in _PLACES
         ),
         key=lambda pieces: -min(map(len, pieces)),  # the rarest first: most phrases stop there
     )
-    return Pattern(phrase, re.compile("".join(parts)), weight, tuple(needs))
+    own = tuple(_literals(word)[0] for word in kept if word not in _PLACES)
+    return Pattern(phrase, re.compile("".join(parts)), weight, tuple(needs), own)
 
 
 @dataclass(frozen=True)
@@ -198,6 +254,13 @@ class Found:
     text: str
     number: str | None  # what ``{n}`` or ``{amount}`` matched
     denied: bool  # a negation stands just before it ("no overfitting")
+
+    @property
+    def literal(self) -> int:
+        """Characters of the phrase's words found as the phrase writes them, not as words
+        ``same_words`` groups them with: of two phrases as specific, the one the text says
+        in its own words is the closer ("loss stuck at 2.30" over "loss stays at 2.30")."""
+        return sum(len(word) for word in self.pattern.own if word in self.text)
 
 
 def find(phrase: str, text: str, same: Alike = (), amounts: tuple[str, ...] = ()) -> Found | None:

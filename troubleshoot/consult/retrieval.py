@@ -8,7 +8,9 @@ one said in a few words that a long document dilutes ("the loss went to nan afte
 iterations" shares only "loss" and "nan" with any symptom, and shares them with the short
 "loss becomes nan" most of all). The ranking is ``bm25s`` (a maintained BM25 library); the
 text is cut into words by rjieba, so Chinese is searched by word, English words are reduced
-to a crude stem and a few function words are dropped.
+to a crude stem and a few function words are dropped, and each word of a ``same_words``
+group of ``kb/context.yaml`` counts as its group's first ("损失" as "loss", "valid" as
+"validation"), as the phrasings match them.
 
 The constants below are the retrieval's whole tuning, calibrated on the development half
 of ``benchmarks/queries.yaml`` only (never the held-out half), also with the phrasings that
@@ -93,8 +95,9 @@ class SymptomIndex:
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each index it builds
 
+        self.alike = _alike(kb)
         self.ids = list(kb.symptoms)
-        documents = [words(_document(kb, sid)) for sid in self.ids]
+        documents = [self.said(_document(kb, sid)) for sid in self.ids]
         self.documents = [set(document) for document in documents]
         self.bm25 = bm25s.BM25()
         self.bm25.index(documents, show_progress=False)
@@ -103,11 +106,16 @@ class SymptomIndex:
             (i, said)
             for i, sid in enumerate(self.ids)
             for text in _phrasings(kb, sid)
-            if (said := words(text))
+            if (said := self.said(text))
         ]
         self.owners = np.array([i for i, _ in phrasings])
         self.phrasings = bm25s.BM25()
         self.phrasings.index([said for _, said in phrasings], show_progress=False)
+
+    def said(self, text: str) -> list[str]:
+        """The words of ``text``, each as the first word of its ``same_words`` group, so that
+        "验证集损失升高" and "验证loss上升" share their words."""
+        return [self.alike.get(word, word) for word in words(text)]
 
     def scores(self, query: list[str]) -> np.ndarray:
         """Each symptom's document score plus the score of its best phrasing."""
@@ -117,23 +125,37 @@ class SymptomIndex:
 
     def search(self, text: str) -> list[Hit]:
         """The symptoms ``text`` is about, best first: none when it is off topic."""
-        query = words(text)
-        if not query:
+        written = words(text)
+        if not written:
             return []
-        scores = self.scores(query)
+        scores = self.scores([self.alike.get(word, word) for word in written])
         ranked = np.argsort(-scores, kind="stable")
         best = float(scores[ranked[0]])
-        shared = self._shared(query, ranked[0])
+        shared = self._shared(written, ranked[0])
         if best < MIN_SCORE or len(shared) < MIN_WORDS:
             return []
         hits = [Hit(self.ids[ranked[0]], best, shared)]
         second = ranked[1]
         if float(scores[second]) >= SECOND_RATIO * best:
-            hits.append(Hit(self.ids[second], float(scores[second]), self._shared(query, second)))
+            hits.append(Hit(self.ids[second], float(scores[second]), self._shared(written, second)))
         return hits
 
-    def _shared(self, query: list[str], index: int) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(w for w in query if w in self.documents[index]))
+    def _shared(self, written: list[str], index: int) -> tuple[str, ...]:
+        """The text's words (as written) that the symptom's document holds."""
+        document = self.documents[index]
+        return tuple(dict.fromkeys(w for w in written if self.alike.get(w, w) in document))
+
+
+def _alike(kb: KnowledgeBase) -> dict[str, str]:
+    """Each word of a ``same_words`` group, as retrieval cuts it, to the group's first."""
+    alike: dict[str, str] = {}
+    for group in kb.same_words:
+        cut = [words(word) for word in group]
+        first = next((said[0] for said in cut if len(said) == 1), None)
+        for said in cut:
+            if first is not None and len(said) == 1:
+                alike.setdefault(said[0], first)
+    return alike
 
 
 def _phrasings(kb: KnowledgeBase, symptom_id: str) -> list[str]:
