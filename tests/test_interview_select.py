@@ -85,6 +85,15 @@ def test_asks_the_framework_once_before_a_conclusion_whose_fix_differs_by_framew
     assert situation(model, session).step == Conclude(Reason.CLEAR)
 
 
+def test_the_framework_is_not_asked_past_the_budget(model, mini_kb):
+    """A clear leader reached with the last question of the budget concludes at once: the
+    guide then shows every framework's code rather than ask a ninth question."""
+    session = Session(mini_kb, build_facts(mini_kb, ["loss-nan"], {"loss": "ctc"}))
+    for _ in range(BUDGET):
+        session.record(Answer(Question(Kind.CONTEXT, "batch_size"), None))
+    assert situation(model, session).step == Conclude(Reason.CLEAR)
+
+
 def test_a_weak_leader_is_no_conclusion(model, mini_kb):
     """A leader that is not likely, or not ahead of the next by the margin, is not clear."""
     facts = build_facts(mini_kb, ["loss-nan"], {"framework": "pytorch"})

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 
 # How far apart two words of a phrase may stand (characters of other words between them),
@@ -93,8 +94,6 @@ def _shorter(token: str) -> list[str]:
 def _percent_twin(token: str) -> str | None:
     """The same share written the other way: "50%" is "0.5", "0.5" is "50%" and "100%" is
     "1.0"; a number above 1 or without decimals has none ("87" is no percentage)."""
-    from decimal import Decimal
-
     if token.endswith("%"):
         share = Decimal(token[:-1]).scaleb(-2)
         return f"{share.normalize():f}" + ("" if share % 1 else ".0")

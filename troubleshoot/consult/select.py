@@ -23,7 +23,7 @@ the knowledge base): few know their initialisation, most know their learning rat
 
 Before it stops with a leader, it asks the framework once if nobody said it and the
 leading causes' fixes are written differently per framework: the guide then shows only
-the user's code.
+the user's code. Not past ``BUDGET``: then the guide shows every framework's code.
 """
 
 from __future__ import annotations
@@ -221,7 +221,10 @@ def situation(model: Model, session: Session) -> Situation:
         return Situation(result, hyps, unsure, step, skipped)
 
     def conclude(reason: Reason) -> Situation:
-        framework = _framework_question(session, result)
+        # The framework is asked within the budget only: past it, the guide shows every
+        # framework's code rather than ask once more.
+        within = len(session.history) < BUDGET
+        framework = _framework_question(session, result) if within else None
         return done(framework if framework is not None else Conclude(reason))
 
     if done(Conclude(Reason.CLEAR)).clear:
