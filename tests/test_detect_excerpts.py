@@ -155,3 +155,25 @@ def test_one_point_is_said_in_the_singular():
     log = Path(__file__).parent / "fixtures" / "reallogs" / "caffe-overfit-01.log"
     done = run_cli("diagnose", str(log))
     assert "from one point only" in done.stdout and "from 1 points" not in done.stdout
+
+
+def test_one_pasted_line_far_apart_reads_as_overfitting(tmp_path):
+    """A single Keras epoch: training loss 0.0312 against validation loss 2.841, too few
+    points to see a rise but a model fitting its training data far better than new data."""
+    log = tmp_path / "epoch.log"
+    log.write_text(
+        "Epoch 30/30\n63/63 [==============================] - 2s 30ms/step - loss: 0.0312 - "
+        "accuracy: 0.9921 - val_loss: 2.8410 - val_accuracy: 0.4125\n"
+    )
+    (evidence,) = detected_facts([log]).symptoms["overfitting"].provenance.evidence
+    assert (evidence.series, evidence.value, evidence.line) == ("val/loss", 2.841, 2)
+    assert (evidence.points, evidence.confidence) == (1, LOW)
+
+
+def test_one_pasted_line_of_a_healthy_run_is_not_overfitting(tmp_path):
+    log = tmp_path / "epoch.log"
+    log.write_text(
+        "Epoch 12/30\n63/63 [==============================] - 2s 30ms/step - loss: 0.3100 - "
+        "accuracy: 0.8921 - val_loss: 0.3521 - val_accuracy: 0.8712\n"
+    )
+    assert "overfitting" not in detected_facts([log]).symptoms

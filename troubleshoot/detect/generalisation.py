@@ -28,6 +28,8 @@ def detect_generalisation(view: RunView, t: Thresholds) -> list[Found]:
         found += val_loss_plateau(view, val, t)
     elif val is not None and len(val) >= t.short_val_points:
         found += rising_over_few(view, val, t)
+    elif val is not None and len(val):
+        found += gap_at_few(view, val, t)
     found += val_far_below_train(view, t)
     found += val_much_better_than_test(view, t)
     return found
@@ -99,6 +101,27 @@ def rising_over_few(view: RunView, val: Curve, t: Thresholds) -> list[Found]:
     if v[-1] < (1 + t.overfit_rise) * v[0] or now > t.far_loss_ratio * v[-1]:
         return []
     detail = Phrase.of("ev_overfitting_few", first=v[0], final=v[-1], points=n, train=now)
+    return [Found("overfitting", (view.cite(val, n - 1, detail),), n)]
+
+
+def gap_at_few(view: RunView, val: Curve, t: Thresholds) -> list[Found]:
+    """One or two evaluations (a pasted line or two): too few to see a rise, but a training
+    loss that fell (or is all there is) to far below the validation loss at the last one is
+    a model that fits its training data far better than new data."""
+    train = _finite(view, TRAIN_LOSS)
+    if train is None or not len(train):
+        return []
+    if val.lines[-1] and train.lines.all():
+        upto = train.lines <= val.lines[-1]
+    else:
+        upto = train.steps <= val.steps[-1]
+    trained = train.values[upto]
+    if not len(trained) or trained[-1] > trained[0]:  # a training loss that grew is diverging
+        return []
+    now, v, n = float(trained[-1]), float(val.values[-1]), len(val)
+    if now > t.far_loss_ratio * v:
+        return []
+    detail = Phrase.of("ev_overfitting_gap", train=now, val=v)
     return [Found("overfitting", (view.cite(val, n - 1, detail),), n)]
 
 

@@ -350,6 +350,10 @@ STRINGS: dict[Lang, dict[str, str]] = {
             "validation loss up at each of {points} evaluations, {first:.4g} -> {final:.4g}, "
             "while training loss is {train:.4g}"
         ),
+        "ev_overfitting_gap": (
+            "validation loss {val:.4g} while training loss is {train:.4g}, "
+            "far below it at the same evaluation"
+        ),
         "ev_growing": "loss rises at every one of {points} displays, {first:.4g} -> {final:.4g}",
         "ev_at_chance_every": (
             "loss between {low:.4g} and {high:.4g} at every display after the first, "
@@ -724,6 +728,9 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "ev_overfitting_few": (
             "验证 loss 在 {points} 次评估中逐次上升,从 {first:.4g} 升到 {final:.4g},"
             "而训练 loss 只有 {train:.4g}"
+        ),
+        "ev_overfitting_gap": (
+            "同一次评估时验证 loss 为 {val:.4g},而训练 loss 只有 {train:.4g},远低于它"
         ),
         "ev_growing": "loss 在全部 {points} 次输出中逐次上升,从 {first:.4g} 升到 {final:.4g}",
         "ev_at_chance_every": (
