@@ -15,7 +15,7 @@ from troubleshoot.detect.curves import Curve, final_level, smoothed, tail
 from troubleshoot.detect.loss import converged
 from troubleshoot.detect.outcome import generalises
 from troubleshoot.detect.thresholds import Thresholds
-from troubleshoot.detect.view import Found, RunView
+from troubleshoot.detect.view import Found, RunView, logged_before
 from troubleshoot.facts import Phrase
 from troubleshoot.read.model import TEST_ACC, TEST_LOSS, TRAIN_ACC, TRAIN_LOSS, VAL_ACC, VAL_LOSS
 
@@ -111,11 +111,7 @@ def gap_at_few(view: RunView, val: Curve, t: Thresholds) -> list[Found]:
     train = _finite(view, TRAIN_LOSS)
     if train is None or not len(train):
         return []
-    if val.lines[-1] and train.lines.all():
-        upto = train.lines <= val.lines[-1]
-    else:
-        upto = train.steps <= val.steps[-1]
-    trained = train.values[upto]
+    trained = train.values[logged_before(train, val, len(val) - 1, inclusive=True)]
     if not len(trained) or trained[-1] > trained[0]:  # a training loss that grew is diverging
         return []
     now, v, n = float(trained[-1]), float(val.values[-1]), len(val)

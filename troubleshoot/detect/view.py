@@ -101,10 +101,7 @@ class RunView:
             return curve
         keep = np.ones(len(curve), dtype=bool)
         for broken, first in breaks:
-            if broken.lines[first] and curve.lines.all():
-                keep &= curve.lines < broken.lines[first]
-            else:
-                keep &= curve.steps < broken.steps[first]
+            keep &= logged_before(curve, broken, first)
         return Curve(curve.name, curve.steps[keep], curve.values[keep], curve.lines[keep])
 
     @cached_property
@@ -119,11 +116,7 @@ class RunView:
             return None
         if norm is not None and len(norm) and not norm.finite[-1]:
             return None
-        first = int(np.argmin(val.finite))
-        if val.lines[first] and train.lines.all():
-            after = train.lines >= val.lines[first]
-        else:
-            after = train.steps >= val.steps[first]
+        after = ~logged_before(train, val, int(np.argmin(val.finite)))
         if not after.any() or not np.all(train.values[after] != 0):
             return None
         return Curve(train.name, train.steps[after], train.values[after], train.lines[after])
@@ -150,6 +143,17 @@ class RunView:
         )
 
 
+def logged_before(curve: Curve, other: Curve, index: int, *, inclusive: bool = False) -> np.ndarray:
+    """Which points of ``curve`` were logged before point ``index`` of ``other`` (or with
+    it, when ``inclusive``). Source lines order them where both have lines (a Keras line
+    holds a training and a validation value); steps otherwise."""
+    if other.lines[index] and curve.lines.all():
+        mine, theirs = curve.lines, other.lines[index]
+    else:
+        mine, theirs = curve.steps, other.steps[index]
+    return mine <= theirs if inclusive else mine < theirs
+
+
 def zeros_hiding_nan(train: Curve | None, val: Curve, first: int) -> int | None:
     """Where a validation NaN (point ``first`` of ``val``) began in a training loss that
     looks finite: the first of the exact zeros logged just before it, if any. Hugging
@@ -157,10 +161,7 @@ def zeros_hiding_nan(train: Curve | None, val: Curve, first: int) -> int | None:
     has turned NaN is logged at 0 until the next evaluation shows the NaN."""
     if train is None:
         return None
-    if val.lines[first] and train.lines.all():
-        before = int(np.searchsorted(train.lines, val.lines[first]))
-    else:
-        before = int(np.searchsorted(train.steps, val.steps[first], side="right"))
+    before = int(np.count_nonzero(logged_before(train, val, first, inclusive=True)))
     start = before
     while start > 0 and train.values[start - 1] == 0:
         start -= 1
