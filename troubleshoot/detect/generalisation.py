@@ -22,7 +22,7 @@ from troubleshoot.read.model import TEST_ACC, TEST_LOSS, TRAIN_ACC, TRAIN_LOSS, 
 
 def detect_generalisation(view: RunView, t: Thresholds) -> list[Found]:
     found: list[Found] = []
-    val = _finite(view, VAL_LOSS)
+    val = view.usable(VAL_LOSS, 0)
     if val is not None and len(val) >= t.val_min_points:
         found += overfitting(view, val, t)
         found += val_loss_plateau(view, val, t)
@@ -33,12 +33,6 @@ def detect_generalisation(view: RunView, t: Thresholds) -> list[Found]:
     found += val_far_below_train(view, t)
     found += val_much_better_than_test(view, t)
     return found
-
-
-def _finite(view: RunView, name: str) -> Curve | None:
-    """The finite points of a series logged before the loss broke (``RunView``)."""
-    curve = view.get(name)
-    return view.before_the_loss_broke(curve.only_finite()) if curve is not None else None
 
 
 def _few(curve: Curve, t: Thresholds) -> int | None:
@@ -65,7 +59,7 @@ def _val_rise(val: Curve, t: Thresholds) -> tuple[int, float] | None:
 
 def overfitting(view: RunView, val: Curve, t: Thresholds) -> list[Found]:
     rise = _val_rise(val, t)
-    train = _finite(view, TRAIN_LOSS)
+    train = view.usable(TRAIN_LOSS, 0)
     if rise is None or train is None or len(train) < t.val_min_points:
         return []
     low, final = rise
@@ -93,7 +87,7 @@ def overfitting(view: RunView, val: Curve, t: Thresholds) -> list[Found]:
 def rising_over_few(view: RunView, val: Curve, t: Thresholds) -> list[Found]:
     """A few evaluations (a pasted excerpt): validation loss up at each one while the
     training loss sits far below it."""
-    train = _finite(view, TRAIN_LOSS)
+    train = view.usable(TRAIN_LOSS, 0)
     v, n = val.values, len(val)
     if train is None or not len(train) or not np.all(np.diff(v) > 0):
         return []
@@ -108,7 +102,7 @@ def gap_at_few(view: RunView, val: Curve, t: Thresholds) -> list[Found]:
     """One or two evaluations (a pasted line or two): too few to see a rise, but a training
     loss that fell (or is all there is) to far below the validation loss at the last one is
     a model that fits its training data far better than new data."""
-    train = _finite(view, TRAIN_LOSS)
+    train = view.usable(TRAIN_LOSS, 0)
     if train is None or not len(train):
         return []
     trained = train.values[logged_before(train, val, len(val) - 1, inclusive=True)]
@@ -122,7 +116,7 @@ def gap_at_few(view: RunView, val: Curve, t: Thresholds) -> list[Found]:
 
 
 def val_acc_up_val_loss_up(view: RunView, val: Curve, low: int, t: Thresholds) -> list[Found]:
-    acc = _finite(view, VAL_ACC)
+    acc = view.usable(VAL_ACC, 0)
     if acc is None or len(acc) < t.val_min_points:
         return []
     then = _level_at(acc, val.steps[low], t)
@@ -144,7 +138,7 @@ def val_loss_plateau(view: RunView, val: Curve, t: Thresholds) -> list[Found]:
     stretch = len(val) - 1 - last_best
     if stretch < max(t.val_plateau_min_evals, last_best):
         return []
-    train = _finite(view, TRAIN_LOSS)
+    train = view.usable(TRAIN_LOSS, 0)
     if _val_rise(val, t) is not None or train is None or len(train) < t.val_min_points:
         return []
     then = _level_at(train, val.steps[last_best], t)
@@ -170,11 +164,11 @@ def _val_converged(view: RunView, val: Curve, train_now: float, t: Thresholds) -
 
 def val_far_below_train(view: RunView, t: Thresholds) -> list[Found]:
     chance = view.chance_acc or 0.0
-    val_acc = _finite(view, VAL_ACC)
+    val_acc = view.usable(VAL_ACC, 0)
     if val_acc is None or len(val_acc) < 1:
         return []
     va = final_level(val_acc.values, t)
-    train_acc = _finite(view, TRAIN_ACC)
+    train_acc = view.usable(TRAIN_ACC, 0)
     if train_acc is not None and len(train_acc) >= t.val_min_points:
         tr = tail(train_acc.values, t.tail_frac, t.tail_min_points)
         gain = tr - chance
@@ -183,7 +177,7 @@ def val_far_below_train(view: RunView, t: Thresholds) -> list[Found]:
         detail = Phrase.of("ev_val_far_below_train", val=va, train=tr, chance=chance)
         evidence = (view.cite(val_acc, len(val_acc) - 1, detail),)
         return [Found("val-far-below-train", evidence, _few(val_acc, t))]
-    train, val = _finite(view, TRAIN_LOSS), _finite(view, VAL_LOSS)
+    train, val = view.usable(TRAIN_LOSS, 0), view.usable(VAL_LOSS, 0)
     if train is None or val is None or not len(train) or not len(val):
         return []
     tl = final_level(train.values, t)
@@ -197,7 +191,7 @@ def val_far_below_train(view: RunView, t: Thresholds) -> list[Found]:
 
 def val_much_better_than_test(view: RunView, t: Thresholds) -> list[Found]:
     """Needs both a validation and a separate test series (a final test row is enough)."""
-    train = _finite(view, TRAIN_LOSS)
+    train = view.usable(TRAIN_LOSS, 0)
     scale = float(train.values[: t.head_points].max()) if train is not None and len(train) else 0
     for val_name, test_name, worse in (
         (VAL_ACC, TEST_ACC, lambda v, x: v - x >= t.val_test_acc_gap),
@@ -207,7 +201,7 @@ def val_much_better_than_test(view: RunView, t: Thresholds) -> list[Found]:
             lambda v, x: x >= t.val_test_loss_ratio * v and x - v >= t.val_test_min_gap * scale,
         ),
     ):
-        val, test = _finite(view, val_name), _finite(view, test_name)
+        val, test = view.usable(val_name, 0), view.usable(test_name, 0)
         if val is None or test is None or not len(val) or not len(test):
             continue
         x = float(test.values[-1])
