@@ -115,7 +115,11 @@ class SymptomIndex:
     def said(self, text: str) -> list[str]:
         """The words of ``text``, each as the first word of its ``same_words`` group, so that
         "验证集损失升高" and "验证loss上升" share their words."""
-        return [self.alike.get(word, word) for word in words(text)]
+        return self.grouped(words(text))
+
+    def grouped(self, written: list[str]) -> list[str]:
+        """Words as cut, each as the first word of its ``same_words`` group."""
+        return [self.alike.get(word, word) for word in written]
 
     def scores(self, query: list[str]) -> np.ndarray:
         """Each symptom's document score plus the score of its best phrasing."""
@@ -128,7 +132,7 @@ class SymptomIndex:
         written = words(text)
         if not written:
             return []
-        scores = self.scores([self.alike.get(word, word) for word in written])
+        scores = self.scores(self.grouped(written))
         ranked = np.argsort(-scores, kind="stable")
         best = float(scores[ranked[0]])
         shared = self._shared(written, ranked[0])
@@ -143,7 +147,8 @@ class SymptomIndex:
     def _shared(self, written: list[str], index: int) -> tuple[str, ...]:
         """The text's words (as written) that the symptom's document holds."""
         document = self.documents[index]
-        return tuple(dict.fromkeys(w for w in written if self.alike.get(w, w) in document))
+        pairs = zip(written, self.grouped(written), strict=True)
+        return tuple(dict.fromkeys(word for word, group in pairs if group in document))
 
 
 def _alike(kb: KnowledgeBase) -> dict[str, str]:
