@@ -5,7 +5,9 @@ A question ("loss becomes nan after 2000 iterations, caffe, lr 0.1", "验证集l
 facts from four sources, in this order (later ones win, as stated words win over detection):
 
 1. the text read as a file: pasted metric lines, error messages and tracebacks go through
-   the same readers, error signatures and detectors as a log file (``read.pasted``);
+   the same readers, error signatures and detectors as a log file (``read.pasted``), and
+   metrics stated in words ("training loss 0.01, validation loss 2.5") go through the same
+   detectors (``stated``);
 2. the symptom phrasings of ``kb/symptoms/*.yaml`` (``phrases``), both languages;
 3. the context phrasings of ``kb/context.yaml``: choices ("caffe", "微调"), switches
    ("batchnorm") and numbers with their meaning ("lr 0.1", "学习率0.01", "batch size 2"),
@@ -63,7 +65,8 @@ class BadQuestion(ValueError):
 @dataclass(frozen=True)
 class Match:
     """What in the text gave one fact: ``source`` is ``log`` (a pasted line read as a file),
-    ``phrase`` (a phrasing of ``kb/``), ``number`` (a context number and its name) or
+    ``stated`` (metrics stated in words, judged by the detectors), ``phrase`` (a phrasing of
+    ``kb/``), ``number`` (a context number and its name) or
     ``retrieval`` (BM25 over the knowledge base); ``text`` is what was found. ``present`` is
     False for a denied symptom ("no nan", "没有过拟合"), left out otherwise."""
 
@@ -115,6 +118,7 @@ def understand(kb: KnowledgeBase, text: str) -> Understanding:
     found = Understanding(text)
     _from_log(found, text)
     prose = normalise(text[:PROSE_CHARS])
+    _from_stated(kb, found, prose)
     # A fact a pasted line already gave keeps that line as its evidence; words stating
     # another context value than the log win, as stated words win over detection.
     for match in _symptom_matches(kb, prose):
@@ -194,6 +198,26 @@ def _from_log(found: Understanding, text: str) -> None:
                     )
                 )
                 break
+
+
+def _from_stated(kb: KnowledgeBase, found: Understanding, prose: str) -> None:
+    """Facts the detectors find in metrics the text states in words ("training loss 0.01,
+    validation loss 2.5"), each cited by the statement its evidence rests on."""
+    from troubleshoot.consult.stated import stated_run
+    from troubleshoot.detect import detect
+
+    stated = stated_run(kb, prose, QUESTION)
+    if stated is None:
+        return
+    run, statements = stated
+    said = {s.series: s.text for s in statements}
+    for fact in detect(run).facts:
+        if not isinstance(fact, SymptomFact) or fact.id in found.facts.present_symptoms():
+            continue
+        found.facts.add(fact)
+        cited = [e.series for e in fact.provenance.evidence if e.series in said]
+        text = said[cited[0]] if cited else " ".join(said.values())
+        found.matches.append(Match("stated", text, symptom=fact.id))
 
 
 def _worded(detail: Phrase | str) -> str:

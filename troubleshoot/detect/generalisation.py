@@ -30,6 +30,8 @@ def detect_generalisation(view: RunView, t: Thresholds) -> list[Found]:
         found += rising_over_few(view, val, t)
     elif val is not None and len(val):
         found += gap_at_few(view, val, t)
+    if not any(f.symptom == "overfitting" for f in found):
+        found += acc_gap_at_few(view, t)
     found += val_far_below_train(view, t)
     found += val_much_better_than_test(view, t)
     return found
@@ -112,6 +114,27 @@ def gap_at_few(view: RunView, val: Curve, t: Thresholds) -> list[Found]:
     if now > t.far_loss_ratio * v:
         return []
     detail = Phrase.of("ev_overfitting_gap", train=now, val=v)
+    return [Found("overfitting", (view.cite(val, n - 1, detail),), n)]
+
+
+def acc_gap_at_few(view: RunView, t: Thresholds) -> list[Found]:
+    """One or two evaluations of accuracy (a pasted line, numbers stated in words): validation
+    accuracy well below the training accuracy logged with it, yet not so far below that the
+    model learned nothing that carries over (that is val-far-below-train). Only a training
+    accuracy logged once per evaluation (an epoch's, as Keras prints it) is compared: one
+    batch's accuracy, logged every step, varies too much to set against an evaluation."""
+    val = view.usable(VAL_ACC, 0)
+    train = view.usable(TRAIN_ACC, 0)
+    if val is None or train is None or not len(train) or not 0 < len(val) < t.short_val_points:
+        return []
+    trained = train.values[logged_before(train, val, len(val) - 1, inclusive=True)]
+    if not 0 < len(trained) <= len(val):  # a batch's accuracy is no match for an evaluation's
+        return []
+    chance = view.chance_acc or 0.0
+    now, v, n = float(trained[-1]), float(val.values[-1]), len(val)
+    if now - v < t.few_acc_gap or v - chance <= t.far_val_share * (now - chance):
+        return []
+    detail = Phrase.of("ev_overfitting_acc_gap", train=now, val=v)
     return [Found("overfitting", (view.cite(val, n - 1, detail),), n)]
 
 

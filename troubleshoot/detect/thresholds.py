@@ -557,7 +557,7 @@ class Thresholds:
         0.3,
         "validation keeps at most this share of the training gain over chance",
         "calibration",
-        ("val-far-below-train",),
+        ("val-far-below-train", "overfitting"),
     )
     far_val_acc_abs: float = knob(
         0.1,
@@ -570,6 +570,16 @@ class Thresholds:
         "... while the training loss is at most this share of the validation loss",
         "calibration",
         ("val-far-below-train", "overfitting"),
+    )
+    few_acc_gap: float = knob(
+        0.1,
+        "with fewer than short_val_points evaluations (a pasted line or two, numbers stated "
+        "in a question): training accuracy at least this above the validation accuracy, "
+        "which keeps more than far_val_share of the training gain over chance, is judged "
+        "overfitting",
+        "AUTOTRAINER's over-fitting feature, train_acc - val_acc >= 0.1 (its decision left "
+        "commented out); from so few points the finding is marked low confidence",
+        ("overfitting",),
     )
     val_test_acc_gap: float = knob(
         0.1,

@@ -49,6 +49,7 @@ def kb_files(root: Path) -> list[Path]:
         *sorted((root / "symptoms").glob("*.yaml")),
         *sorted((root / "errors").glob("*.yaml")),
         root / "context.yaml",
+        root / "metrics.yaml",
         root / "sources.yaml",
     ]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TypeVar
@@ -20,6 +20,7 @@ from troubleshoot.knowledge.schema import (
     Lesson,
     Source,
     SourceRegistry,
+    StatedMetrics,
     Symptom,
 )
 
@@ -58,6 +59,8 @@ class KnowledgeBase:
     error_files: dict[str, Path]
     # Words a phrase may use interchangeably (``same_words`` of ``context.yaml``).
     same_words: tuple[tuple[str, ...], ...] = ()
+    # How free text states a metric's value (``metrics.yaml``): series name -> phrases.
+    metrics: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def diagnoses(self) -> list[Lesson]:
         return [x for x in self.lessons.values() if x.kind is Kind.DIAGNOSIS]
@@ -146,9 +149,10 @@ def load_kb(path: Path | None = None) -> KnowledgeBase:
     vocab = _validate(ContextVocabulary, root / "context.yaml", problems)
     registry = _validate(SourceRegistry, root / "sources.yaml", problems)
     errors, error_files = _load_errors(root / "errors", problems)
+    stated = _validate(StatedMetrics, root / "metrics.yaml", problems)
     if problems:
         raise KnowledgeBaseError(problems)
-    assert vocab is not None and registry is not None
+    assert vocab is not None and registry is not None and stated is not None
     return KnowledgeBase(
         path=root,
         lessons=lessons,
@@ -158,6 +162,7 @@ def load_kb(path: Path | None = None) -> KnowledgeBase:
         errors=errors,
         error_files=error_files,
         same_words=tuple(tuple(group) for group in vocab.same_words),
+        metrics={m.series: (*m.phrases.en, *m.phrases.zh) for m in stated.metrics},
     )
 
 

@@ -380,6 +380,49 @@ class ContextVocabulary(Strict):
     same_words: list[list[str]] = Field(default_factory=list)
 
 
+# ---------------------------------------------------------------- stated metrics
+
+
+class StatedExample(Strict):
+    text: str = Field(min_length=1)
+    value: float
+
+
+class StatedMetric(Strict):
+    """How people state one metric's value in words ("training loss {n}", "训练准确率{n}"),
+    ``{n}`` where the number goes: free text gives it to the detectors as that series'
+    last value, as a pasted log line would."""
+
+    series: Literal["train/loss", "val/loss", "test/loss", "train/acc", "val/acc", "test/acc"]
+    phrases: Phrases
+    # Sentences as people write them, each with the value they state for this series (an
+    # accuracy as a share): tests/test_stated.py reads each one.
+    examples: list[StatedExample] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_number(self) -> StatedMetric:
+        for phrase in [*self.phrases.en, *self.phrases.zh]:
+            if phrase.count("{n}") != 1 or not phrase.endswith("{n}"):
+                raise ValueError(f"phrase '{phrase}' needs one {{n}}, at its end")
+        if not self.phrases.en or not self.phrases.zh:
+            raise ValueError("needs phrases in both en and zh")
+        return self
+
+
+class StatedMetrics(Strict):
+    """``kb/metrics.yaml``: the metrics free text may state, one entry per series."""
+
+    metrics: list[StatedMetric] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _once_each(self) -> StatedMetrics:
+        names = [m.series for m in self.metrics]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise ValueError(f"series stated twice: {', '.join(twice)}")
+        return self
+
+
 # ---------------------------------------------------------------- sources
 
 

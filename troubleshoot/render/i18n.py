@@ -354,6 +354,10 @@ STRINGS: dict[Lang, dict[str, str]] = {
             "validation loss {val:.4g} while training loss is {train:.4g}, "
             "far below it at the same evaluation"
         ),
+        "ev_overfitting_acc_gap": (
+            "validation accuracy {val:.4g} while training accuracy is {train:.4g} "
+            "at the same evaluation"
+        ),
         "ev_growing": "loss rises at every one of {points} displays, {first:.4g} -> {final:.4g}",
         "ev_at_chance_every": (
             "loss between {low:.4g} and {high:.4g} at every display after the first, "
@@ -732,6 +736,7 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "ev_overfitting_gap": (
             "同一次评估时验证 loss 为 {val:.4g},而训练 loss 只有 {train:.4g},远低于它"
         ),
+        "ev_overfitting_acc_gap": "同一次评估时验证准确率为 {val:.4g},而训练准确率已达 {train:.4g}",
         "ev_growing": "loss 在全部 {points} 次输出中逐次上升,从 {first:.4g} 升到 {final:.4g}",
         "ev_at_chance_every": (
             "第一次输出之后,每次的 loss 都在 {low:.4g} 到 {high:.4g} 之间,"
