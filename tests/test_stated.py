@@ -42,6 +42,7 @@ def test_losses_stated_far_apart_read_as_overfitting_cited_by_the_words():
     assert fact.present and fact.provenance.origin is Origin.DETECTED
     (evidence,) = fact.provenance.evidence
     assert (evidence.source, evidence.series, evidence.value) == ("question", "val/loss", 2.5)
+    assert evidence.step is None  # the words state a value, at no step
     assert evidence.points == 1  # low confidence: one evaluation
     stated = [m for m in found.matches if m.source == "stated"]
     assert [(m.symptom, m.text) for m in stated] == [("overfitting", "validation loss is 2.5")]

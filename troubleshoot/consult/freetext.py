@@ -22,7 +22,7 @@ facts from four sources, in this order (later ones win, as stated words win over
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from troubleshoot.consult.phrasing import Found, find, normalise
@@ -214,8 +214,10 @@ def _from_stated(kb: KnowledgeBase, found: Understanding, prose: str) -> None:
     for fact in detect(run).facts:
         if not isinstance(fact, SymptomFact) or fact.id in found.facts.present_symptoms():
             continue
-        found.facts.add(fact)
-        cited = [e.series for e in fact.provenance.evidence if e.series in said]
+        # The words give a value, not a step: the run's step 0 is the reader's, not theirs.
+        evidence = tuple(replace(e, step=None) for e in fact.provenance.evidence)
+        found.facts.add(replace(fact, provenance=replace(fact.provenance, evidence=evidence)))
+        cited = [e.series for e in evidence if e.series in said]
         text = said[cited[0]] if cited else " ".join(said.values())
         found.matches.append(Match("stated", text, symptom=fact.id))
 
