@@ -106,3 +106,10 @@ def test_a_metric_phrase_needs_one_number_at_its_end(phrase):
                 "examples": [{"text": "training loss 1", "value": 1}],
             }
         )
+
+
+def test_keras_metrics_pasted_without_their_progress_bar_are_stated_values():
+    # The reader needs the bar or an epoch to place a line; the words alone still say it.
+    found = understand(KB, "loss: 0.0100 - accuracy: 0.9900 - val_loss: 2.5000 - val_accuracy: 0.6")
+    assert found.runs == 0
+    assert found.facts.symptoms["overfitting"].present
