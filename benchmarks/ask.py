@@ -41,6 +41,8 @@ FIRST_RUNS = {
     3: "dev 0.88 / 0.88 (30/34), held-out 0.77 / 0.82 (34/44 and 36/44)",
     4: "dev 0.67 / 0.71 (16/24 and 17/24), held-out 0.63 / 0.76 (26/41 and 31/41); "
     "off-topic declined: dev 4 of 5, held-out 1 of 1",
+    5: "dev 0.73 / 0.78 (27/37 and 29/37), held-out 0.71 / 0.77 (22/31 and 24/31); "
+    "off-topic declined: dev 2 of 3, held-out 3 of 4",
 }
 
 
