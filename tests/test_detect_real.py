@@ -45,6 +45,8 @@ REALLOG_SYMPTOMS = {
     "pytorch-traceback-batchsize-01.log": {"error-shape-mismatch"},
     "pytorch-traceback-unknown-01.log": {"error-unrecognised"},
     "pytorch-truncated-01.log": {"error-image-truncated"},
+    "pytorch-bce-range-01.log": {"error-bce-out-of-range"},
+    "rocm-memory-fault-01.log": {"error-gpu-fault"},
 }
 # Visibly present besides what the manifest checked (none at present; the benchmark reads it).
 REALLOG_ALSO: dict[str, set[str]] = {}

@@ -69,6 +69,8 @@ FITTING_FIRST = {
     "pytorch-nclasses-01.log": {"labels-start-at-zero"},
     "pytorch-oom-01.log": {"cuda-oom-stale-process"},
     "pytorch-truncated-01.log": {"truncated-image"},
+    "pytorch-bce-range-01.log": {"bce-needs-probabilities"},
+    "rocm-memory-fault-01.log": {"gpu-illegal-access"},
     "caffe-healthy-01.log": set(),
     "lightning-healthy-01.csv": set(),
 }
