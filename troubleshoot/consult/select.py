@@ -21,6 +21,9 @@ names them, so the questions left go to the causes after the leader.
 A question's gain is weighed by the share of people who can answer it (``answerable`` in
 the knowledge base): few know their initialisation, most know their learning rate.
 
+Before it stops with a leader that is not clear, it asks once about the neighbour of an
+opening pick the leader rests on, in case the pick was a slip (``misread.py``).
+
 Before it stops with a leader, it asks the framework once if nobody said it and the
 leading causes' fixes are written differently per framework: the guide then shows only
 the user's code. Not past ``BUDGET``: then the guide shows every framework's code.
@@ -36,6 +39,7 @@ from enum import StrEnum
 from troubleshoot.consult.belief import Hypothesis, Model
 from troubleshoot.consult.implication import roots
 from troubleshoot.consult.likelihood import LIKELY
+from troubleshoot.consult.misread import confirmation
 from troubleshoot.consult.questions import Kind, Question, answer_space, opening
 from troubleshoot.consult.session import Session
 from troubleshoot.engine.diagnose import Result, combine
@@ -222,8 +226,13 @@ def situation(model: Model, session: Session) -> Situation:
 
     def conclude(reason: Reason) -> Situation:
         # The framework is asked within the budget only: past it, the guide shows every
-        # framework's code rather than ask once more.
+        # framework's code rather than ask once more. So is a check of the opening pick a
+        # weak leader rests on (misread.py): a clear leader is not worth a question more.
         within = len(session.history) < BUDGET
+        if within and top is not None and reason is not Reason.CLEAR:
+            check = confirmation(session.kb, session.history, facts, top.id)
+            if check is not None:
+                return done(Ask(check, 0.0))
         framework = _framework_question(session, result) if within else None
         return done(framework if framework is not None else Conclude(reason))
 

@@ -127,6 +127,9 @@ TEXT: dict[Lang, dict[str, str]] = {
         "why_more": " and {n} other causes",
         "why_framework": "Nothing left to ask changes the leading cause, but its fix is "
         "written differently per framework: the guide will show yours.",
+        "why_confirm": "You did not pick this in the list, but it sits next to a symptom you "
+        "picked that the leading cause rests on: asked once, in case that pick was meant for "
+        "this one.",
         "how_pending": "The pending question ({question}) decides these rules:",
         "why_rule": "rule {ref} (weight {weight:.2f}) needs {condition}",
         "why_matters": "Why it matters: {text}",
@@ -305,6 +308,8 @@ TEXT: dict[Lang, dict[str, str]] = {
         "why_more": "以及另外 {n} 个原因",
         "why_framework": "剩下的问题已不会改变首要原因,但它的修复方法因框架而异:"
         "指南将只给出你所用框架的做法。",
+        "why_confirm": "你在列表中没有选这一项,但它紧挨着你选的一个症状,"
+        "而首要原因正是依据那个症状得出的:只问这一次,以防你本想选的是这一项。",
         "how_pending": "当前的问题({question})决定以下规则:",
         "why_rule": "规则 {ref}(权重 {weight:.2f})需要 {condition}",
         "why_matters": "为什么重要:{text}",

@@ -140,7 +140,9 @@ def why(kb: KnowledgeBase, situation: Situation, lang: Lang) -> list[str]:
         kb.lessons[lesson_id].title.get(lang)
         for lesson_id, *_ in situation.separated_by(question.name)
     ]
-    if not titles and question.name == FRAMEWORK:
+    if question.kind is Kind.SYMPTOM and question.name in situation.skipped:
+        lines.append(t(lang, "why_confirm"))  # an unpicked neighbour of a pick (misread.py)
+    elif not titles and question.name == FRAMEWORK:
         lines.append(t(lang, "why_framework"))
     elif len(titles) == 1:
         lines.append(t(lang, "why_one", cause=titles[0]))
