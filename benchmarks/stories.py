@@ -20,7 +20,8 @@ from typing import Any
 import yaml
 
 from troubleshoot.consult.implication import implied, implying
-from troubleshoot.consult.questions import Kind, Question, group_of
+from troubleshoot.consult.misread import neighbours
+from troubleshoot.consult.questions import Kind, Question
 from troubleshoot.consult.session import Value
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.vocab import context_value
@@ -59,22 +60,6 @@ def load_stories(path: Path = STORIES) -> list[Story]:
         )
         for s in data["stories"]
     ]
-
-
-def neighbours(kb: KnowledgeBase, symptom: str, options: tuple[str, ...]) -> list[str]:
-    """What a hurried reader may pick for ``symptom`` in the opening's list ``options``:
-    the items shown just above and just below it within the same group of the list
-    (curves, error messages, probes, other), and the offered symptoms it implies or is
-    implied by ("loss becomes NaN" for "NaN appears suddenly"). Sorted, without itself."""
-    near: set[str] = set()
-    if symptom in options:
-        at = options.index(symptom)
-        for other in options[max(at - 1, 0) : at + 2]:
-            if group_of(kb, other) == group_of(kb, symptom):
-                near.add(other)
-    near |= (implied(kb, symptom) | implying(kb, symptom)) & set(options)
-    near.discard(symptom)
-    return sorted(near)
 
 
 @dataclass
