@@ -305,6 +305,43 @@ def test_more_specific_phrase_wins_over_the_one_inside_it():
     assert found.facts.present_symptoms() == ["val-acc-up-val-loss-up"]
 
 
+@pytest.mark.parametrize(
+    ("text", "symptom", "not_read"),
+    [
+        # "loss keeps going up" (the training loss diverging) sits inside "the validation
+        # loss keeps going up", which says whose loss it is.
+        (
+            "the train loss goes down with every epoch, but the validation loss keeps going up",
+            "overfitting",
+            "loss-diverging",
+        ),
+        ("train loss都在正常下降,但val loss一直往上走", "overfitting", "loss-diverging"),
+    ],
+)
+def test_a_phrase_read_inside_a_qualified_one_yields_to_it(text, symptom, not_read):
+    present = understand(KB, text).facts.present_symptoms()
+    assert symptom in present and not_read not in present
+
+
+def test_a_symptom_is_not_outread_by_the_one_it_implies():
+    # "loss ... nan" spans "suddenly turns into nan" but says less.
+    found = understand(KB, "loss suddenly turns into NaN halfway through training")
+    assert "loss-nan-sudden" in found.facts.present_symptoms()
+
+
+def test_a_question_about_inference_speed_is_declined_and_says_why():
+    found, consultation = consult_text(
+        KB, "I converted the pytorch model to tensorrt, how do I get faster inference?"
+    )
+    assert not found.in_scope and consultation.result.diagnoses == []
+    assert [(m.source, m.text) for m in found.matches if m.source == "off_topic"] == [
+        ("off_topic", "faster inference")
+    ]
+    # Named in words, a symptom still counts: the off-topic words only stop the guess.
+    found = understand(KB, "after converting to tensorrt inference is slow and the loss is nan")
+    assert found.in_scope and "loss-nan" in found.facts.present_symptoms()
+
+
 def test_pasted_caffe_excerpt_gives_the_facts_the_file_gives(tmp_path):
     log = tmp_path / "train.log"
     log.write_text(CAFFE_EXCERPT, encoding="utf-8")

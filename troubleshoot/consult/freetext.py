@@ -25,7 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from troubleshoot.consult.phrasing import Found, find, normalise
+from troubleshoot.consult.implication import implied
+from troubleshoot.consult.phrasing import Found, find, normalise, one_clause
 from troubleshoot.facts import (
     ContextFact,
     ContextValue,
@@ -132,7 +133,7 @@ def understand(kb: KnowledgeBase, text: str) -> Understanding:
         known = found.facts.context.get(match.key)
         if known is None or known.value != match.value:
             found.facts.add(ContextFact(match.key, match.value, _chat(match.text)))
-    if not found.facts.present_symptoms() and not found.runs:
+    if not found.facts.present_symptoms() and not found.runs and not _off_topic(kb, found, prose):
         _retrieve(kb, found, text[:PROSE_CHARS])
     return found
 
@@ -237,9 +238,17 @@ def _symptom_matches(kb: KnowledgeBase, prose: str) -> list[Match]:
         for phrase in [*symptom.phrases.en, *symptom.phrases.zh]
         if (hit := find(phrase, prose, kb.same_words))
     ]
-    hits.sort(key=lambda item: (-item[1].pattern.weight, -item[1].literal, item[1].start))
+    ranked = sorted(
+        hits,
+        key=lambda item: (
+            _inside_another(kb, item, prose, hits),
+            -item[1].pattern.weight,
+            -item[1].literal,
+            item[1].start,
+        ),
+    )
     kept: dict[str, Found] = {}
-    for sid, hit in hits:
+    for sid, hit in ranked:
         if sid in kept or any(k.start < hit.end and hit.start < k.end for k in kept.values()):
             continue
         kept[sid] = hit
@@ -247,6 +256,26 @@ def _symptom_matches(kb: KnowledgeBase, prose: str) -> list[Match]:
         Match("phrase", hit.text, symptom=sid, phrase=hit.pattern.phrase, present=_denied(hit))
         for sid, hit in kept.items()
     ]
+
+
+def _inside_another(
+    kb: KnowledgeBase, item: tuple[str, Found], prose: str, hits: list[tuple[str, Found]]
+) -> bool:
+    """Whether another symptom's match ends where this one does and starts earlier in the
+    same clause: it reads what this one reads and the words that qualify it, so it comes
+    first ("the validation loss keeps going up" is overfitting, not the training loss's
+    "loss keeps going up"), whichever phrase is written longer. A symptom this one implies
+    is no such reading: it says less ("loss ... nan" around "suddenly turns into nan")."""
+    sid, hit = item
+    general = implied(kb, sid)
+    return any(
+        other != sid
+        and other not in general
+        and o.end == hit.end
+        and o.start < hit.start
+        and one_clause(prose[o.start : hit.start])
+        for other, o in hits
+    )
 
 
 def _denied(hit: Found) -> bool | None:
@@ -293,6 +322,17 @@ def _phrasings(key: ContextKey) -> list[tuple[str, ContextValue]]:
             for phrase in [*choice.phrases.en, *choice.phrases.zh]
         ]
     return [(phrase, True) for phrase in [*key.phrases.en, *key.phrases.zh]]
+
+
+def _off_topic(kb: KnowledgeBase, found: Understanding, prose: str) -> bool:
+    """Whether the text says it is about something other than training ("faster
+    inference", "部署"): then it is not searched for a symptom it never named."""
+    for phrase in kb.off_topic:
+        hit = find(phrase, prose, kb.same_words)
+        if hit is not None and not hit.denied:
+            found.matches.append(Match("off_topic", hit.text, phrase=phrase))
+            return True
+    return False
 
 
 def _retrieve(kb: KnowledgeBase, found: Understanding, text: str) -> None:

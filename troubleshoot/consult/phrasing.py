@@ -262,6 +262,11 @@ class Found:
         return sum(len(word) for word in self.pattern.own if word in self.text)
 
 
+def one_clause(text: str) -> bool:
+    """Whether ``text`` holds no clause break (a comma, "but", "但"...)."""
+    return _CLAUSE.search(text) is None
+
+
 def find(phrase: str, text: str, same: Alike = (), amounts: tuple[str, ...] = ()) -> Found | None:
     """The first place ``phrase`` occurs in normalised ``text`` (in its own words or ones
     ``same`` groups them with; ``{amount}`` as one of ``amounts``)."""

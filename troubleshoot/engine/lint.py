@@ -177,6 +177,13 @@ def _check_context_phrases(kb: KnowledgeBase) -> Iterator[str]:
                     yield f"{where}: phrase '{phrase}' names both {both}"
 
 
+def _check_free_text_phrases(kb: KnowledgeBase) -> Iterator[str]:
+    """Stated metrics' and off-topic phrasings are written as people type them, too."""
+    for series, phrases in kb.metrics.items():
+        yield from _check_phrases(list(phrases), f"{kb.path / 'metrics.yaml'}: {series}")
+    yield from _check_phrases(list(kb.off_topic), f"{kb.path / 'context.yaml'}: off_topic")
+
+
 def _check_same_words(kb: KnowledgeBase) -> Iterator[str]:
     """Each group of interchangeable words holds two or more single words (one English word
     or one run of Chinese), and no word is in two groups."""
@@ -459,6 +466,7 @@ def lint(kb: KnowledgeBase, catalogue: Path | None = None) -> LintReport:
     report.errors.extend(_check_symptoms(kb))
     report.errors.extend(_check_context_phrases(kb))
     report.errors.extend(_check_same_words(kb))
+    report.errors.extend(_check_free_text_phrases(kb))
     report.errors.extend(_check_errors(kb))
     total = len(kb.lessons) + len(kb.symptoms)
     partial = {e.split(":")[0] for e in report.errors if e.endswith("has no Chinese text")}

@@ -59,6 +59,8 @@ class KnowledgeBase:
     error_files: dict[str, Path]
     # Words a phrase may use interchangeably (``same_words`` of ``context.yaml``).
     same_words: tuple[tuple[str, ...], ...] = ()
+    # Phrases that mark a question as not about training (``off_topic`` of ``context.yaml``).
+    off_topic: tuple[str, ...] = ()
     # How free text states a metric's value (``metrics.yaml``): series name -> phrases.
     metrics: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -162,6 +164,7 @@ def load_kb(path: Path | None = None) -> KnowledgeBase:
         errors=errors,
         error_files=error_files,
         same_words=tuple(tuple(group) for group in vocab.same_words),
+        off_topic=(*vocab.off_topic.en, *vocab.off_topic.zh),
         metrics={m.series: (*m.phrases.en, *m.phrases.zh) for m in stated.metrics},
     )
 

@@ -378,6 +378,9 @@ class ContextVocabulary(Strict):
     # Free text: words a phrase may be written with interchangeably ("loss" and "损失",
     # "上升" and "升高"), so each phrase need not be listed in every wording.
     same_words: list[list[str]] = Field(default_factory=list)
+    # Free text: what marks a question as about something other than training (inference
+    # speed, deployment): retrieval, the guess of last resort, is not tried on it.
+    off_topic: Phrases = Field(default_factory=Phrases)
 
 
 # ---------------------------------------------------------------- stated metrics
