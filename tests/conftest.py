@@ -57,6 +57,11 @@ def catalogue_lessons() -> int:
     return len(yaml.safe_load((REPO / "kb/catalogue/lessons.yaml").read_text("utf-8"))["lessons"])
 
 
+def catalogue_symptoms() -> int:
+    """How many symptoms the shipped catalogue lists, as ``catalogue_lessons`` counts lessons."""
+    return len(yaml.safe_load((REPO / "kb/catalogue/symptoms.yaml").read_text("utf-8"))["symptoms"])
+
+
 def read_one(path: Path) -> RunData:
     """Read a file that must hold exactly one run."""
     runs = read_inputs([path])
