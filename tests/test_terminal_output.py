@@ -162,3 +162,17 @@ def test_chinese_fills_its_lines_instead_of_breaking_at_english_words():
         assert 34 <= cell_len(line) <= 40, lines
     words = {w for line in lines for w in re.findall(r"[A-Za-z.()]+", line)}
     assert {"train.log", "torch.isfinite(loss)"} <= words
+
+
+def test_a_line_never_breaks_inside_a_hyphenated_identifier():
+    """Unicode allows a break after a hyphen; an id such as plateau-lr-drop split over two
+    lines cannot be copied whole, so the break goes before it."""
+    from troubleshoot.render.cjk import wrap_cells
+
+    text = (
+        "2. 验证 loss 趋于平稳:从平台期的快照继续训练,并把学习率降为十分之一"
+        "(plateau-lr-drop):值得一查"
+    )
+    lines = wrap_cells(text, 78)
+    assert any("plateau-lr-drop" in line for line in lines), lines
+    assert all(cell_len(line) <= 78 for line in lines)
