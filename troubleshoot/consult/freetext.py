@@ -249,7 +249,7 @@ def _symptom_matches(kb: KnowledgeBase, prose: str) -> list[Match]:
     )
     kept: dict[str, Found] = {}
     for sid, hit in ranked:
-        if sid in kept or any(k.start < hit.end and hit.start < k.end for k in kept.values()):
+        if sid in kept or any(hit.overlaps(k) for k in kept.values()):
             continue
         kept[sid] = hit
     return [
@@ -301,10 +301,7 @@ def _context_matches(kb: KnowledgeBase, prose: str) -> list[Match]:
                     )
                 except BadNumber:
                     continue
-            if best is None or (hit.pattern.weight, -hit.start) > (
-                best[0].pattern.weight,
-                -best[0].start,
-            ):
+            if best is None or hit.precedence > best[0].precedence:
                 best = (hit, value)
         if best is not None:
             hit, value = best

@@ -255,6 +255,16 @@ class Found:
     denied: bool  # a negation stands just before it ("no overfitting")
 
     @property
+    def precedence(self) -> tuple[int, int]:
+        """Of two matches of one fact, the one to keep is the greater: the more specific
+        phrase, then the one found first."""
+        return self.pattern.weight, -self.start
+
+    def overlaps(self, other: Found) -> bool:
+        """Whether the two matches share characters of the text."""
+        return self.start < other.end and other.start < self.end
+
+    @property
     def literal(self) -> int:
         """Characters of the phrase's words found as the phrase writes them, not as words
         ``same_words`` groups them with: of two phrases as specific, the one the text says

@@ -68,26 +68,21 @@ def stated_run(kb: KnowledgeBase, prose: str, source: str) -> tuple[RunData, lis
 def statements(kb: KnowledgeBase, prose: str) -> list[Stated]:
     """Each series' most specific statement in ``prose``; of two that claim the same words,
     the more specific ("validation loss 2.5" over "loss 2.5")."""
-    best: dict[str, tuple[Found, float, str]] = {}
+    best: dict[str, Stated] = {}
     for series, phrases in kb.metrics.items():
         for phrase in phrases:
             hit = find(phrase, prose, kb.same_words)
             if hit is None or hit.denied or _spans_numbers(hit):
                 continue
-            value = _value(series, hit, prose)
-            if value is None:
-                continue
-            text = hit.text + ("%" if _percent(hit, prose) else "")
+            percent = prose[hit.end : hit.end + 2].lstrip().startswith("%")
+            value = _value(series, hit, percent)
             known = best.get(series)
-            if known is None or (hit.pattern.weight, -hit.start) > (
-                known[0].pattern.weight,
-                -known[0].start,
-            ):
-                best[series] = (hit, value, text)
+            if value is not None and (known is None or hit.precedence > known.found.precedence):
+                best[series] = Stated(series, value, hit, hit.text + ("%" if percent else ""))
     kept: list[Stated] = []
-    for series, (hit, value, text) in sorted(best.items(), key=lambda i: -i[1][0].pattern.weight):
-        if not any(hit.start < other.found.end and other.found.start < hit.end for other in kept):
-            kept.append(Stated(series, value, hit, text))
+    for stated in sorted(best.values(), key=lambda s: -s.found.pattern.weight):
+        if not any(stated.found.overlaps(other.found) for other in kept):
+            kept.append(stated)
     return kept
 
 
@@ -97,7 +92,7 @@ def _spans_numbers(hit: Found) -> bool:
     return any(char.isdigit() for char in hit.text[: -len(str(hit.number))])
 
 
-def _value(series: str, hit: Found, prose: str) -> float | None:
+def _value(series: str, hit: Found, percent: bool) -> float | None:
     """The number a statement gives (its phrase ends in it), an accuracy as a share ("80%"
     and "80" are 0.8)."""
     try:
@@ -106,10 +101,6 @@ def _value(series: str, hit: Found, prose: str) -> float | None:
         return None
     if series not in ACCURACIES:
         return value
-    if _percent(hit, prose) or value > 1:
+    if percent or value > 1:
         value /= 100
     return value if 0 <= value <= 1 else None
-
-
-def _percent(hit: Found, prose: str) -> bool:
-    return prose[hit.end : hit.end + 2].lstrip().startswith("%")
