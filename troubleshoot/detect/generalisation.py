@@ -104,10 +104,7 @@ def gap_at_few(view: RunView, val: Curve, t: Thresholds) -> list[Found]:
     """One or two evaluations (a pasted line or two): too few to see a rise, but a training
     loss that fell (or is all there is) to far below the validation loss at the last one is
     a model that fits its training data far better than new data."""
-    train = view.usable(TRAIN_LOSS, 0)
-    if train is None or not len(train):
-        return []
-    trained = train.values[logged_before(train, val, len(val) - 1, inclusive=True)]
+    trained = _logged_with_last(view.usable(TRAIN_LOSS, 0), val)
     if not len(trained) or trained[-1] > trained[0]:  # a training loss that grew is diverging
         return []
     now, v, n = float(trained[-1]), float(val.values[-1]), len(val)
@@ -124,10 +121,9 @@ def acc_gap_at_few(view: RunView, t: Thresholds) -> list[Found]:
     accuracy logged once per evaluation (an epoch's, as Keras prints it) is compared: one
     batch's accuracy, logged every step, varies too much to set against an evaluation."""
     val = view.usable(VAL_ACC, 0)
-    train = view.usable(TRAIN_ACC, 0)
-    if val is None or train is None or not len(train) or not 0 < len(val) < t.short_val_points:
+    if val is None or not 0 < len(val) < t.short_val_points:
         return []
-    trained = train.values[logged_before(train, val, len(val) - 1, inclusive=True)]
+    trained = _logged_with_last(view.usable(TRAIN_ACC, 0), val)
     if not 0 < len(trained) <= len(val):  # a batch's accuracy is no match for an evaluation's
         return []
     chance = view.chance_acc or 0.0
@@ -136,6 +132,13 @@ def acc_gap_at_few(view: RunView, t: Thresholds) -> list[Found]:
         return []
     detail = Phrase.of("ev_overfitting_acc_gap", train=now, val=v)
     return [Found("overfitting", (view.cite(val, n - 1, detail),), n)]
+
+
+def _logged_with_last(train: Curve | None, val: Curve) -> np.ndarray:
+    """The training values logged with or before the last evaluation (none if no series)."""
+    if train is None or not len(train):
+        return np.empty(0)
+    return train.values[logged_before(train, val, len(val) - 1, inclusive=True)]
 
 
 def val_acc_up_val_loss_up(view: RunView, val: Curve, low: int, t: Thresholds) -> list[Found]:
