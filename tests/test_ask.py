@@ -525,3 +525,16 @@ def test_cli_stdin_in_gbk_and_bad_input():
     assert "the question is empty" in empty.stderr and "Traceback" not in empty.stderr
     junk = run_cli("ask", "-", input="x" * (MAX_CHARS + 10))
     assert junk.returncode == 2 and "diagnose" in junk.stderr and "Traceback" not in junk.stderr
+
+
+@pytest.mark.parametrize(
+    ("question", "symptom", "present"),
+    [
+        ("是不是过拟合了", "overfitting", True),  # a yes-no question asks, it does not deny
+        ("有没有可能是过拟合", "overfitting", True),
+        ("到第4轮突然报显存不足OutOfMemoryError", "error-cuda-oom", True),  # 不足 describes
+        ("没有过拟合", "overfitting", False),  # denied, and retrieval does not bring it back
+    ],
+)
+def test_what_denies_a_symptom_in_chinese(question, symptom, present):
+    assert understand(KB, question).facts.symptoms[symptom].present is present

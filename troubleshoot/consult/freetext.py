@@ -336,6 +336,8 @@ def _retrieve(kb: KnowledgeBase, found: Understanding, text: str) -> None:
     from troubleshoot.consult.retrieval import index_for
 
     for hit in index_for(kb).search(text):
+        if hit.symptom in found.facts.symptoms:  # the text denies it ("没有过拟合")
+            continue
         note = Phrase.of("note_retrieved", words=", ".join(hit.shared))
         found.facts.add(SymptomFact(hit.symptom, True, Provenance(Origin.CHAT, (), note)))
         found.matches.append(

@@ -40,6 +40,10 @@ NUMBER_FILLER = (
 # same clause) makes it a denial ("no overfitting", "without dropout", "没有过拟合").
 NEGATION = re.compile(r"(?<![a-z])(?:not|no|never|without|w/o)(?![a-z])|n't|不|没|未")
 NEGATION_BEFORE = 8
+# A Chinese yes-no question ("是不是过拟合", "有没有 nan") asks, and words built on 不 that
+# say "not enough" or "keeps" ("显存不足", "loss不断上升") describe: their 不 or 没 denies
+# nothing that follows.
+_NOT_A_DENIAL = re.compile(r"([\u3400-\u9fff])[不没]\1|不足|不够|不断|不停")
 _CLAUSE = re.compile(r"[,;:、,;:]|(?<![a-z])(?:but|however|and)(?![a-z])|但|而")
 _STOP = r"\n.!?;。!?;"  # a gap never crosses the end of a sentence
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?(?:\s?(?:k|千|万)(?![a-z]))?"
@@ -288,5 +292,5 @@ def find(phrase: str, text: str, same: Alike = (), amounts: tuple[str, ...] = ()
         return None
     number = match.group("n") if "n" in pattern.regex.groupindex else None
     before = _CLAUSE.split(text[max(0, match.start() - NEGATION_BEFORE) : match.start()])[-1]
-    denied = NEGATION.search(before) is not None
+    denied = NEGATION.search(_NOT_A_DENIAL.sub("", before)) is not None
     return Found(pattern, match.start(), match.end(), match.group(), number, denied)
