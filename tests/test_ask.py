@@ -342,6 +342,43 @@ def test_a_question_about_inference_speed_is_declined_and_says_why():
     assert found.in_scope and "loss-nan" in found.facts.present_symptoms()
 
 
+def test_a_short_checklist_is_filled_from_the_symptoms_the_words_resemble():
+    """The words tie one cause; the next two come from symptoms the question resembles,
+    marked as not observed, after the causes the facts tie, and give no fact."""
+    found, consultation = consult_text(KB, "val loss上升但是val acc也在升")
+    assert found.facts.present_symptoms() == ["val-acc-up-val-loss-up"]
+    listed = consultation.checklist().candidates
+    assert [(c.id, c.status.value) for c in listed[:1]] == [("confidence-vs-accuracy", "fired")]
+    filled = listed[1:]
+    assert [c.status.value for c in filled] == ["related", "related"]
+    assert filled[0].id == "overfitting-toolbox" and filled[0].symptoms == ("overfitting",)
+    assert {c.symptoms[0] for c in filled} <= set(found.resembled())
+    assert not set(found.resembled()) & set(found.facts.symptoms)
+
+
+def test_a_checklist_of_three_causes_or_an_off_topic_question_gets_no_fill():
+    _, consultation = consult_text(KB, "loss becomes nan after 2000 iterations")
+    assert len(consultation.checklist().candidates) >= 3
+    assert "related" not in {c.status.value for c in consultation.checklist().candidates}
+    found = understand(KB, "after converting to tensorrt inference is slow and the loss is nan")
+    assert found.related == []
+
+
+def test_a_symptom_answered_since_is_not_filled_in():
+    """A chat's follow-up may settle a resembled symptom: it is then a fact, not a guess."""
+    from troubleshoot.consult.consultation import consult_facts
+    from troubleshoot.facts import Provenance, SymptomFact
+
+    found = understand(KB, "val loss上升但是val acc也在升")
+    found.facts.add(SymptomFact("overfitting", False, Provenance(Origin.ASKED)))
+    consultation = consult_facts(KB, found.facts, related=found.resembled())
+    assert "overfitting-toolbox" not in lessons_of(consultation)
+
+
+def lessons_of(consultation) -> list[str]:
+    return [c.lesson.id for c in consultation.checklist().candidates]
+
+
 def test_pasted_caffe_excerpt_gives_the_facts_the_file_gives(tmp_path):
     log = tmp_path / "train.log"
     log.write_text(CAFFE_EXCERPT, encoding="utf-8")
@@ -488,6 +525,7 @@ def test_cli_ask_markdown_and_json():
     assert data["schema_version"] == 1 and data["lang"] == "zh"
     assert data["diagnoses"][0]["id"] == "overfitting-toolbox"
     assert data["symptoms"][0]["provenance"]["origin"] == "chat"
+    related = data["query"].pop("related")
     assert data["query"] == {
         "in_scope": True,
         "runs": 0,
@@ -500,6 +538,9 @@ def test_cli_ask_markdown_and_json():
             }
         ],
     }
+    # Symptoms the words resemble give no fact; the stated one is not among them.
+    assert related and all(m["source"] == "related" for m in related)
+    assert "overfitting" not in {m["symptom"] for m in related}
 
 
 def test_cli_out_of_scope_says_what_it_helps_with_in_both_languages():

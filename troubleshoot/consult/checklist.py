@@ -5,7 +5,10 @@ The engine lists only lessons whose rules fired, and a bare symptom often fires 
 none: a dead end. The checklist adds every diagnosis tied to a present symptom (named in
 its ``symptoms``, or needed by one of its rules) that a rule could still fire: lessons whose
 rules fired come first, by score; the others follow, as likely as the question planner
-believes them (``belief.py``), marked as not yet supported by the facts. The questions are
+believes them (``belief.py``), marked as not yet supported by the facts. A question whose
+facts tie fewer than three causes is filled up with causes of the symptoms its words
+resemble without stating them (``freetext.Understanding.related``), marked as such: a
+misread question then still names the right cause among the first three. The questions are
 the interview's own choice (largest expected information gain, ``select.py``), asked about
 single facts rather than the opening "what do you see?".
 """
@@ -19,7 +22,7 @@ from enum import StrEnum
 from typing import assert_never
 
 from troubleshoot.consult.belief import model_for
-from troubleshoot.consult.questions import Kind, Question
+from troubleshoot.consult.questions import ASKED, Kind, Question
 from troubleshoot.consult.select import (
     NOTHING,
     Situation,
@@ -27,8 +30,8 @@ from troubleshoot.consult.select import (
     situation,
 )
 from troubleshoot.consult.session import Session
-from troubleshoot.engine.diagnose import Diagnosis, Result
-from troubleshoot.facts import FactSet, Signature
+from troubleshoot.engine.diagnose import Diagnosis, Result, diagnose
+from troubleshoot.facts import FactSet, Signature, SymptomFact
 from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import (
     AllOf,
@@ -44,12 +47,14 @@ from troubleshoot.knowledge.schema import (
 QUESTIONS = 2  # questions offered beside the checklist
 TOLD_APART = 5  # the first candidates those questions are chosen to tell apart
 SHORTLIST = 5  # causes an interview's conclusion names
+FILLED_TO = 3  # causes a checklist is filled up to from the symptoms a question resembles
 _MEMO_SIZE = 1024  # fact sets remembered: the runs of one log mostly share a few
 
 
 class Status(StrEnum):
     FIRED = "fired"  # a rule fired: the facts support it
     OPEN = "open"  # tied to what was observed and a rule could still fire: not yet supported
+    RELATED = "related"  # tied to a symptom the question's words resemble, not one observed
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,7 @@ class Checklist:
 
     def open(self) -> list[Candidate]:
         """The causes not yet supported by the facts."""
-        return [c for c in self.candidates if c.status is Status.OPEN]
+        return [c for c in self.candidates if c.status is not Status.FIRED]
 
 
 def _needed(cond: Condition) -> set[str]:
@@ -113,8 +118,11 @@ def ties(lesson: Lesson) -> set[str]:
     return set(lesson.symptoms) | {s for r in lesson.rules for s in _needed(r.as_condition())}
 
 
-def build(kb: KnowledgeBase, facts: FactSet, result: Result) -> Checklist:
-    """The checklist of one run: ``facts`` as known, ``result`` the engine's ranking of them."""
+def build(
+    kb: KnowledgeBase, facts: FactSet, result: Result, related: tuple[str, ...] = ()
+) -> Checklist:
+    """The checklist of one run: ``facts`` as known, ``result`` the engine's ranking of them,
+    ``related`` the symptoms a question resembles, best first."""
     model = model_for(kb)
     session = Session(kb, facts)
     now = situation(model, session)
@@ -147,7 +155,29 @@ def build(kb: KnowledgeBase, facts: FactSet, result: Result) -> Checklist:
         asks = best_questions(model, session, now.hypotheses, labels, QUESTIONS)
         told = [(ask, _told_apart(now, ask.question.name, top)) for ask in asks]
         probes = [Probe(ask.question, ask.gain, apart) for ask, apart in told if apart]
-    return Checklist(ranked, probes)
+    return Checklist([*ranked, *_resembled(kb, facts, ranked, related)], probes)
+
+
+def _resembled(
+    kb: KnowledgeBase, facts: FactSet, ranked: list[Candidate], related: tuple[str, ...]
+) -> list[Candidate]:
+    """Up to ``FILLED_TO`` causes in all: for each symptom resembled (best first) and not
+    known either way, the first new cause its checklist would name were it observed."""
+    listed = {c.id for c in ranked}
+    filled: list[Candidate] = []
+    for symptom in related:
+        if len(listed) >= FILLED_TO:
+            break
+        if symptom in facts.symptoms:  # answered since (a chat's follow-up)
+            continue
+        supposed = FactSet().extend(facts)
+        supposed.add(SymptomFact(symptom, True, ASKED))
+        then = checklist(kb, supposed, diagnose(supposed, kb)).candidates
+        first = next((c for c in then if symptom in c.symptoms and c.id not in listed), None)
+        if first is not None:
+            filled.append(Candidate(first.lesson, Status.RELATED, first.belief, (symptom,)))
+            listed.add(first.id)
+    return filled
 
 
 def shortlist(kb: KnowledgeBase, facts: FactSet, now: Situation) -> list[Candidate]:
@@ -184,16 +214,18 @@ def _told_apart(now: Situation, name: str, top: set[str]) -> tuple[str, ...]:
     return tuple(i for i, _, _ in now.separated_by(name) if i in top)
 
 
-_MEMO: dict[tuple[int, Signature], Checklist] = {}
+_MEMO: dict[tuple[int, Signature, tuple[str, ...]], Checklist] = {}
 
 
-def checklist(kb: KnowledgeBase, facts: FactSet, result: Result) -> Checklist:
+def checklist(
+    kb: KnowledgeBase, facts: FactSet, result: Result, related: tuple[str, ...] = ()
+) -> Checklist:
     """``build``, remembered per fact set: a log of many runs shows the same few."""
-    key = (id(kb), facts.signature())
+    key = (id(kb), facts.signature(), related)
     if key not in _MEMO:
         if len(_MEMO) >= _MEMO_SIZE:
             _MEMO.clear()
-        _MEMO[key] = build(kb, facts, result)
+        _MEMO[key] = build(kb, facts, result, related)
     return _MEMO[key]
 
 

@@ -46,6 +46,7 @@ class RunVerdict:
     facts: FactSet
     result: Result
     evidence: RunEvidence | None = None
+    related: tuple[str, ...] = ()  # symptoms a question's words resemble without stating
 
     @property
     def id(self) -> str:
@@ -82,7 +83,7 @@ class RunVerdict:
         that would tell the first ones apart: never a dead end of one cause or none."""
         from troubleshoot.consult.checklist import checklist
 
-        return checklist(self.kb, self.facts, self.result)
+        return checklist(self.kb, self.facts, self.result, self.related)
 
 
 @dataclass(frozen=True)
@@ -178,10 +179,14 @@ class Consultation:
 
 
 def consult_facts(
-    kb: KnowledgeBase, facts: FactSet, evidence: RunEvidence | None = None
+    kb: KnowledgeBase,
+    facts: FactSet,
+    evidence: RunEvidence | None = None,
+    related: tuple[str, ...] = (),
 ) -> Consultation:
-    """A consultation over facts already known (interview answers, a chat): one run."""
-    return Consultation(kb, [RunVerdict(kb, facts, diagnose(facts, kb), evidence)])
+    """A consultation over facts already known (interview answers, a chat): one run.
+    ``related``: symptoms a question resembles, whose causes fill a short checklist."""
+    return Consultation(kb, [RunVerdict(kb, facts, diagnose(facts, kb), evidence, related)])
 
 
 def consult(kb: KnowledgeBase, request: Request, progress: Progress | None = None) -> Consultation:

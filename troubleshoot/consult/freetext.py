@@ -68,8 +68,10 @@ class Match:
     """What in the text gave one fact: ``source`` is ``log`` (a pasted line read as a file),
     ``stated`` (metrics stated in words, judged by the detectors), ``phrase`` (a phrasing of
     ``kb/``), ``number`` (a context number and its name) or
-    ``retrieval`` (BM25 over the knowledge base); ``text`` is what was found. ``present`` is
-    False for a denied symptom ("no nan", "没有过拟合"), left out otherwise."""
+    ``retrieval`` (BM25 over the knowledge base), or ``related`` (a symptom the words
+    resemble but do not state, which gives no fact: ``Understanding.related``); ``text`` is
+    what was found. ``present`` is False for a denied symptom ("no nan", "没有过拟合"), left
+    out otherwise."""
 
     source: str
     text: str
@@ -93,6 +95,9 @@ class Understanding:
     facts: FactSet = field(default_factory=FactSet)
     matches: list[Match] = field(default_factory=list)
     runs: int = 0  # runs of training read from pasted lines (metrics, errors, settings)
+    # Symptoms the words resemble without stating them, best first: not facts, but where
+    # the facts tie fewer than three causes, the checklist names their causes after them.
+    related: list[Match] = field(default_factory=list)
 
     @property
     def in_scope(self) -> bool:
@@ -106,7 +111,12 @@ class Understanding:
             "in_scope": self.in_scope,
             "runs": self.runs,
             "matches": [m.to_dict() for m in self.matches],
+            "related": [m.to_dict() for m in self.related],
         }
+
+    def resembled(self) -> tuple[str, ...]:
+        """The ids of the symptoms the words resemble, best first."""
+        return tuple(str(m.symptom) for m in self.related)
 
 
 def understand(kb: KnowledgeBase, text: str) -> Understanding:
@@ -133,8 +143,11 @@ def understand(kb: KnowledgeBase, text: str) -> Understanding:
         known = found.facts.context.get(match.key)
         if known is None or known.value != match.value:
             found.facts.add(ContextFact(match.key, match.value, _chat(match.text)))
-    if not found.facts.present_symptoms() and not found.runs and not _off_topic(kb, found, prose):
-        _retrieve(kb, found, text[:PROSE_CHARS])
+    if not _off_topic(kb, found, prose):
+        if not found.facts.present_symptoms() and not found.runs:
+            _retrieve(kb, found, text[:PROSE_CHARS])
+        if found.in_scope:
+            _resembled(kb, found, text[:PROSE_CHARS])
     return found
 
 
@@ -165,7 +178,7 @@ def consult_text(kb: KnowledgeBase, text: str) -> tuple[Understanding, Consultat
     from troubleshoot.consult.consultation import consult_facts
 
     found = understand(kb, text)
-    return found, consult_facts(kb, found.facts)
+    return found, consult_facts(kb, found.facts, related=found.resembled())
 
 
 def _chat(quoted: str) -> Provenance:
@@ -343,3 +356,12 @@ def _retrieve(kb: KnowledgeBase, found: Understanding, text: str) -> None:
         found.matches.append(
             Match("retrieval", " ".join(hit.shared), symptom=hit.symptom, score=round(hit.score, 3))
         )
+
+
+def _resembled(kb: KnowledgeBase, found: Understanding, text: str) -> None:
+    from troubleshoot.consult.retrieval import index_for
+
+    found.related = [
+        Match("related", " ".join(hit.shared), symptom=hit.symptom, score=round(hit.score, 3))
+        for hit in index_for(kb).resembling(text, skip=found.facts.symptoms)
+    ]

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 MIN_SCORE = 7.0  # summed BM25 score of the best symptom below which the text is off topic
 SECOND_RATIO = 0.9  # a runner-up within this share of the best is kept as well
 MIN_WORDS = 2  # words of the text that must occur in the best symptom's document
+RESEMBLED = 4  # the best-scoring symptoms looked at to fill a short answer
 
 # Words that say nothing about a symptom: English function words and the words every
 # question has ("my", "why", "help"), and their Chinese counterparts.
@@ -129,11 +131,9 @@ class SymptomIndex:
 
     def search(self, text: str) -> list[Hit]:
         """The symptoms ``text`` is about, best first: none when it is off topic."""
-        written = words(text)
+        written, scores, ranked = self._ranked(text)
         if not written:
             return []
-        scores = self.scores(self.grouped(written))
-        ranked = np.argsort(-scores, kind="stable")
         best = float(scores[ranked[0]])
         shared = self._shared(written, ranked[0])
         if best < MIN_SCORE or len(shared) < MIN_WORDS:
@@ -143,6 +143,23 @@ class SymptomIndex:
         if float(scores[second]) >= SECOND_RATIO * best:
             hits.append(Hit(self.ids[second], float(scores[second]), self._shared(written, second)))
         return hits
+
+    def resembling(self, text: str, skip: Collection[str]) -> list[Hit]:
+        """The symptoms other than ``skip`` that ``text`` resembles enough to name as
+        possible, best first, among the ``RESEMBLED`` best: what fills an answer that the
+        text's own facts leave short of three causes."""
+        written, scores, ranked = self._ranked(text)
+        return [
+            Hit(self.ids[i], float(scores[i]), self._shared(written, i))
+            for i in ranked[:RESEMBLED]
+            if written and scores[i] >= MIN_SCORE and self.ids[i] not in skip
+        ]
+
+    def _ranked(self, text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """The text's words, each symptom's score, and the symptoms' positions best first."""
+        written = words(text)
+        scores = self.scores(self.grouped(written)) if written else np.zeros(len(self.ids))
+        return written, scores, np.argsort(-scores, kind="stable")
 
     def _shared(self, written: list[str], index: int) -> tuple[str, ...]:
         """The text's words (as written) that the symptom's document holds."""

@@ -391,6 +391,7 @@ STRINGS: dict[Lang, dict[str, str]] = {
             "`troubleshoot kb show <id>` explains each."
         ),
         "not_yet_supported": "also possible, not yet supported by the facts",
+        "resembles": "not observed: the question's words resemble “%(symptom)s”",
         "questions_apart": "Questions that would tell the first of these apart",
         "tells_apart": "bears on",
         # The documentation site (troubleshoot site build).
@@ -764,6 +765,7 @@ STRINGS: dict[Lang, dict[str, str]] = {
             "可能性高的在前。`troubleshoot kb show <id>` 可查看每一条的说明。"
         ),
         "not_yet_supported": "也有可能,但目前的事实尚不支持",
+        "resembles": "并未观察到:问题的措辞接近“%(symptom)s”",
         "questions_apart": "能区分排在前面的原因的问题",
         "tells_apart": "涉及",
         "site_title": "troubleshoot:训练为什么出问题",

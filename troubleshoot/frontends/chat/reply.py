@@ -68,7 +68,7 @@ class Thread:
         facts = found.facts
         for answer in self.answers:
             facts.extend(answer.facts())
-        return found, consult_facts(kb, facts)
+        return found, consult_facts(kb, facts, related=found.resembled())
 
 
 @dataclass(frozen=True)
