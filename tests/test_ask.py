@@ -356,6 +356,23 @@ def test_a_short_checklist_is_filled_from_the_symptoms_the_words_resemble():
     assert not set(found.resembled()) & set(found.facts.symptoms)
 
 
+def test_the_third_place_goes_to_a_resembled_cause_when_the_facts_do_not_support_its_own():
+    """ "overfitting?" ties two fired causes and open ones; the words also say the model
+    scores worse after reloading, which resembles another symptom: its cause takes the
+    third place, the open cause moves down, and fired causes keep their places."""
+    text = "after reloading the saved model it scores much worse on the test set, overfitting?"
+    found, consultation = consult_text(KB, text)
+    listed = consultation.checklist().candidates
+    assert [c.status.value for c in listed[:3]] == ["fired", "fired", "related"]
+    assert listed[2].symptoms[0] == found.resembled()[0]
+    assert listed[3].status.value == "open"
+    _, bare = consult_text(KB, "my model is overfitting")
+    assert [c.status.value for c in bare.checklist().candidates[:3]] == ["fired", "fired", "open"]
+    for fired in ("loss becomes nan and the validation accuracy is stuck at chance",):
+        statuses = [c.status.value for c in consult_text(KB, fired)[1].checklist().candidates]
+        assert statuses[:3] == ["fired"] * 3 and "related" not in statuses
+
+
 def test_a_checklist_of_three_causes_or_an_off_topic_question_gets_no_fill():
     _, consultation = consult_text(KB, "loss becomes nan after 2000 iterations")
     assert len(consultation.checklist().candidates) >= 3

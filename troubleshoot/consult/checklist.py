@@ -5,10 +5,11 @@ The engine lists only lessons whose rules fired, and a bare symptom often fires 
 none: a dead end. The checklist adds every diagnosis tied to a present symptom (named in
 its ``symptoms``, or needed by one of its rules) that a rule could still fire: lessons whose
 rules fired come first, by score; the others follow, as likely as the question planner
-believes them (``belief.py``), marked as not yet supported by the facts. A question whose
-facts tie fewer than three causes is filled up with causes of the symptoms its words
-resemble without stating them (``freetext.Understanding.related``), marked as such: a
-misread question then still names the right cause among the first three. The questions are
+believes them (``belief.py``), marked as not yet supported by the facts. For a question
+in words, causes of the symptoms its words resemble without stating them
+(``freetext.Understanding.related``) fill the first three places where the facts leave
+them empty or the third holds a cause the facts do not support, marked as such: a misread
+question then still names the right cause among the first three. The questions are
 the interview's own choice (largest expected information gain, ``select.py``), asked about
 single facts rather than the opening "what do you see?".
 """
@@ -47,7 +48,7 @@ from troubleshoot.knowledge.schema import (
 QUESTIONS = 2  # questions offered beside the checklist
 TOLD_APART = 5  # the first candidates those questions are chosen to tell apart
 SHORTLIST = 5  # causes an interview's conclusion names
-FILLED_TO = 3  # causes a checklist is filled up to from the symptoms a question resembles
+FILLED_TO = 3  # first places of a checklist open to the causes of symptoms a question resembles
 _MEMO_SIZE = 1024  # fact sets remembered: the runs of one log mostly share a few
 
 
@@ -155,29 +156,37 @@ def build(
         asks = best_questions(model, session, now.hypotheses, labels, QUESTIONS)
         told = [(ask, _told_apart(now, ask.question.name, top)) for ask in asks]
         probes = [Probe(ask.question, ask.gain, apart) for ask, apart in told if apart]
-    return Checklist([*ranked, *_resembled(kb, facts, ranked, related)], probes)
+    return Checklist(_with_resembled(kb, facts, ranked, related), probes)
 
 
-def _resembled(
+def _with_resembled(
     kb: KnowledgeBase, facts: FactSet, ranked: list[Candidate], related: tuple[str, ...]
 ) -> list[Candidate]:
-    """Up to ``FILLED_TO`` causes in all: for each symptom resembled (best first) and not
-    known either way, the first new cause its checklist would name were it observed."""
-    listed = {c.id for c in ranked}
+    """``ranked`` with causes of the symptoms a question resembles among its first
+    ``FILLED_TO``: in the places left empty, and in the last of them when the cause there
+    is not supported by the facts (a misread question's right cause then still shows)."""
+    keep = len(ranked[:FILLED_TO])
+    if keep == FILLED_TO and ranked[keep - 1].status is Status.OPEN:
+        keep -= 1
+    if keep == FILLED_TO or not related:
+        return ranked
+    listed = {c.id: c for c in ranked}
     filled: list[Candidate] = []
     for symptom in related:
-        if len(listed) >= FILLED_TO:
+        if keep + len(filled) >= FILLED_TO:
             break
         if symptom in facts.symptoms:  # answered since (a chat's follow-up)
             continue
         supposed = FactSet().extend(facts)
         supposed.add(SymptomFact(symptom, True, ASKED))
         then = checklist(kb, supposed, diagnose(supposed, kb)).candidates
-        first = next((c for c in then if symptom in c.symptoms and c.id not in listed), None)
-        if first is not None:
-            filled.append(Candidate(first.lesson, Status.RELATED, first.belief, (symptom,)))
-            listed.add(first.id)
-    return filled
+        taken = {c.id for c in [*ranked[:keep], *filled]}
+        first = next((c for c in then if symptom in c.symptoms and c.id not in taken), None)
+        if first is not None:  # a cause listed further down moves up as it is
+            seen = listed.get(first.id)
+            filled.append(seen or Candidate(first.lesson, Status.RELATED, first.belief, (symptom,)))
+    moved = {c.id for c in filled}
+    return [*ranked[:keep], *filled, *(c for c in ranked[keep:] if c.id not in moved)]
 
 
 def shortlist(kb: KnowledgeBase, facts: FactSet, now: Situation) -> list[Candidate]:
