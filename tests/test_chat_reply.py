@@ -50,6 +50,19 @@ def test_chinese_question_gets_a_chinese_reply() -> None:
     assert "可能的原因" in to_markdown(built)
 
 
+def test_a_reply_lists_the_first_three_causes_of_the_checklist_as_ask_does() -> None:
+    """One cause fits the stated facts; the next two are causes of symptoms the words
+    resemble, and the reply says so rather than giving them a likelihood."""
+    question = "val loss上升但是val acc也在升"
+    built = reply(KB, Thread(), question, SITE)
+    assert built.consultation is not None
+    listed = built.consultation.checklist().candidates
+    assert [c.id for c in built.causes] == [c.id for c in listed[:3]]
+    assert built.causes[0].likelihood == "很可能"
+    assert all(c.likelihood.startswith("并未观察到:问题的措辞接近“") for c in built.causes[1:])
+    assert "并未观察到" in to_markdown(built)
+
+
 def test_out_of_scope_gets_no_diagnosis() -> None:
     thread = Thread()
     built = reply(KB, thread, "what is the capital of France?", SITE)

@@ -15,6 +15,7 @@ from troubleshoot.knowledge.load import KnowledgeBase
 from troubleshoot.knowledge.schema import Citation, Lesson, Step
 from troubleshoot.lang import Lang
 from troubleshoot.render.i18n import STRINGS, say
+from troubleshoot.render.likelihood import standing_word
 from troubleshoot.render.links import page_url
 from troubleshoot.render.rules_text import typed
 from troubleshoot.render.templating import environment, framework_snippets
@@ -244,6 +245,7 @@ def render_guide(
             say=lambda words: say(words, lang),
             sorted_code=framework_snippets,
             likelihood=likelihood,
+            standing=lambda candidate: standing_word(kb, candidate, lang),
             reasons=reasons,
             steps_shown=lambda lesson, framework: steps_shown(kb, lesson, framework),
             see_also=lambda lesson, shown: see_also(kb, lesson, set(shown)),

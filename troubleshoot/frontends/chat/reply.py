@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from troubleshoot.consult.consultation import Consultation, Diagnosis, consult_facts
+from troubleshoot.consult.consultation import Consultation, consult_facts
 from troubleshoot.consult.freetext import MAX_CHARS, BadQuestion, Understanding, understand
 from troubleshoot.consult.questions import Kind, Question
 from troubleshoot.consult.select import BUDGET, FRAMEWORK, Conclude
@@ -31,11 +31,12 @@ from troubleshoot.frontends.interview.explain import answer_text as answer_words
 from troubleshoot.frontends.interview.explain import show
 from troubleshoot.lang import WIDE_CHAR, Lang
 from troubleshoot.render.guide import CitationIndex, reasons
-from troubleshoot.render.likelihood import likelihood_word
+from troubleshoot.render.likelihood import standing_word
 from troubleshoot.render.links import page_url
 from troubleshoot.render.templating import Snippet, framework_snippets
 
 if TYPE_CHECKING:
+    from troubleshoot.consult.checklist import Candidate
     from troubleshoot.frontends.chat.threads import ThreadStore
     from troubleshoot.knowledge.load import KnowledgeBase
 
@@ -199,17 +200,17 @@ def _built(
     thread.pending = question
     cites = CitationIndex(kb, lang)
     framework = consultation.result.facts.context.get(FRAMEWORK)
-    diagnoses = consultation.result.diagnoses
+    listed = consultation.checklist().candidates
     causes = [
-        _cause(d, lang, framework.value if framework else None, cites, site_url)
-        for d in diagnoses[:TOP]
+        _cause(kb, c, lang, framework.value if framework else None, cites, site_url)
+        for c in listed[:TOP]
     ]
     return Reply(
         lang,
         True,
         quote=quote,
         causes=causes,
-        more=max(0, len(diagnoses) - TOP),
+        more=max(0, len(listed) - TOP),
         follow_up=_shown(kb, question, lang) if question else None,
         sources=cites.entries(),
         note=note if causes else " ".join(filter(None, [note, t(lang, "chat_no_cause")])),
@@ -254,10 +255,15 @@ def _planned(consultation: Consultation, asked: frozenset[str]) -> Question | No
 
 
 def _cause(
-    diagnosis: Diagnosis, lang: Lang, framework: object, cites: CitationIndex, site_url: str | None
+    kb: KnowledgeBase,
+    candidate: Candidate,
+    lang: Lang,
+    framework: object,
+    cites: CitationIndex,
+    site_url: str | None,
 ) -> Cause:
-    lesson = diagnosis.lesson
-    fired = reasons(diagnosis)
+    lesson = candidate.lesson
+    fired = reasons(candidate.diagnosis) if candidate.diagnosis else []
     steps = [
         StepShown(
             step.text.get(lang),
@@ -275,7 +281,7 @@ def _cause(
     return Cause(
         lesson.id,
         lesson.title.get(lang),
-        likelihood_word(diagnosis.score, lang),
+        standing_word(kb, candidate, lang),
         fired[0].rule.because.get(lang) if fired else lesson.summary.get(lang),
         steps,
         page_url(site_url, lang, "lessons", lesson.id),
