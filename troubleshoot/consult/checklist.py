@@ -127,6 +127,21 @@ def build(
     model = model_for(kb)
     session = Session(kb, facts)
     now = situation(model, session)
+    ranked = _ranked(kb, result, now)
+    probes = []
+    if not now.clear:
+        # The outcome the questions should tell apart: which of the first candidates it is.
+        top = {c.id for c in ranked[:TOLD_APART]}
+        labels = [h.lesson_id if h.lesson_id in top else NOTHING for h in now.hypotheses]
+        asks = best_questions(model, session, now.hypotheses, labels, QUESTIONS)
+        told = [(ask, _told_apart(now, ask.question.name, top)) for ask in asks]
+        probes = [Probe(ask.question, ask.gain, apart) for ask, apart in told if apart]
+    return Checklist(_with_resembled(kb, facts, ranked, related), probes)
+
+
+def _ranked(kb: KnowledgeBase, result: Result, now: Situation) -> list[Candidate]:
+    """The causes tied to what was observed: fired ones by score, then the others by
+    belief."""
     belief: dict[str, float] = defaultdict(float)
     for hyp in now.hypotheses:
         if hyp.lesson_id is not None:
@@ -147,16 +162,7 @@ def build(
         if lesson.id not in done and lesson.id in belief and tied(lesson)
     ]
     still.sort(key=lambda c: (-c.belief, c.id))
-    ranked = [*fired, *still]
-    probes = []
-    if not now.clear:
-        # The outcome the questions should tell apart: which of the first candidates it is.
-        top = {c.id for c in ranked[:TOLD_APART]}
-        labels = [h.lesson_id if h.lesson_id in top else NOTHING for h in now.hypotheses]
-        asks = best_questions(model, session, now.hypotheses, labels, QUESTIONS)
-        told = [(ask, _told_apart(now, ask.question.name, top)) for ask in asks]
-        probes = [Probe(ask.question, ask.gain, apart) for ask, apart in told if apart]
-    return Checklist(_with_resembled(kb, facts, ranked, related), probes)
+    return [*fired, *still]
 
 
 def _with_resembled(
@@ -179,7 +185,8 @@ def _with_resembled(
             continue
         supposed = FactSet().extend(facts)
         supposed.add(SymptomFact(symptom, True, ASKED))
-        then = checklist(kb, supposed, diagnose(supposed, kb)).candidates
+        # Only the causes, not the questions: those are the costly part of a checklist.
+        then = _ranked(kb, diagnose(supposed, kb), situation(model_for(kb), Session(kb, supposed)))
         taken = {c.id for c in [*ranked[:keep], *filled]}
         first = next((c for c in then if symptom in c.symptoms and c.id not in taken), None)
         if first is not None:  # a cause listed further down moves up as it is
