@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -284,13 +285,22 @@ def one_clause(text: str) -> bool:
 def find(phrase: str, text: str, same: Alike = (), amounts: tuple[str, ...] = ()) -> Found | None:
     """The first place ``phrase`` occurs in normalised ``text`` (in its own words or ones
     ``same`` groups them with; ``{amount}`` as one of ``amounts``)."""
+    return next(find_all(phrase, text, same, amounts), None)
+
+
+def find_all(
+    phrase: str, text: str, same: Alike = (), amounts: tuple[str, ...] = ()
+) -> Iterator[Found]:
+    """Every place ``phrase`` occurs in normalised ``text``, by where it starts: a match
+    that reaches too far ("val_loss: 2.3 - val_accuracy: 0.5" for "validation accuracy
+    {n}") does not hide the one starting inside it ("val_accuracy: 0.5")."""
     pattern = compile_phrase(phrase, same, amounts)
     if not pattern.may_occur_in(text):
-        return None
+        return
     match = pattern.regex.search(text)
-    if match is None:
-        return None
-    number = match.group("n") if "n" in pattern.regex.groupindex else None
-    before = _CLAUSE.split(text[max(0, match.start() - NEGATION_BEFORE) : match.start()])[-1]
-    denied = NEGATION.search(_NOT_A_DENIAL.sub("", before)) is not None
-    return Found(pattern, match.start(), match.end(), match.group(), number, denied)
+    while match is not None:
+        number = match.group("n") if "n" in pattern.regex.groupindex else None
+        before = _CLAUSE.split(text[max(0, match.start() - NEGATION_BEFORE) : match.start()])[-1]
+        denied = NEGATION.search(_NOT_A_DENIAL.sub("", before)) is not None
+        yield Found(pattern, match.start(), match.end(), match.group(), number, denied)
+        match = pattern.regex.search(text, match.start() + 1)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from troubleshoot.consult.phrasing import Found, find
+from troubleshoot.consult.phrasing import Found, find_all
 from troubleshoot.knowledge.vocab import BadNumber, read_number
 from troubleshoot.read.model import (
     TEST_ACC,
@@ -66,22 +66,23 @@ def stated_run(kb: KnowledgeBase, prose: str, source: str) -> tuple[RunData, lis
 
 
 def statements(kb: KnowledgeBase, prose: str) -> list[Stated]:
-    """Each series' most specific statement in ``prose``; of two that claim the same words,
-    the more specific ("validation loss 2.5" over "loss 2.5")."""
-    best: dict[str, Stated] = {}
+    """Each series' statement in ``prose``: of statements that claim the same words, the
+    more specific ("validation loss 2.5" over "loss 2.5"), then the one found first; a
+    series whose first statement lost its words to another keeps its next ("val_loss: 2.3
+    - loss: 0.05" states a training loss too)."""
+    found: list[Stated] = []
     for series, phrases in kb.metrics.items():
         for phrase in phrases:
-            hit = find(phrase, prose, kb.same_words)
-            if hit is None or hit.denied or _spans_numbers(hit):
-                continue
-            percent = prose[hit.end : hit.end + 2].lstrip().startswith("%")
-            value = _value(series, hit, percent)
-            known = best.get(series)
-            if value is not None and (known is None or hit.precedence > known.found.precedence):
-                best[series] = Stated(series, value, hit, hit.text + ("%" if percent else ""))
+            for hit in find_all(phrase, prose, kb.same_words):
+                if hit.denied or _spans_numbers(hit):
+                    continue
+                percent = prose[hit.end : hit.end + 2].lstrip().startswith("%")
+                value = _value(series, hit, percent)
+                if value is not None:
+                    found.append(Stated(series, value, hit, hit.text + ("%" if percent else "")))
     kept: list[Stated] = []
-    for stated in sorted(best.values(), key=lambda s: -s.found.pattern.weight):
-        if not any(stated.found.overlaps(other.found) for other in kept):
+    for stated in sorted(found, key=lambda s: s.found.precedence, reverse=True):
+        if all(s.series != stated.series and not stated.found.overlaps(s.found) for s in kept):
             kept.append(stated)
     return kept
 
