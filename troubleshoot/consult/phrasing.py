@@ -285,7 +285,11 @@ def one_clause(text: str) -> bool:
 def find(phrase: str, text: str, same: Alike = (), amounts: tuple[str, ...] = ()) -> Found | None:
     """The first place ``phrase`` occurs in normalised ``text`` (in its own words or ones
     ``same`` groups them with; ``{amount}`` as one of ``amounts``)."""
-    return next(find_all(phrase, text, same, amounts), None)
+    pattern = compile_phrase(phrase, same, amounts)
+    if not pattern.may_occur_in(text):
+        return None
+    match = pattern.regex.search(text)
+    return None if match is None else _found(pattern, match, text)
 
 
 def find_all(
@@ -299,8 +303,12 @@ def find_all(
         return
     match = pattern.regex.search(text)
     while match is not None:
-        number = match.group("n") if "n" in pattern.regex.groupindex else None
-        before = _CLAUSE.split(text[max(0, match.start() - NEGATION_BEFORE) : match.start()])[-1]
-        denied = NEGATION.search(_NOT_A_DENIAL.sub("", before)) is not None
-        yield Found(pattern, match.start(), match.end(), match.group(), number, denied)
+        yield _found(pattern, match, text)
         match = pattern.regex.search(text, match.start() + 1)
+
+
+def _found(pattern: Pattern, match: re.Match[str], text: str) -> Found:
+    number = match.group("n") if "n" in pattern.regex.groupindex else None
+    before = _CLAUSE.split(text[max(0, match.start() - NEGATION_BEFORE) : match.start()])[-1]
+    denied = NEGATION.search(_NOT_A_DENIAL.sub("", before)) is not None
+    return Found(pattern, match.start(), match.end(), match.group(), number, denied)
