@@ -354,6 +354,10 @@ def test_a_short_checklist_is_filled_from_the_symptoms_the_words_resemble():
     assert filled[0].id == "overfitting-toolbox" and filled[0].symptoms == ("overfitting",)
     assert {c.symptoms[0] for c in filled} <= set(found.resembled())
     assert not set(found.resembled()) & set(found.facts.symptoms)
+    md = run_cli("ask", "val loss上升但是val acc也在升", "--lang", "zh").stdout
+    assert "标注“并未观察到”的原因" in md and "*并未观察到:问题的措辞接近“过拟合" in md
+    plain = run_cli("ask", "loss becomes nan after 2000 iterations").stdout
+    assert "not observed" not in plain
 
 
 def test_the_third_place_goes_to_a_resembled_cause_when_the_facts_do_not_support_its_own():

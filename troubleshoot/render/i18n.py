@@ -392,6 +392,10 @@ STRINGS: dict[Lang, dict[str, str]] = {
         ),
         "not_yet_supported": "also possible, not yet supported by the facts",
         "resembles": "not observed: the question's words resemble “%(symptom)s”",
+        "checklist_resembled": (
+            "Causes marked “not observed” belong to symptoms the question's words resemble "
+            "without saying they were seen: check those symptoms first."
+        ),
         "questions_apart": "Questions that would tell the first of these apart",
         "tells_apart": "bears on",
         # The documentation site (troubleshoot site build).
@@ -766,6 +770,9 @@ STRINGS: dict[Lang, dict[str, str]] = {
         ),
         "not_yet_supported": "也有可能,但目前的事实尚不支持",
         "resembles": "并未观察到:问题的措辞接近“%(symptom)s”",
+        "checklist_resembled": (
+            "标注“并未观察到”的原因属于问题措辞相近、但并未说明已出现的症状:请先确认这些症状。"
+        ),
         "questions_apart": "能区分排在前面的原因的问题",
         "tells_apart": "涉及",
         "site_title": "troubleshoot:训练为什么出问题",
