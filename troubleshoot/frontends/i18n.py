@@ -158,8 +158,9 @@ TEXT: dict[Lang, dict[str, str]] = {
         "resume_conflict": "--resume continues a saved interview; it takes no new facts "
         "(--from, --facts, --symptom, --context, --absent).",
         "ask_out_of_scope": (
-            "This does not read like a question about training a neural network, so there is "
-            "nothing to diagnose. Ask about what your training run does, in your own words or "
+            "I found no training problem I know of in this (an off-topic question, or one the "
+            "knowledge base does not cover), so there is nothing to diagnose. Ask about what "
+            "your training run does, in your own words or "
             "with a pasted log excerpt or traceback: a loss that becomes NaN or will not go "
             "down, overfitting, accuracy stuck at chance, an error such as CUDA out of memory. "
             'For example: troubleshoot ask "loss becomes nan after 2000 iterations, caffe, '
@@ -172,8 +173,9 @@ TEXT: dict[Lang, dict[str, str]] = {
         ),
         # Chat replies (troubleshoot/frontends/chat/).
         "chat_out_of_scope": (
-            "This does not read like a question about training a neural network, so I have "
-            "nothing to diagnose. I can help with what a training run does: a loss that becomes "
+            "I found no training problem I know of in this (an off-topic question, or one the "
+            "knowledge base does not cover), so I have nothing to diagnose. I can help with "
+            "what a training run does: a loss that becomes "
             "NaN or will not go down, overfitting, accuracy stuck at chance, or an error such "
             "as CUDA out of memory. Describe it in your own words or paste a few log lines or "
             'a traceback, e.g. "loss becomes nan after 2000 iterations, caffe, lr 0.1".'
@@ -337,7 +339,8 @@ TEXT: dict[Lang, dict[str, str]] = {
         "resume_conflict": "--resume 继续已保存的问答,不接受新的事实"
         "(--from、--facts、--symptom、--context、--absent)。",
         "ask_out_of_scope": (
-            "这看起来不是关于神经网络训练的问题,所以没有可诊断的内容。请用自己的话描述训练中出现"
+            "我没能从中找到知识库所涵盖的训练问题(问题与训练无关,或不在知识库范围内),"
+            "所以没有可诊断的内容。请用自己的话描述训练中出现"
             "的情况,也可以贴上日志片段或报错堆栈:例如loss变成NaN或不下降、过拟合、准确率停在随机"
             '水平、CUDA out of memory之类的报错。例如:troubleshoot ask "训练2000次迭代后loss变成'
             'nan,caffe,学习率0.1"。'
@@ -345,7 +348,8 @@ TEXT: dict[Lang, dict[str, str]] = {
         "ask_empty": "问题是空的:请描述训练中出现的情况(troubleshoot ask --help)",
         "ask_too_long": "文本超过 {limit} 个字符;完整的日志请作为文件交给 troubleshoot diagnose",
         "chat_out_of_scope": (
-            "这看起来不是关于神经网络训练的问题,所以没有可诊断的内容。我能帮忙分析训练中出现的情况:"
+            "我没能从中找到知识库所涵盖的训练问题(问题与训练无关,或不在知识库范围内),"
+            "所以没有可诊断的内容。我能帮忙分析训练中出现的情况:"
             "loss变成NaN或不下降、过拟合、准确率停在随机水平,或者CUDA out of memory之类的报错。"
             '请用自己的话描述,也可以贴上几行日志或报错堆栈,例如"训练2000次迭代后loss变成nan,'
             'caffe,学习率0.1"。'
