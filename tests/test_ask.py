@@ -564,6 +564,23 @@ def test_cli_ask_markdown_and_json():
     assert "overfitting" not in {m["symptom"] for m in related}
 
 
+def test_cli_ask_answers_in_the_questions_language_unless_told():
+    zh = run_cli("ask", "验证集loss一直上升怎么办")
+    assert zh.returncode == 0 and "观察到的现象" in zh.stdout
+    en = run_cli("ask", "验证集loss一直上升怎么办", "--lang", "en")
+    assert "What was observed" in en.stdout
+
+
+def test_a_phrase_is_compiled_only_when_its_words_occur():
+    """Most of the knowledge base's phrases never meet a question's words: compiling all of
+    them cost every `ask` about a second."""
+    pattern = compile_phrase("loss of a phrase never asked {n}", (), ())  # as find asks
+    assert find("loss of a phrase never asked {n}", "what is the weather") is None
+    assert "regex" not in vars(pattern)
+    assert find("loss of a phrase never asked {n}", "loss of a phrase never asked 3")
+    assert "regex" in vars(pattern)
+
+
 def test_cli_out_of_scope_says_what_it_helps_with_in_both_languages():
     en = run_cli("ask", "write me a poem")
     assert en.returncode == 0

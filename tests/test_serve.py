@@ -595,3 +595,11 @@ def test_no_secret_is_ever_logged(server: Server, slack: FakeSlack) -> None:
     assert "POST /slack/events" in log  # the log was captured
     for secret in (SIGNING_SECRET, BOT_TOKEN, MM_TOKEN):
         assert secret not in log
+
+
+def test_serve_help_shows_the_config_table_name():
+    """Rich reads "[chat]" as markup unless it is escaped: the help lost the table's name."""
+    from conftest import run_cli
+
+    shown = run_cli("serve", "--help")
+    assert shown.returncode == 0 and "[chat] table" in " ".join(shown.stdout.split())

@@ -25,7 +25,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 
 # How far apart two words of a phrase may stand (characters of other words between them),
 # and what may stand between a number's name and the number ("lr = 0.1", "学习率设为0.01").
@@ -176,7 +176,7 @@ class Pattern:
     """One phrase of the knowledge base, compiled."""
 
     phrase: str
-    regex: re.Pattern[str]
+    source: str  # the regular expression, compiled on first use (most phrases never are)
     weight: int  # how specific: the characters of the phrase's words (longer wins)
     # For each word, the texts one of which every match contains: a phrase whose words are
     # not all in the text is passed over without running its regular expression.
@@ -185,6 +185,10 @@ class Pattern:
 
     def may_occur_in(self, text: str) -> bool:
         return all(any(piece in text for piece in word) for word in self.needs)
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.source)
 
 
 Alike = tuple[tuple[str, ...], ...]  # groups of words a phrase may use interchangeably
@@ -245,7 +249,7 @@ def compile_phrase(phrase: str, same: Alike = (), amounts: tuple[str, ...] = ())
         key=lambda pieces: -min(map(len, pieces)),  # the rarest first: most phrases stop there
     )
     own = tuple(_literals(word)[0] for word in kept if word not in _PLACES)
-    return Pattern(phrase, re.compile("".join(parts)), weight, tuple(needs), own)
+    return Pattern(phrase, "".join(parts), weight, tuple(needs), own)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import typer
 from troubleshoot.consult.errors import UnreadableInput
 from troubleshoot.consult.gather import RunSplit
 from troubleshoot.facts import Phrase, PhrasedError
-from troubleshoot.lang import Lang
+from troubleshoot.lang import Lang, written_in
 from troubleshoot.render.i18n import say, say_lines
 from troubleshoot.render.output import OutputFormat
 
@@ -418,7 +418,10 @@ def ask(
     full: Annotated[
         bool, typer.Option("--full", help="Every reason and step of each cause.")
     ] = False,
-    lang: LangOption = Lang.EN,
+    lang: Annotated[
+        Lang | None,
+        typer.Option("--lang", help="Language of the output; by default the question's own."),
+    ] = None,
     kb_path: KbOption = None,
 ) -> None:
     """Answer a question asked in your own words: the likely causes and what to do.
@@ -433,7 +436,8 @@ def ask(
     try:
         text = text_of(sys.stdin.buffer.read()) if question == "-" else question
     except UnreadableInput as exc:
-        raise fail(problem(exc, lang), lang=lang) from None
+        raise fail(problem(exc, lang or Lang.EN), lang=lang or Lang.EN) from None
+    lang = lang or written_in(text)
     kb = load(kb_path)
     try:
         found, consultation = consult_text(kb, text)
@@ -452,7 +456,7 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
     config: Annotated[
         Path | None,
-        typer.Option(help="A TOML file with a [chat] table; environment variables win."),
+        typer.Option(help="A TOML file with a \\[chat] table; environment variables win."),
     ] = None,
     kb_path: KbOption = None,
 ) -> None:

@@ -29,7 +29,7 @@ from troubleshoot.frontends.interview.answers import Reply as Parsed
 from troubleshoot.frontends.interview.answers import parse
 from troubleshoot.frontends.interview.explain import answer_text as answer_words
 from troubleshoot.frontends.interview.explain import show
-from troubleshoot.lang import WIDE_CHAR, Lang
+from troubleshoot.lang import Lang, written_in
 from troubleshoot.render.guide import CitationIndex, reasons
 from troubleshoot.render.likelihood import standing_word
 from troubleshoot.render.links import page_url
@@ -44,7 +44,6 @@ TOP = 3  # causes in a reply
 FIRST_STEPS = 2  # steps shown for each cause; the site's page has the rest
 CODE_LINES = 12  # of a snippet shown in chat
 CITED = 2  # sources cited per cause (its first, the articles); the page cites them all
-_WIDE = re.compile(WIDE_CHAR)
 _NUMBER = re.compile(r"\s*\d{1,4}\s*")
 
 
@@ -127,18 +126,13 @@ class Reply:
     consultation: Consultation | None = None
 
 
-def detect_lang(text: str) -> Lang:
-    """Chinese when the text has any Chinese character ("验证集loss一直上升"), else English."""
-    return Lang.ZH if _WIDE.search(text) else Lang.EN
-
-
 def reply(
     kb: KnowledgeBase, thread: Thread, said: str | Pick, site_url: str | None = None
 ) -> Reply:
     """Take what the user said (new words, a typed answer, or a button) into ``thread``
     and build the reply; ``thread`` is updated in place for the caller to store."""
     if thread.lang is None:
-        thread.lang = detect_lang(said if isinstance(said, str) else "")
+        thread.lang = written_in(said if isinstance(said, str) else "")
     lang = thread.lang
     text = said.number if isinstance(said, Pick) else said
     if isinstance(said, Pick) and (thread.pending is None or thread.pending.name != said.question):
