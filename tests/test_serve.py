@@ -571,8 +571,10 @@ def test_rate_limit_per_user(tmp_path: Path, slack: FakeSlack) -> None:
         codes += [mattermost(limited, MM_TOKEN, "loss is nan", user="flood").status_code]
         assert codes == [200, 200, 429]
         assert mattermost(limited, MM_TOKEN, "loss is nan", user="other").status_code == 200
-        api = [ask(limited, {"text": "loss is nan"}).status_code for _ in range(3)]
-        assert api == [200, 200, 429]
+        answers = [ask(limited, {"text": "loss is nan"}) for _ in range(3)]
+        assert [a.status_code for a in answers] == [200, 200, 429]
+        # One request in 1000 s: the refusal says how long to wait.
+        assert 900 <= int(answers[2].headers["retry-after"]) <= 1000
         # Slack retries a request that fails, so it gets its 200 and a polite refusal.
         for n in range(3):
             body = slash(slack, "loss is nan", "U-flood", "C-flood", f"flood-{n}")

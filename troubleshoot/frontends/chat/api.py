@@ -29,6 +29,12 @@ def bad(message: str, status: int = 400) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
+def too_many(service: Service, user: str) -> JSONResponse:
+    """429, saying when ``user`` may ask again."""
+    wait = str(service.limit.retry_after(user))
+    return JSONResponse({"error": "too many requests"}, 429, headers={"Retry-After": wait})
+
+
 async def healthz(_request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
@@ -39,8 +45,9 @@ def _client(request: Request) -> str:
 
 async def ask(request: Request) -> Response:
     service: Service = request.app.state.service
-    if not service.limit.allow(f"{PLATFORM}:{_client(request)}"):
-        return bad("too many requests", 429)
+    user = f"{PLATFORM}:{_client(request)}"
+    if not service.limit.allow(user):
+        return too_many(service, user)
     try:
         data = json.loads(await request.body())
     except (ValueError, UnicodeDecodeError):

@@ -8,6 +8,7 @@ ever lets a user send more.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +36,11 @@ class RateLimit:
         if len(self._buckets) > MAX_USERS:
             del self._buckets[next(iter(self._buckets))]
         return allowed
+
+    def retry_after(self, user: str) -> int:
+        """Whole seconds until ``user`` has a request again: a 429's ``Retry-After``."""
+        tokens, _ = self._buckets.get(user, (float(self.burst), 0.0))
+        return max(1, math.ceil((1.0 - tokens) / self.rate))
 
 
 class BodyLimit:

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from troubleshoot.frontends.chat.api import bad
+from troubleshoot.frontends.chat.api import bad, too_many
 from troubleshoot.frontends.chat.markdown import to_markdown
 from troubleshoot.frontends.chat.service import Service
 
@@ -56,6 +56,6 @@ async def mattermost(request: Request) -> Response:
     if trigger and text.startswith(trigger):  # an outgoing webhook repeats its trigger word
         text = text[len(trigger) :]
     if not service.limit.allow(f"{PLATFORM}:{user}"):
-        return bad("too many requests", 429)
+        return too_many(service, f"{PLATFORM}:{user}")
     built = await service.answer(PLATFORM, channel, user, text)
     return JSONResponse({"response_type": "in_channel", "text": to_markdown(built)})
