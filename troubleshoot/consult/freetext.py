@@ -41,6 +41,7 @@ from troubleshoot.knowledge.vocab import BadNumber, read_number
 
 if TYPE_CHECKING:
     from troubleshoot.consult.consultation import Consultation
+    from troubleshoot.consult.retrieval import Hit, Ranking
     from troubleshoot.knowledge.load import KnowledgeBase
     from troubleshoot.knowledge.schema import ContextKey
 
@@ -144,10 +145,15 @@ def understand(kb: KnowledgeBase, text: str) -> Understanding:
         if known is None or known.value != match.value:
             found.facts.add(ContextFact(match.key, match.value, _chat(match.text)))
     if not _off_topic(kb, found, prose):
+        from troubleshoot.consult.retrieval import index_for
+
+        ranking = index_for(kb).rank(text[:PROSE_CHARS])
         if not found.facts.present_symptoms() and not found.runs:
-            _retrieve(kb, found, text[:PROSE_CHARS])
+            _retrieve(found, ranking)
         if found.in_scope:
-            _resembled(kb, found, text[:PROSE_CHARS])
+            found.related = [
+                _retrieved("related", hit) for hit in ranking.resembling(found.facts.symptoms)
+            ]
     return found
 
 
@@ -345,23 +351,14 @@ def _off_topic(kb: KnowledgeBase, found: Understanding, prose: str) -> bool:
     return False
 
 
-def _retrieve(kb: KnowledgeBase, found: Understanding, text: str) -> None:
-    from troubleshoot.consult.retrieval import index_for
-
-    for hit in index_for(kb).search(text):
+def _retrieve(found: Understanding, ranking: Ranking) -> None:
+    for hit in ranking.about():
         if hit.symptom in found.facts.symptoms:  # the text denies it ("没有过拟合")
             continue
         note = Phrase.of("note_retrieved", words=", ".join(hit.shared))
         found.facts.add(SymptomFact(hit.symptom, True, Provenance(Origin.CHAT, (), note)))
-        found.matches.append(
-            Match("retrieval", " ".join(hit.shared), symptom=hit.symptom, score=round(hit.score, 3))
-        )
+        found.matches.append(_retrieved("retrieval", hit))
 
 
-def _resembled(kb: KnowledgeBase, found: Understanding, text: str) -> None:
-    from troubleshoot.consult.retrieval import index_for
-
-    found.related = [
-        Match("related", " ".join(hit.shared), symptom=hit.symptom, score=round(hit.score, 3))
-        for hit in index_for(kb).resembling(text, skip=found.facts.symptoms)
-    ]
+def _retrieved(source: str, hit: Hit) -> Match:
+    return Match(source, " ".join(hit.shared), symptom=hit.symptom, score=round(hit.score, 3))

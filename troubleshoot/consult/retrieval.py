@@ -131,41 +131,52 @@ class SymptomIndex:
 
     def search(self, text: str) -> list[Hit]:
         """The symptoms ``text`` is about, best first: none when it is off topic."""
-        written, scores, ranked = self._ranked(text)
-        if not written:
-            return []
-        best = float(scores[ranked[0]])
-        shared = self._shared(written, ranked[0])
-        if best < MIN_SCORE or len(shared) < MIN_WORDS:
-            return []
-        hits = [Hit(self.ids[ranked[0]], best, shared)]
-        second = ranked[1]
-        if float(scores[second]) >= SECOND_RATIO * best:
-            hits.append(Hit(self.ids[second], float(scores[second]), self._shared(written, second)))
-        return hits
+        return self.rank(text).about()
 
-    def resembling(self, text: str, skip: Collection[str]) -> list[Hit]:
-        """The symptoms other than ``skip`` that ``text`` resembles enough to name as
-        possible, best first, among the ``RESEMBLED`` best: what fills an answer that the
-        text's own facts leave short of three causes."""
-        written, scores, ranked = self._ranked(text)
-        return [
-            Hit(self.ids[i], float(scores[i]), self._shared(written, i))
-            for i in ranked[:RESEMBLED]
-            if written and scores[i] >= MIN_SCORE and self.ids[i] not in skip
-        ]
-
-    def _ranked(self, text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
-        """The text's words, each symptom's score, and the symptoms' positions best first."""
+    def rank(self, text: str) -> Ranking:
+        """Every symptom scored against ``text``, once for all that is asked of it."""
         written = words(text)
         scores = self.scores(self.grouped(written)) if written else np.zeros(len(self.ids))
-        return written, scores, np.argsort(-scores, kind="stable")
+        return Ranking(self, written, scores, np.argsort(-scores, kind="stable"))
 
-    def _shared(self, written: list[str], index: int) -> tuple[str, ...]:
+    def shared(self, written: list[str], index: int) -> tuple[str, ...]:
         """The text's words (as written) that the symptom's document holds."""
         document = self.documents[index]
         pairs = zip(written, self.grouped(written), strict=True)
         return tuple(dict.fromkeys(word for word, group in pairs if group in document))
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """One text's words and every symptom's score, the symptoms' positions best first."""
+
+    index: SymptomIndex
+    written: list[str]
+    scores: np.ndarray
+    order: np.ndarray
+
+    def about(self) -> list[Hit]:
+        """The symptoms the text is about, best first: none when it is off topic."""
+        if not self.written:
+            return []
+        first = self._hit(self.order[0])
+        if first.score < MIN_SCORE or len(first.shared) < MIN_WORDS:
+            return []
+        second = self._hit(self.order[1])
+        return [first, *([second] if second.score >= SECOND_RATIO * first.score else [])]
+
+    def resembling(self, skip: Collection[str]) -> list[Hit]:
+        """The symptoms other than ``skip`` that the text resembles enough to name as
+        possible, best first, among the ``RESEMBLED`` best: what fills an answer that the
+        text's own facts leave short of three causes."""
+        if not self.written:
+            return []
+        hits = (self._hit(i) for i in self.order[:RESEMBLED] if self.index.ids[i] not in skip)
+        return [hit for hit in hits if hit.score >= MIN_SCORE]
+
+    def _hit(self, position: int) -> Hit:
+        shared = self.index.shared(self.written, position)
+        return Hit(self.index.ids[position], float(self.scores[position]), shared)
 
 
 def _alike(kb: KnowledgeBase) -> dict[str, str]:
