@@ -55,7 +55,8 @@ async def mattermost(request: Request) -> Response:
         return bad("channel_id and user_id are required")
     if trigger and text.startswith(trigger):  # an outgoing webhook repeats its trigger word
         text = text[len(trigger) :]
-    if not service.limit.allow(f"{PLATFORM}:{user}"):
-        return too_many(service, f"{PLATFORM}:{user}")
+    asker = f"{PLATFORM}:{user}"
+    if not service.limit.allow(asker):
+        return too_many(service, asker)
     built = await service.answer(PLATFORM, channel, user, text)
     return JSONResponse({"response_type": "in_channel", "text": to_markdown(built)})
