@@ -177,6 +177,7 @@ def _with_resembled(
     if keep == FILLED_TO or not related:
         return ranked
     listed = {c.id: c for c in ranked}
+    taken = {c.id for c in ranked[:keep]}
     filled: list[Candidate] = []
     for symptom in related:
         if keep + len(filled) >= FILLED_TO:
@@ -187,13 +188,12 @@ def _with_resembled(
         supposed.add(SymptomFact(symptom, True, ASKED))
         # Only the causes, not the questions: those are the costly part of a checklist.
         then = _ranked(kb, diagnose(supposed, kb), situation(model_for(kb), Session(kb, supposed)))
-        taken = {c.id for c in [*ranked[:keep], *filled]}
         first = next((c for c in then if symptom in c.symptoms and c.id not in taken), None)
         if first is not None:  # a cause listed further down moves up as it is
             seen = listed.get(first.id)
             filled.append(seen or Candidate(first.lesson, Status.RELATED, first.belief, (symptom,)))
-    moved = {c.id for c in filled}
-    return [*ranked[:keep], *filled, *(c for c in ranked[keep:] if c.id not in moved)]
+            taken.add(first.id)
+    return [*ranked[:keep], *filled, *(c for c in ranked[keep:] if c.id not in taken)]
 
 
 def shortlist(kb: KnowledgeBase, facts: FactSet, now: Situation) -> list[Candidate]:
