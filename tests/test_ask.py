@@ -385,6 +385,16 @@ def test_a_checklist_of_three_causes_or_an_off_topic_question_gets_no_fill():
     assert found.related == []
 
 
+def test_pasted_log_lines_are_not_searched_for_resembled_symptoms():
+    """The words of a log (iteration, loss, lr, net output) resemble many symptoms: a paste
+    the detectors find too short to judge must not come back with three guesses."""
+    log = (REPO / "tests/fixtures/reallogs/caffe-overfit-01.log").read_text(encoding="utf-8")
+    excerpt = "\n".join(log.splitlines()[-12:])
+    found, consultation = consult_text(KB, "why does my training do this?\n" + excerpt)
+    assert found.runs == 1 and found.related == []
+    assert "related" not in {c.status.value for c in consultation.checklist().candidates}
+
+
 def test_a_symptom_answered_since_is_not_filled_in():
     """A chat's follow-up may settle a resembled symptom: it is then a fact, not a guess."""
     from troubleshoot.consult.consultation import consult_facts

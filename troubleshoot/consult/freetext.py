@@ -144,11 +144,12 @@ def understand(kb: KnowledgeBase, text: str) -> Understanding:
         known = found.facts.context.get(match.key)
         if known is None or known.value != match.value:
             found.facts.add(ContextFact(match.key, match.value, _chat(match.text)))
-    if not _off_topic(kb, found, prose):
+    # Retrieval reads words, and the words of pasted log lines would mislead it.
+    if not found.runs and not _off_topic(kb, found, prose):
         from troubleshoot.consult.retrieval import index_for
 
         ranking = index_for(kb).rank(text[:PROSE_CHARS])
-        if not found.facts.present_symptoms() and not found.runs:
+        if not found.facts.present_symptoms():
             _retrieve(found, ranking)
         if found.in_scope:
             found.related = [
