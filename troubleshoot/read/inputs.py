@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 
 from troubleshoot.facts import Phrase
-from troubleshoot.read import mlflow, sniff
+from troubleshoot.read import aside, mlflow, sniff
 from troubleshoot.read.caffe import read_caffe
 from troubleshoot.read.hints import HPARAMS
 from troubleshoot.read.jsonl import read_json, read_jsonl
@@ -70,6 +70,17 @@ def read_inputs(paths: Iterable[Path | str], progress: Progress | None = None) -
 
 def iter_runs(paths: Iterable[Path | str], progress: Progress | None = None) -> Iterator[RunData]:
     """Read logs, metric files and run folders, handing out each run as soon as it is read.
+
+    Big inputs are read by a second process while the caller judges the runs already
+    handed out (``aside``); what the caller gets is the same. See ``read_here``."""
+    given = [Path(p) for p in paths]
+    if aside.worth_it(given):
+        return aside.read_aside(given, progress)
+    return read_here(given, progress)
+
+
+def read_here(paths: Iterable[Path | str], progress: Progress | None = None) -> Iterator[RunData]:
+    """Read logs, metric files and run folders in this process, one run at a time.
 
     A caller that judges each run and then lets it go holds one run at a time, whatever
     the size of a Caffe log of many runs. Warnings about a whole file or folder (a file

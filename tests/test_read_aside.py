@@ -1,0 +1,123 @@
+"""Big inputs are read by a child process (``read/aside.py``) while this one judges the runs
+already read. What comes out must be what reading in this process gives: the same runs in
+the same order, the same errors, the same late warnings, the same JSON to the byte."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import pickle
+import signal
+from pathlib import Path
+
+import pytest
+from conftest import TESTS, english
+from test_json_golden import diagnose_json, recorded
+
+from troubleshoot.read import aside
+from troubleshoot.read.inputs import read_here
+from troubleshoot.read.model import UnreadableInput
+
+CAFFENET = TESTS / "fixtures" / "caffenet-benchmark"
+REAL = TESTS / "fixtures" / "reallogs"
+
+
+@pytest.fixture(scope="module")
+def many_runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("aside") / "many.log"
+    with path.open("wb") as out:
+        for log in sorted(CAFFENET.glob("*.log.gz")):
+            out.write(gzip.decompress(log.read_bytes()))
+    return path
+
+
+def pickled(runs) -> list[list[bytes]]:
+    """Each run's fields as bytes, so that NaN values compare equal (field by field: objects
+    shared between fields are pickled once, and the child's copies share less)."""
+    return [[pickle.dumps(getattr(run, f)) for f in run.__dataclass_fields__] for run in runs]
+
+
+def test_the_child_hands_out_the_runs_read_here(many_runs):
+    calls: list[tuple[int, int]] = []
+    runs = list(aside.read_aside([many_runs], lambda done, total: calls.append((done, total))))
+    assert len(runs) > 30
+    assert pickled(runs) == pickled(list(read_here([many_runs])))
+    assert calls[-1] == (many_runs.stat().st_size,) * 2
+
+
+def test_warnings_found_at_the_end_reach_the_first_run_handed_out(many_runs, tmp_path):
+    packed = gzip.compress(many_runs.read_bytes())
+    damaged = tmp_path / "damaged.log.gz"
+    damaged.write_bytes(packed[: len(packed) * 9 // 10])
+    runs = aside.read_aside([damaged, tmp_path / "missing.log"])
+    first = next(runs)
+    assert first.warnings == []  # not known yet: the file is not read to its end
+    rest = list(runs)
+    assert pickled([first, *rest]) == pickled(list(read_here([damaged, tmp_path / "missing.log"])))
+    said = english(first.warnings)
+    assert "compressed data is damaged" in said[0]
+    assert any("missing.log" in line for line in said[1:])
+
+
+def test_an_unreadable_input_is_the_same_error(tmp_path):
+    with pytest.raises(UnreadableInput) as here:
+        list(read_here([tmp_path / "nothing.log"]))
+    with pytest.raises(UnreadableInput) as there:
+        list(aside.read_aside([tmp_path / "nothing.log"]))
+    assert there.value.words == here.value.words
+
+
+def readers() -> list[int]:
+    """This process's children that read aside (Linux's /proc)."""
+    tasks = Path(f"/proc/{os.getpid()}/task")
+    pids = [int(pid) for task in tasks.iterdir() for pid in (task / "children").read_text().split()]
+    return [
+        pid
+        for pid in pids
+        if b"troubleshoot.read.aside" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
+
+
+def test_stopping_early_stops_the_child(many_runs):
+    runs = aside.read_aside([many_runs])
+    next(runs)
+    assert len(readers()) == 1
+    runs.close()
+    assert readers() == []
+
+
+def test_a_child_that_dies_is_a_clear_error(many_runs):
+    runs = aside.read_aside([many_runs])
+    next(runs)
+    (child,) = readers()
+    os.kill(child, signal.SIGKILL)
+    with pytest.raises(UnreadableInput) as failed:
+        list(runs)
+    assert english(failed.value.words) == [
+        f"{many_runs}: reading failed (the process reading it stopped, exit status -9)"
+    ]
+    assert readers() == []
+
+
+def test_only_big_inputs_are_read_aside(many_runs, monkeypatch):
+    assert not aside.worth_it([many_runs])  # about 21 MB
+    monkeypatch.setattr(aside, "ASIDE_FROM", many_runs.stat().st_size)
+    assert aside.worth_it([many_runs])
+    assert aside.worth_it([many_runs.parent])  # the files under a folder count
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["tests/fixtures/caffenet-benchmark"],
+        ["tests/fixtures/caffenet-benchmark", "--lang", "zh"],
+        ["tests/fixtures/reallogs"],
+        ["tests/fixtures/reallogs/caffe-nan-01.log"],
+        ["tests/fixtures/excerpts"],
+    ],
+    ids=" ".join,
+)
+def test_diagnose_read_aside_prints_the_recorded_json(args, monkeypatch):
+    monkeypatch.setattr(aside, "ASIDE_FROM", 0)
+    assert aside.worth_it([Path(args[0])])
+    assert diagnose_json(args) == recorded()[" ".join(args)]
