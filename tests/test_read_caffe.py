@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import pickle
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,30 @@ def test_gbk_bytes_in_a_caffe_log_decode(tmp_path):
     log.write_bytes(chinese + text)
     run = one(log)
     assert run.events[0].symptoms == ("error-cuda-oom",) and run.events[0].line == 17
+
+
+CAFFE_LOGS = sorted(
+    p
+    for folder in ("reallogs", "excerpts", "caffenet-benchmark")
+    for p in (TESTS / "fixtures" / folder).iterdir()
+    if p.name.startswith("caffe") or p.suffix == ".gz"
+)
+
+
+@pytest.mark.parametrize("log", CAFFE_LOGS, ids=lambda p: p.name)
+def test_the_display_read_as_one_match_reads_as_its_three_lines(log, tmp_path):
+    """The loss, train net output and lr of one display are matched as one (the fast path)
+    only when their lines end in a bare line feed; with CR LF every line is matched on its
+    own. Both must give the same runs, line numbers included."""
+    text = gzip.decompress(log.read_bytes()) if log.suffix == ".gz" else log.read_bytes()
+    text = text.replace(b"\r\n", b"\n")
+    path = tmp_path / "run.log"
+    path.write_bytes(text)
+    fast = [
+        [pickle.dumps(getattr(r, f)) for f in r.__dataclass_fields__] for r in read_inputs([path])
+    ]
+    path.write_bytes(text.replace(b"\n", b"\r\n"))
+    each = [
+        [pickle.dumps(getattr(r, f)) for f in r.__dataclass_fields__] for r in read_inputs([path])
+    ]
+    assert fast == each

@@ -17,6 +17,8 @@ process that has threads (a progress bar's) is unsafe.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import pickle
 import queue
@@ -27,7 +29,7 @@ import threading
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from troubleshoot.facts import Phrase
 from troubleshoot.read.model import RunData, UnreadableInput
@@ -36,6 +38,7 @@ from troubleshoot.read.source import Progress
 ASIDE_FROM = 32 << 20  # below this, starting a process (about 0.3 s) costs more than it saves
 AHEAD = 8  # messages (runs or progress) read from the pipe before the caller takes them
 _LENGTH = struct.Struct("<Q")  # each message: its length, then its pickle
+_PIPE_SIZE = 1 << 20  # the most an unprivileged process may ask for by default
 _PACKAGE_HOME = str(Path(__file__).resolve().parent.parent.parent)
 
 
@@ -74,13 +77,14 @@ def read_aside(paths: Sequence[Path], progress: Progress | None = None) -> Itera
         env=env,
     )
     assert child.stdout is not None
-    inbox: queue.Queue[tuple[Any, ...] | None] = queue.Queue(AHEAD)
+    _widen(child.stdout)
+    inbox: queue.Queue[bytes | None] = queue.Queue(AHEAD)
     taker = threading.Thread(target=_take, args=(child.stdout, inbox), daemon=True)
     taker.start()
     handed: list[list[Phrase]] = []  # each run's warnings list, in the order handed out
     try:
         while (message := inbox.get()) is not None:
-            kind, *body = message
+            kind, *body = pickle.loads(message)
             if kind == "run":
                 run: RunData = body[0]
                 handed.append(run.warnings)
@@ -109,15 +113,23 @@ def _failed(paths: Sequence[Path], problem: Phrase | str) -> UnreadableInput:
     )
 
 
-def _take(pipe: IO[bytes], inbox: queue.Queue[tuple[Any, ...] | None]) -> None:
-    """Move messages from the pipe to the inbox (blocking when it is full), then None."""
+def _take(pipe: IO[bytes], inbox: queue.Queue[bytes | None]) -> None:
+    """Move messages from the pipe to the inbox (blocking when it is full), then None. Only
+    raw bytes: unpickling here would hold the lock the caller's thread computes under."""
     try:
         while header := pipe.read(_LENGTH.size):
             (size,) = _LENGTH.unpack(header)
-            inbox.put(pickle.loads(pipe.read(size)))
-    except (OSError, ValueError, struct.error, pickle.UnpicklingError, EOFError):
+            inbox.put(pipe.read(size))
+    except (OSError, ValueError, struct.error):
         pass  # the caller says the process ended early
     inbox.put(None)
+
+
+def _widen(pipe: IO[bytes]) -> None:
+    """A pipe that holds a whole run (Linux; elsewhere the default size), so the child
+    goes on reading while the caller's thread waits for its turn to take the message."""
+    with contextlib.suppress(AttributeError, OSError):
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
 
 
 def _send(out: IO[bytes], *message: object) -> None:

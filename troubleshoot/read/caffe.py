@@ -1,13 +1,15 @@
 """Caffe logs (glog output of ``caffe train`` or pycaffe), read at close to disk speed.
 
 The hot path runs one regular expression over each block of raw bytes and handles only
-the lines it matches: solver lines (``Iteration N, loss = X``, ``Iteration N, lr = X``,
+the lines it matches (the usual display of loss, train net output and lr as one match):
+solver lines (``Iteration N, loss = X``, ``Iteration N, lr = X``,
 ``Iteration N, Testing net (#k)``), net outputs (``Train net output #k: name = v``,
 ``Test net output #k: name = v``, old ``Test score #k: v``) and ``debug_info`` lines
 (``[Forward] Layer X, top blob Y data: v`` and the like). The text between matched lines
 (the printed definitions at start-up, stack traces, other messages) goes to a second
-expression for run boundaries and definitions, and is searched for error messages only if
-it contains one of their words.
+expression for run boundaries and definitions; the lines of a block that hold an error
+message's words are found in one pass (``errors.Recogniser.lines_with_words``), and those
+between matched lines are tried as errors.
 
 Series: ``train/loss`` is the solver's loss (the weighted total, smoothed over
 ``average_loss`` iterations); ``train/acc`` a train net output named like an accuracy;
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections import deque
 from collections.abc import Iterator
 
 from troubleshoot.facts import Phrase
@@ -52,7 +55,12 @@ FORMAT = "caffe-glog"
 UNIT = "iteration"
 
 _LINE = re.compile(
-    rb"\] +(?:Iteration (\d+)(?: \([^)\n]*\))?, (?:loss = (\S+)|lr = (\S+)"
+    # The common display: the loss, train net output #0 and the lr, three lines in a row,
+    # as one match (each line's first "]" the one matched, as the alternatives below find).
+    rb"\] +(?:Iteration (\d+)(?: \([^)\n]*\))?, loss = (\S+)\n"
+    rb"[^\]\n]*\] +Train net output #0: (\S+) = (\S+)[^\]\n]*\n"
+    rb"[^\]\n]*\] +Iteration \1(?: \([^)\n]*\))?, lr = (\S+)"
+    rb"|Iteration (\d+)(?: \([^)\n]*\))?, (?:loss = (\S+)|lr = (\S+)"
     rb"|(Testing) net(?: \(#(\d+)\))?)"
     rb"|(Train|Test) net output #(\d+): (\S+) = (\S+)"
     rb"|Test score #(\d+): (\S+)"
@@ -61,7 +69,7 @@ _LINE = re.compile(
     re.MULTILINE,
 )
 # Group numbers of the last group each alternative sets (Match.lastindex).
-_LOSS, _LR, _TESTING, _TESTING_K, _OUTPUT, _SCORE = 2, 3, 4, 5, 9, 11
+_DISPLAY, _LOSS, _LR, _TESTING, _TESTING_K, _OUTPUT, _SCORE = 5, 7, 8, 9, 10, 14, 16
 
 _GAP = re.compile(
     rb"^(?:[IWEF]\d{4} [^\]\n]*\] +(?:(Initializing solver)|(Initializing net)"
@@ -95,6 +103,8 @@ class CaffeReader:
     def __init__(self, source: Source) -> None:
         self.source = source
         self.runs = RunBuilder(source.label, FORMAT)
+        # The lines of the block being read that hold an error's words: (offset, line).
+        self.errors: deque[tuple[int, bytes]] = deque()
         self._start_run()
 
     # ---------------------------------------------------------------- run state
@@ -147,81 +157,97 @@ class CaffeReader:
     def _block(self, block: bytes, line: int) -> int:
         """Read one block whose first line is number ``line + 1``; return its last line.
 
-        This loop is where the time goes, so the common lines are handled inline and
-        repeated numbers (the iteration on its three lines, a constant lr) parsed once.
+        This loop is where the time goes, so the common display (loss, train net output,
+        lr) is one match, and repeated numbers (the iteration on its three lines, a
+        constant lr) are parsed once.
         """
         count = block.count
+        self.errors = deque(recogniser().lines_with_words(block))
         prev = -1  # start of the previous matched line in this block
         for m in _LINE.finditer(block):
             start = m.start()
             if prev < 0:
                 before = count(b"\n", 0, start)
                 if before:
-                    self._gap(block[: block.rfind(b"\n", 0, start) + 1], line + 1)
+                    self._gap(block, 0, block.rfind(b"\n", 0, start) + 1, line + 1)
                 line += before + 1
             else:
                 skipped = count(b"\n", prev, start)
                 if skipped > 1:
-                    gap_start = block.find(b"\n", prev) + 1
-                    self._gap(block[gap_start : block.rfind(b"\n", 0, start) + 1], line + 1)
+                    gap = block.find(b"\n", prev) + 1
+                    self._gap(block, gap, block.rfind(b"\n", 0, start) + 1, line + 1)
                 line += skipped
             prev = start
             kind = m.lastindex
-            if kind == _LOSS:
-                iteration, raw = m.group(1, 2)
-                if iteration != self.iter_raw:
-                    self._enter(iteration)
-                if self.pending:
-                    self._flush_pending(self.last_iter)
-                self.loss_raw = raw
-                loss = self.loss
-                try:
-                    loss.values.append(float(raw))
-                except ValueError:
-                    _add(loss, self.last_iter, raw, line)
-                    continue
-                loss.steps.append(self.last_iter)
-                loss.lines.append(line)
+            if kind == _DISPLAY:
+                iteration, raw, name, output, lr = m.group(1, 2, 3, 4, 5)
+                self._loss(iteration, raw, line)
+                self._output(b"Train", b"0", name, output, line + 1)
+                self._lr(iteration, lr, line + 2)
+                line += 2
+                prev = m.start(5)
+            elif kind == _LOSS:
+                self._loss(m.group(6), m.group(7), line)
             elif kind == _LR:
-                iteration, raw = m.group(1, 3)
-                if iteration != self.iter_raw:
-                    self._enter(iteration)
-                if raw != self.lr_raw:
-                    self.lr_raw, self.lr_value = raw, to_float(raw)
-                if self.lr_value is not None:
-                    lr = self.lr
-                    lr.steps.append(self.last_iter)
-                    lr.values.append(self.lr_value)
-                    lr.lines.append(line)
+                self._lr(m.group(6), m.group(8), line)
             elif kind == _OUTPUT:
-                phase, index, name, raw = m.group(6, 7, 8, 9)
-                shadow = self.train_outputs.get(name) if phase == b"Train" else None
-                if (
-                    type(shadow) is _Shadow
-                    and shadow.series is None
-                    and raw == self.loss_raw
-                    and len(self.loss.values) == shadow.count + 1
-                ):
-                    shadow.count += 1  # the usual case: the output repeats train/loss
-                elif phase == b"Train":
-                    self._train_output(name, int(index), raw, line)
-                else:
-                    self._test_output(name, raw, line)
+                phase, index, name, raw = m.group(11, 12, 13, 14)
+                self._output(phase, index, name, raw, line)
             elif kind == _SCORE:
-                self._score(int(m.group(10)), m.group(11), line)
+                self._score(int(m.group(15)), m.group(16), line)
             elif kind in (_TESTING, _TESTING_K):
-                self._enter(m.group(1))
+                self._enter(m.group(6))
                 self.test_iter = self.last_iter
-                self.test_net = int(m.group(5) or 0)
+                self.test_net = int(m.group(10) or 0)
             else:
                 self._debug(m, line)
         if prev < 0:
-            self._gap(block, line + 1)
+            self._gap(block, 0, len(block), line + 1)
             return line + count(b"\n")
         end = block.find(b"\n", prev) + 1
         if end < len(block):
-            self._gap(block[end:], line + 1)
+            self._gap(block, end, len(block), line + 1)
         return line + count(b"\n", end)
+
+    def _loss(self, iteration: bytes, raw: bytes, line: int) -> None:
+        if iteration != self.iter_raw:
+            self._enter(iteration)
+        if self.pending:
+            self._flush_pending(self.last_iter)
+        self.loss_raw = raw
+        loss = self.loss
+        try:
+            loss.values.append(float(raw))
+        except ValueError:
+            _add(loss, self.last_iter, raw, line)
+            return
+        loss.steps.append(self.last_iter)
+        loss.lines.append(line)
+
+    def _lr(self, iteration: bytes, raw: bytes, line: int) -> None:
+        if iteration != self.iter_raw:
+            self._enter(iteration)
+        if raw != self.lr_raw:  # a constant lr is parsed once
+            self.lr_raw, self.lr_value = raw, to_float(raw)
+        if self.lr_value is not None:
+            lr = self.lr
+            lr.steps.append(self.last_iter)
+            lr.values.append(self.lr_value)
+            lr.lines.append(line)
+
+    def _output(self, phase: bytes, index: bytes, name: bytes, raw: bytes, line: int) -> None:
+        shadow = self.train_outputs.get(name) if phase == b"Train" else None
+        if (
+            type(shadow) is _Shadow
+            and shadow.series is None
+            and raw == self.loss_raw
+            and len(self.loss.values) == shadow.count + 1
+        ):
+            shadow.count += 1  # the usual case: the output repeats train/loss
+        elif phase == b"Train":
+            self._train_output(name, int(index), raw, line)
+        else:
+            self._test_output(name, raw, line)
 
     def _enter(self, raw: bytes) -> None:
         """A line of iteration ``raw``: a number below the last one starts a new run."""
@@ -287,7 +313,7 @@ class CaffeReader:
     # ---------------------------------------------------------------- debug_info
 
     def _debug(self, m: re.Match[bytes], line: int) -> None:
-        direction, layer, kind, blob, what, raw = m.group(12, 13, 14, 15, 16, 17)
+        direction, layer, kind, blob, what, raw = m.group(17, 18, 19, 20, 21, 22)
         phase = _PHASES.get((direction, kind, what))
         value = to_float(raw)
         if phase is None or value is None:
@@ -311,17 +337,18 @@ class CaffeReader:
 
     # ---------------------------------------------------------------- other lines
 
-    def _gap(self, text: bytes, first_line: int) -> None:
-        """Lines between matched ones: run boundaries, printed definitions, errors."""
-        errors = self._errors(text, first_line)
-        for m in _GAP.finditer(text):
+    def _gap(self, block: bytes, start: int, end: int, first_line: int) -> None:
+        """Lines between matched ones (``block[start:end]``, from line ``first_line`` on):
+        run boundaries, printed definitions, errors."""
+        errors = self._errors(block, start, end, first_line) if self.errors else []
+        for m in _GAP.finditer(block, start, end):
             while errors and errors[0][0] < m.start():
                 self._event(*errors.pop(0))
             kind = m.lastindex
             if kind == _FIELD:
                 key = m.group(8).decode()
                 # Only a class count is cited by its line: counting lines costs time.
-                at = first_line + text.count(b"\n", 0, m.start()) if key == "num_output" else 0
+                at = first_line + block.count(b"\n", start, m.start()) if key == "num_output" else 0
                 self.net.field(key, self.source.decode(m.group(9)), at)
             elif kind == _OPEN:
                 self.net.open_block(m.group(6).decode())
@@ -343,14 +370,20 @@ class CaffeReader:
         for error in errors:
             self._event(*error)
 
-    def _errors(self, text: bytes, first_line: int) -> list[tuple[int, LogEvent]]:
+    def _errors(
+        self, block: bytes, start: int, end: int, first_line: int
+    ) -> list[tuple[int, LogEvent]]:
+        """The errors among the lines of the block with an error's words (``self.errors``,
+        found once per block) that lie in ``block[start:end]``."""
         found = []
-        errors = recogniser()
-        for offset, raw in errors.lines_with_words(text):
+        while self.errors and self.errors[0][0] < start:  # in a line the loop matched
+            self.errors.popleft()
+        while self.errors and self.errors[0][0] < end:
+            offset, raw = self.errors.popleft()
             line = self.source.decode(raw.removesuffix(b"\r"))
-            signature = errors.match(line)
+            signature = recogniser().match(line)
             if signature:
-                number = first_line + text.count(b"\n", 0, offset)
+                number = first_line + block.count(b"\n", start, offset)
                 found.append((offset, event_of(signature, number, line)))
         return found
 

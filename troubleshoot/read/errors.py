@@ -1,7 +1,8 @@
 """Error messages in log text, recognised by the catalogue of signatures in ``kb/errors/``.
 
 Each signature has literal words that must appear before its regular expression is
-tried, so scanning millions of ordinary lines costs a few substring tests each. A line
+tried, so scanning millions of ordinary lines costs one pass of an Aho-Corasick automaton
+(ahocorasick-rs) over their bytes. A line
 that matches yields the signature's id and the facts it maps to; a Python traceback whose
 final exception no signature knows is still kept (``Tracebacks``), as an unrecognised error.
 """
@@ -13,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
+
+from ahocorasick_rs import BytesAhoCorasick
 
 if TYPE_CHECKING:  # the models come with the loaded knowledge base; no import cost here
     from troubleshoot.knowledge.schema import ErrorSignature
@@ -48,9 +51,9 @@ class Recogniser:
             for s in signatures
         )
         # Every word any signature needs, plus the traceback header: a block of text
-        # without one holds no error.
+        # without one holds no error. One Aho-Corasick automaton finds them all in one pass.
         words = {w for s in self.signatures for w in s.words} | {TRACEBACK}
-        self.words_bytes = tuple(sorted(w.encode() for w in words))
+        self._words = BytesAhoCorasick(sorted(w.encode() for w in words))
 
     def match(self, line: str) -> Signature | None:
         """The signature ``line`` matches, or None for an ordinary line."""
@@ -66,20 +69,17 @@ class Recogniser:
 
     def lines_with_words(self, block: bytes) -> list[tuple[int, bytes]]:
         """The lines of a block of raw log text that contain a word some signature needs,
-        as (offset of the line in the block, line), in order. Costs a few substring
-        searches when there are none, whatever the block's size."""
-        starts: set[int] = set()
-        for word in self.words_bytes:
-            at = block.find(word)
-            while at >= 0:
-                start = block.rfind(b"\n", 0, at) + 1
-                starts.add(start)
-                end = block.find(b"\n", at)
-                at = block.find(word, end) if end >= 0 else -1
-        found = []
-        for start in sorted(starts):
-            end = block.find(b"\n", start)
-            found.append((start, block[start : end if end >= 0 else len(block)]))
+        as (offset of the line in the block, line), in order: one pass over the block."""
+        found: list[tuple[int, bytes]] = []
+        end = -1  # where the last line found ends
+        for _, at, _ in self._words.find_matches_as_indexes(block):
+            if at < end:
+                continue  # another word of a line already found
+            start = block.rfind(b"\n", 0, at) + 1
+            end = block.find(b"\n", at)
+            if end < 0:
+                end = len(block)
+            found.append((start, block[start:end]))
         return found
 
 
