@@ -4,16 +4,17 @@ Builds a log of about ``--size-mb`` megabytes by repeating the real Caffe logs i
 ``--logs`` (default ``tests/fixtures/caffenet-benchmark``, gzip-compressed there; whole
 files, so it holds many runs one after another, as a long-lived log file does), in a
 temporary folder that is deleted after. Then
-measures, each in its own child process, wall time and peak memory (``ru_maxrss`` from
-``os.wait4``) of:
+measures, each in its own child process, wall time and peak memory (the most resident
+memory the process and its own children held at once, sampled from /proc) of:
 
 (a) ``awk`` printing the loss of every "Iteration N, loss = X" line (the floor: no parsing
     beyond one pattern), and ``mawk`` doing the same when it is installed;
 (a') ``mawk`` printing every series the diagnosis needs (``MAWK_ALL``: the loss with its
     iteration, the lr, train and test net outputs, testing lines, run boundaries and the
     solver header), a fair floor for a reader that extracts them all;
-(b) reading the log run by run with ``iter_runs`` (every series, context, errors; each
-    run let go once read, as the diagnosis does after judging it),
+(b) the reader alone: reading the log run by run with ``read_here`` in one process (every
+    series, context, errors; each run let go once read, as the diagnosis does after
+    judging it),
 (c) the whole diagnosis, ``python -m troubleshoot diagnose BIG.log --format json``, when
     the command exists.
 
@@ -35,6 +36,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,8 +47,10 @@ REPO = Path(__file__).resolve().parent.parent
 LOGS = REPO / "tests" / "fixtures" / "caffenet-benchmark"
 OUT = REPO / "docs" / "benchmarks" / "throughput.md"
 AWK = ["awk", "/Iteration .*, loss = /{print $NF}"]
+# The reader alone, in one process (``diagnose`` reads a big log in a child process instead).
 READ = (
-    "import sys\nfrom troubleshoot.read import iter_runs\nfor run in iter_runs([sys.argv[1]]): pass"
+    "import sys\nfrom troubleshoot.read.inputs import read_here\n"
+    "for run in read_here([sys.argv[1]]): pass"
 )
 # The floor for any pure-Python reader: walk the lines and test one substring, nothing more.
 PYTHON_FLOOR = (
@@ -101,16 +105,59 @@ def build_log(logs_folder: Path, folder: Path, size_mb: int) -> Path:
 
 
 def measure(name: str, argv: list[str]) -> Measured:
-    """Run ``argv`` with output discarded; its wall time and peak resident memory."""
+    """Run ``argv`` with output discarded; its wall time and peak resident memory, that of
+    the process and its children together (``diagnose`` reads big logs in a child)."""
     start = time.perf_counter()
     child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO)
+    peak = TreePeak(child.pid)
+    peak.start()
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
+    peak.stop.set()
+    peak.join()
     errors = child.stderr.read().decode(errors="replace") if child.stderr else ""
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{name} failed:\n{errors}")
     scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
-    return Measured(name, shlex.join(argv), seconds, usage.ru_maxrss / scale)
+    largest = usage.ru_maxrss / scale  # the largest process of the tree, where /proc is missing
+    return Measured(name, shlex.join(argv), seconds, max(largest, peak.kb / 1024))
+
+
+class TreePeak(threading.Thread):
+    """The most resident memory a process and its descendants held at once, sampled from
+    Linux's /proc every 20 ms (0 elsewhere)."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.kb = 0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.wait(0.02):
+            self.kb = max(self.kb, sum(_rss_kb(pid) for pid in _tree(self.pid)))
+
+
+def _tree(pid: int) -> list[int]:
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in children:
+            found += _tree(int(child))
+    return found
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    return next(
+        (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0
+    )
 
 
 def report(size_mb: float, runs: list[Measured], command: str, logs: str) -> str:
@@ -216,7 +263,7 @@ def main() -> None:
                 [sys.executable, "-c", PYTHON_FLOOR, str(log)],
             ),
             measure(
-                "troubleshoot: iter_runs (read each run, let it go)",
+                "troubleshoot: the reader alone (read each run, let it go)",
                 [sys.executable, "-c", READ, str(log)],
             ),
             measure(
