@@ -1,6 +1,7 @@
 """Big inputs are read by a child process (``read/aside.py``) while this one judges the runs
-already read. What comes out must be what reading in this process gives: the same runs in
-the same order, the same errors, the same late warnings, the same JSON to the byte."""
+already read, and a big Caffe log by two, one for each half (``read/halves.py``). What comes
+out must be what reading in this process gives: the same runs in the same order, named the
+same, the same errors, the same late warnings, the same JSON to the byte."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from conftest import TESTS, english
 from test_json_golden import diagnose_json, recorded
 
-from troubleshoot.read import aside
+from troubleshoot.read import aside, halves
 from troubleshoot.read.inputs import read_here
 from troubleshoot.read.model import UnreadableInput
 
@@ -121,3 +122,67 @@ def test_diagnose_read_aside_prints_the_recorded_json(args, monkeypatch):
     monkeypatch.setattr(aside, "ASIDE_FROM", 0)
     assert aside.worth_it([Path(args[0])])
     assert diagnose_json(args) == recorded()[" ".join(args)]
+
+
+def logs(*names: str) -> bytes:
+    return b"".join(gzip.decompress((CAFFENET / name).read_bytes()) for name in names)
+
+
+BIGGEST = "solvers__bad__caffenet128_lsuv_adagrad.log.gz"
+SMALLEST = "solvers__bad__caffenet128_lsuv_adam_lr_001_09_0999_1e-8.log.gz"
+
+
+def read_in_halves(path: Path, monkeypatch) -> list:
+    monkeypatch.setattr(halves, "HALVES_FROM", 0)
+    cut = halves.cut_point([path])
+    assert cut is not None and 0 < cut < path.stat().st_size
+    calls: list[tuple[int, int]] = []
+    runs = list(halves.read_halves(path, cut, lambda done, total: calls.append((done, total))))
+    assert calls[-1] == (path.stat().st_size,) * 2
+    return runs
+
+
+def test_two_halves_give_the_runs_of_one_process(many_runs, monkeypatch):
+    """Cut at a job's first line after the middle: the second half's runs are numbered on
+    from the first half's, lines are counted from the file's start."""
+    runs = read_in_halves(many_runs, monkeypatch)
+    assert pickled(runs) == pickled(list(read_here([many_runs])))
+
+
+def test_a_first_half_of_one_run_is_named_as_one_of_several(tmp_path, monkeypatch):
+    """The first half's reader names its only run after the file; the file holds more."""
+    path = tmp_path / "two.log"
+    path.write_bytes(logs(BIGGEST, SMALLEST))
+    runs = read_in_halves(path, monkeypatch)
+    assert [r.source for r in runs] == [f"{path}#run-1", f"{path}#run-2"]
+    assert pickled(runs) == pickled(list(read_here([path])))
+
+
+def test_warnings_naming_a_run_and_the_file_follow_it(many_runs, tmp_path, monkeypatch):
+    """A warning that names its run (a huge value, in the second half) names it as in the
+    file; one about the file (a line too long to keep, in the second half) goes to the
+    file's first run; a last line without a line break warns its own run."""
+    huge = logs(SMALLEST).replace(b", loss = ", b", loss = 1e301 (was ", 1)
+    long_line = b"x" * (17 << 20) + b"\n"  # more than source.MAX_LINE
+    path = tmp_path / "warned.log"
+    path.write_bytes(many_runs.read_bytes() * 2 + huge + long_line + b"half a line")
+    runs = read_in_halves(path, monkeypatch)
+    said = english(runs[-1].warnings)
+    assert f"{path}#run-{len(runs)}: train/loss has values of 1e300 or more (kept)" in said
+    assert any("longer than" in line for line in english(runs[0].warnings))
+    assert pickled(runs) == pickled(list(read_here([path])))
+
+
+def test_only_a_big_plain_caffe_log_with_a_new_job_after_its_middle_is_cut(
+    many_runs, tmp_path, monkeypatch
+):
+    assert halves.cut_point([many_runs]) is None  # smaller than HALVES_FROM
+    monkeypatch.setattr(halves, "HALVES_FROM", 0)
+    assert halves.cut_point([many_runs]) is not None
+    one_job = tmp_path / "one.log"
+    one_job.write_bytes(logs(BIGGEST))
+    assert halves.cut_point([one_job]) is None
+    packed = tmp_path / "many.log.gz"
+    packed.write_bytes(gzip.compress(many_runs.read_bytes(), 1))
+    assert halves.cut_point([packed]) is None  # a gzip stream cannot be entered midway
+    assert halves.cut_point([many_runs, one_job]) is None  # several inputs: read aside

@@ -8,7 +8,8 @@ a pipe as soon as it is read; the caller takes them at most ``AHEAD`` messages b
 memory stays a few runs whatever the size of the log. The caller gets what ``read_here``
 would give it, in the same order: the same runs, the same errors, and the warnings a reader
 adds to a file's first run only at the file's end (``RunBuilder.finish``) land in that
-run's own ``warnings`` list, as they would in one process.
+run's own ``warnings`` list, as they would in one process. ``halves.py`` runs two such
+children on the two halves of one big log.
 
 A plain child process rather than ``multiprocessing``: spawning would import the caller's
 main module again (a script without a ``__main__`` guard would start over), and forking a
@@ -22,14 +23,17 @@ import fcntl
 import os
 import pickle
 import queue
+import signal
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
+import time
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from troubleshoot.facts import Phrase
 from troubleshoot.read.model import RunData, UnreadableInput
@@ -39,27 +43,31 @@ ASIDE_FROM = 32 << 20  # below this, starting a process (about 0.3 s) costs more
 AHEAD = 8  # messages (runs or progress) read from the pipe before the caller takes them
 _LENGTH = struct.Struct("<Q")  # each message: its length, then its pickle
 _PIPE_SIZE = 1 << 20  # the most an unprivileged process may ask for by default
+_WAIT = 0.01  # seconds between looks at a spool file that the child is still writing
 _PACKAGE_HOME = str(Path(__file__).resolve().parent.parent.parent)
+Message = tuple[Any, ...]
 
 
 def worth_it(paths: Sequence[Path]) -> bool:
     """Whether to read ``paths`` aside: big enough (files, and the files under folders),
     and a second core to read on."""
-    if _cores() < 2:
-        return False
+    return cores() > 1 and total_size(paths, ASIDE_FROM) >= ASIDE_FROM
+
+
+def total_size(paths: Sequence[Path], enough: int) -> int:
+    """The bytes of the files given and of those under the folders given, counted until
+    ``enough`` (a file that cannot be read counts for nothing: its reader will say why)."""
     size = 0
     for path in paths:
         for file in path.rglob("*") if path.is_dir() else [path]:
-            try:
+            with contextlib.suppress(OSError):
                 size += file.stat().st_size if file.is_file() else 0
-            except OSError:
-                continue  # the reader will say what is wrong with it
-            if size >= ASIDE_FROM:
-                return True
-    return False
+            if size >= enough:
+                return size
+    return size
 
 
-def _cores() -> int:
+def cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -68,61 +76,108 @@ def _cores() -> int:
 
 def read_aside(paths: Sequence[Path], progress: Progress | None = None) -> Iterator[RunData]:
     """``read_here(paths, progress)``, read by a child process."""
-    home = [_PACKAGE_HOME, *filter(None, [os.environ.get("PYTHONPATH")])]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(home)}
-    child = subprocess.Popen(
-        [sys.executable, "-m", "troubleshoot.read.aside", *map(str, paths)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        env=env,
-    )
-    assert child.stdout is not None
-    _widen(child.stdout)
-    inbox: queue.Queue[bytes | None] = queue.Queue(AHEAD)
-    taker = threading.Thread(target=_take, args=(child.stdout, inbox), daemon=True)
-    taker.start()
+    child = Child([*map(str, paths)], spool=False)
     handed: list[list[Phrase]] = []  # each run's warnings list, in the order handed out
     try:
-        while (message := inbox.get()) is not None:
-            kind, *body = pickle.loads(message)
+        for kind, *body in child.messages(paths):
             if kind == "run":
-                run: RunData = body[0]
-                handed.append(run.warnings)
-                yield run
+                handed.append(body[0].warnings)
+                yield body[0]
             elif kind == "progress" and progress is not None:
                 progress(*body)
             elif kind == "end":
                 for index, warnings in body[0]:
                     handed[index][:] = warnings
-                return
-            elif kind == "unreadable":
-                raise UnreadableInput(*body[0])
-            elif kind == "failed":  # a bug: the child printed its traceback
-                raise _failed(paths, body[0])
-        raise _failed(paths, Phrase.of("reader_ended", status=child.wait()))
     finally:
-        if child.poll() is None:
-            child.kill()
-        child.wait()
-        child.stdout.close()
+        child.stop()
+
+
+class Child:
+    """A child process reading for this one, and the messages it sends: through a pipe
+    (``spool=False``: it waits while the caller is behind) or into a temporary file that
+    the caller reads behind it (``spool=True``: it never waits, the disk holds the runs)."""
+
+    def __init__(self, args: list[str], spool: bool) -> None:
+        home = [_PACKAGE_HOME, *filter(None, [os.environ.get("PYTHONPATH")])]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(home)}
+        # Closed by stop(), which the caller calls in a finally clause.
+        self.spool = tempfile.TemporaryFile(prefix="troubleshoot-") if spool else None  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "troubleshoot.read.aside", *args],
+            stdin=subprocess.DEVNULL,
+            stdout=self.spool or subprocess.PIPE,
+            env=env,
+        )
+        self.inbox: queue.Queue[bytes | None] = queue.Queue(AHEAD)
+        if self.process.stdout is not None:
+            _widen(self.process.stdout)
+            threading.Thread(target=self._take, args=(self.process.stdout,), daemon=True).start()
+
+    def messages(self, paths: Sequence[Path]) -> Iterator[Message]:
+        """The child's messages up to its last, ``end``; its errors raised as the reader's."""
+        for message in self._spooled() if self.spool else iter(self.inbox.get, None):
+            kind, *body = pickle.loads(message)
+            if kind == "unreadable":
+                raise UnreadableInput(*body[0])
+            if kind == "failed":  # a bug: the child printed its traceback
+                raise _failed(paths, body[0])
+            yield (kind, *body)
+            if kind == "end":
+                return
+        raise _failed(paths, Phrase.of("reader_ended", status=self.process.wait()))
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdout, self.spool):
+            if stream is not None:
+                stream.close()
+
+    def _take(self, pipe: IO[bytes]) -> None:
+        """Move messages from the pipe to the inbox (blocking when it is full), then None.
+        Only raw bytes: unpickling here would hold the lock the caller's thread computes
+        under."""
+        try:
+            while header := pipe.read(_LENGTH.size):
+                (size,) = _LENGTH.unpack(header)
+                self.inbox.put(pipe.read(size))
+        except (OSError, ValueError, struct.error):
+            pass  # the caller says the process ended early
+        self.inbox.put(None)
+
+    def _spooled(self) -> Iterator[bytes]:
+        """The messages in the spool file, waiting for each until the child has ended."""
+        assert self.spool is not None
+        fd, offset = self.spool.fileno(), 0
+        while True:
+            header = self._pread(fd, _LENGTH.size, offset)
+            if header is None:
+                return
+            (size,) = _LENGTH.unpack(header)
+            body = self._pread(fd, size, offset + _LENGTH.size)
+            if body is None:
+                return
+            offset += _LENGTH.size + size
+            yield body
+
+    def _pread(self, fd: int, size: int, offset: int) -> bytes | None:
+        """``size`` bytes at ``offset`` once the child has written them; None if it ended
+        without."""
+        while True:
+            ended = self.process.poll() is not None  # before reading: then all is written
+            data = os.pread(fd, size, offset)
+            if len(data) == size:
+                return data
+            if ended:
+                return None
+            time.sleep(_WAIT)
 
 
 def _failed(paths: Sequence[Path], problem: Phrase | str) -> UnreadableInput:
     return UnreadableInput(
         Phrase.of("e_read_failed", source=", ".join(map(str, paths)), problem=problem)
     )
-
-
-def _take(pipe: IO[bytes], inbox: queue.Queue[bytes | None]) -> None:
-    """Move messages from the pipe to the inbox (blocking when it is full), then None. Only
-    raw bytes: unpickling here would hold the lock the caller's thread computes under."""
-    try:
-        while header := pipe.read(_LENGTH.size):
-            (size,) = _LENGTH.unpack(header)
-            inbox.put(pipe.read(size))
-    except (OSError, ValueError, struct.error):
-        pass  # the caller says the process ended early
-    inbox.put(None)
 
 
 def _widen(pipe: IO[bytes]) -> None:
@@ -139,19 +194,34 @@ def _send(out: IO[bytes], *message: object) -> None:
     out.flush()
 
 
-def main(paths: list[str]) -> None:
+def main(args: list[str]) -> None:
     """The child: read, and send each run at once, pickled (a run is not changed after it
-    is handed out, except for a file's first run's warnings, sent again at the end)."""
+    is handed out, except for a file's first run's warnings, sent again at the end).
+    ``--part START END PATH`` reads the bytes [START, END) of one Caffe log
+    (``halves.read_part``); otherwise the paths given, as ``read_here`` does."""
+    from troubleshoot.read import halves
     from troubleshoot.read.inputs import read_here
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's: it stops us
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing else may write into the pipe
     sent: list[tuple[list[Phrase], list[Phrase]]] = []  # (warnings list, as sent)
+    part = args[0] == "--part"
+    source_warnings: list[Phrase] = []
     try:
-        for run in read_here(paths, lambda done, total: _send(out, "progress", done, total)):
+        report = lambda done, total: _send(out, "progress", done, total)  # noqa: E731
+        runs = (
+            halves.read_part(Path(args[3]), int(args[1]), int(args[2]), source_warnings, report)
+            if part
+            else read_here(args, report)
+        )
+        for run in runs:
             _send(out, "run", run)
             sent.append((run.warnings, list(run.warnings)))
-        _send(out, "end", [(i, now) for i, (now, then) in enumerate(sent) if now != then])
+        if part and sent:  # the file's warnings: the caller puts them on the file's first run
+            del sent[0][0][: len(source_warnings)]
+        changed = [(i, now) for i, (now, then) in enumerate(sent) if now != then]
+        _send(out, "end", changed, *([source_warnings] if part else []))
     except UnreadableInput as exc:
         _send(out, "unreadable", exc.words)
     except BrokenPipeError:

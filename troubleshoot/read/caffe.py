@@ -144,7 +144,7 @@ class CaffeReader:
     def read(self, meter: Meter | None = None) -> Iterator[RunData]:
         """The runs of the log, each handed out once the block in which the next one began
         is read, so a file of many runs holds only the runs around the block being read."""
-        line = 0
+        line = self.source.lines_before
         for block in self.source.blocks(meter):
             line = self._block(block, line)
             for run in self.runs.take():
@@ -439,6 +439,13 @@ def _same(a: float, b: float | None) -> bool:
     if b is None:
         return False
     return abs(a - b) <= 2e-5 * max(abs(a), abs(b)) or (a != a and b != b)
+
+
+def starts_a_job(line: bytes) -> bool:
+    """Whether the reader starts afresh at ``line`` (new definitions, fresh caches): glog's
+    header or the solver's first line. What came before changes nothing read after it."""
+    m = _GAP.match(line)
+    return m is not None and m.lastindex in (_SOLVER, _LOGFILE)
 
 
 def read_caffe(source: Source, meter: Meter | None = None) -> Iterator[RunData]:

@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 
 from troubleshoot.facts import Phrase
-from troubleshoot.read import aside, mlflow, sniff
+from troubleshoot.read import aside, halves, mlflow, sniff
 from troubleshoot.read.caffe import read_caffe
 from troubleshoot.read.hints import HPARAMS
 from troubleshoot.read.jsonl import read_json, read_jsonl
@@ -72,8 +72,12 @@ def iter_runs(paths: Iterable[Path | str], progress: Progress | None = None) -> 
     """Read logs, metric files and run folders, handing out each run as soon as it is read.
 
     Big inputs are read by a second process while the caller judges the runs already
-    handed out (``aside``); what the caller gets is the same. See ``read_here``."""
+    handed out (``aside``), a big Caffe log by two, one for each half (``halves``); what
+    the caller gets is the same. See ``read_here``."""
     given = [Path(p) for p in paths]
+    cut = halves.cut_point(given)
+    if cut is not None:
+        return halves.read_halves(given[0], cut, progress)
     if aside.worth_it(given):
         return aside.read_aside(given, progress)
     return read_here(given, progress)

@@ -74,6 +74,10 @@ class Source:
         self.tail: str | None = None  # a last line without a line break
         self.tail_line = 0
         self.warnings: list[Phrase] = []
+        # Only the bytes in [start, end) of a plain file are read, their first line numbered
+        # lines_before + 1 (one half of a big log, read by its own process: read/halves.py).
+        self.span: tuple[int, int] | None = None
+        self.lines_before = 0
 
     def _read_head(self) -> bytes:
         with self.open() as stream:
@@ -134,9 +138,13 @@ class Source:
 
     def _blocks(self, meter: Meter | None) -> Iterator[bytes]:
         base = meter.done if meter else 0
+        start = self.span[0] if self.span else 0
         with self.path.open("rb") as raw:
             stream: BinaryIO = gzip.GzipFile(fileobj=raw, mode="rb") if self.gzip else raw  # type: ignore[assignment]
             reader = _reader(stream, self.encoding if self.wide else None)
+            if self.span is not None:
+                raw.seek(start)
+                reader = _until(raw, self.span[1])
             rest = b""
             skipping = False  # inside a line too long to keep
             while True:
@@ -153,7 +161,7 @@ class Source:
                     )
                     chunk = b""
                 if meter:
-                    meter.report(base + raw.tell())
+                    meter.report(base + raw.tell() - start)
                 if not chunk:
                     break
                 cut = chunk.rfind(b"\n") + 1
@@ -192,6 +200,11 @@ def _reader(stream: BinaryIO, wide: str | None) -> Callable[[], bytes]:
         return lambda: stream.read(BLOCK)
     text = io.TextIOWrapper(stream, encoding=wide, errors="replace", newline="")
     return lambda: text.read(BLOCK).encode("utf-8")
+
+
+def _until(raw: BinaryIO, end: int) -> Callable[[], bytes]:
+    """Blocks of a plain file read up to byte ``end``."""
+    return lambda: raw.read(max(0, min(BLOCK, end - raw.tell())))
 
 
 def detect_encoding(head: bytes) -> str:
