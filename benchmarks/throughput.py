@@ -15,8 +15,8 @@ memory the process and its own children held at once, sampled from /proc) of:
 (b) the reader alone: reading the log run by run with ``read_here`` in one process (every
     series, context, errors; each run let go once read, as the diagnosis does after
     judging it),
-(c) the whole diagnosis, ``python -m troubleshoot diagnose BIG.log --format json``, when
-    the command exists.
+(c) the whole diagnosis, ``python -m troubleshoot diagnose BIG.log --format json``, which
+    reads the log's two halves in two child processes while it judges the runs.
 
 The file is read once before timing so that every contender finds it in the page cache.
 Results go to ``docs/benchmarks/throughput.md``.
@@ -218,20 +218,19 @@ def report(size_mb: float, runs: list[Measured], command: str, logs: str) -> str
     lines += [
         "",
         "Reading the numbers: awk tests one pattern per line and prints a field. A CPython",
-        "loop that only walks the lines and tests one substring (second row) already falls",
-        "short of half of awk, so no pure-Python reader can reach the target. troubleshoot",
-        "turns every series line (loss, lr, net outputs, test outputs) into three numbers",
-        "(step, value, line) and reads the printed definitions of every run for context; in",
-        "CPython that costs about a microsecond per point even with one regular expression",
-        "per block and the common lines handled inline, which bounds reading at a few tens of",
-        "MB/s on this machine. The diagnosis then runs the detectors on each run as soon as",
-        "it is read (this log holds one run per repeated file) and lets its points go, then",
-        "runs the rule engine. Peak memory is set by the longest run (20 bytes a point), not",
-        "by the points of the whole file nor by the number of runs: each run's verdict waits",
-        "in a temporary file until the output's top level (all runs as one) is written, and",
-        "the JSON is then written one run at a time.",
-        "Where the time goes phase by phase, and why a reader scanning with polars was not",
-        "faster: [diagnose-profile.md](diagnose-profile.md).",
+        "loop that only walks the lines and tests one substring already falls short of half",
+        "of awk. troubleshoot turns every series line (loss, lr, net outputs, test outputs)",
+        "into three numbers (step, value, line) and reads the printed definitions of every",
+        "run for context: the reader alone, in one process, runs at a few tens of MB/s. The",
+        "diagnosis uses both cores. A log this big is cut in two where a new job starts",
+        "after its middle, and each half is read by a process of its own",
+        "(`read/halves.py`); the first process judges each run (detectors, then the rule",
+        "engine) as soon as it arrives and lets its points go. Peak memory is that of the",
+        "three processes together: each holds a few runs (20 bytes a point), not the points",
+        "of the whole file, and each run's verdict waits in a temporary file until the",
+        "output's top level (all runs as one) is written, then the JSON is written one run",
+        "at a time. Where the time goes phase by phase, and why a reader scanning with",
+        "polars was not faster: [diagnose-profile.md](diagnose-profile.md).",
         "",
     ]
     return "\n".join(lines)
