@@ -186,3 +186,12 @@ def test_only_a_big_plain_caffe_log_with_a_new_job_after_its_middle_is_cut(
     packed.write_bytes(gzip.compress(many_runs.read_bytes(), 1))
     assert halves.cut_point([packed]) is None  # a gzip stream cannot be entered midway
     assert halves.cut_point([many_runs, one_job]) is None  # several inputs: read aside
+
+
+def test_diagnose_of_a_log_read_in_halves_prints_what_one_process_does(many_runs, monkeypatch):
+    """The whole command, JSON to the byte: runs named and judged as when read in one
+    process (in this process, through the command line)."""
+    whole = diagnose_json([str(many_runs)])
+    monkeypatch.setattr(halves, "HALVES_FROM", 0)
+    assert halves.cut_point([many_runs]) is not None
+    assert diagnose_json([str(many_runs)]) == whole
