@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import importlib.util
 import os
 import shutil
@@ -170,3 +171,14 @@ def browser() -> Iterator[object]:
         launched = playwright.chromium.launch(executable_path=chromium)
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="session")
+def many_runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real CaffeNet logs one after another, as a long-lived log file holds them
+    (about 17 MB, 41 runs)."""
+    path = tmp_path_factory.mktemp("stream") / "many.log"
+    with path.open("wb") as out:
+        for log in sorted((TESTS / "fixtures" / "caffenet-benchmark").glob("*.log.gz")):
+            out.write(gzip.decompress(log.read_bytes()))
+    return path

@@ -20,16 +20,6 @@ from troubleshoot.read.inputs import read_here
 from troubleshoot.read.model import UnreadableInput
 
 CAFFENET = TESTS / "fixtures" / "caffenet-benchmark"
-REAL = TESTS / "fixtures" / "reallogs"
-
-
-@pytest.fixture(scope="module")
-def many_runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("aside") / "many.log"
-    with path.open("wb") as out:
-        for log in sorted(CAFFENET.glob("*.log.gz")):
-            out.write(gzip.decompress(log.read_bytes()))
-    return path
 
 
 def pickled(runs) -> list[list[bytes]]:
@@ -101,7 +91,7 @@ def test_a_child_that_dies_is_a_clear_error(many_runs):
 
 
 def test_only_big_inputs_are_read_aside(many_runs, monkeypatch):
-    assert not aside.worth_it([many_runs])  # about 21 MB
+    assert not aside.worth_it([many_runs])  # about 17 MB
     monkeypatch.setattr(aside, "ASIDE_FROM", many_runs.stat().st_size)
     assert aside.worth_it([many_runs])
     assert aside.worth_it([many_runs.parent])  # the files under a folder count

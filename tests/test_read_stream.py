@@ -5,10 +5,8 @@ reading the whole file at once."""
 from __future__ import annotations
 
 import gzip
-from pathlib import Path
 
 import numpy as np
-import pytest
 from conftest import TESTS, english
 
 from troubleshoot.consult.chart_copy import MAX_POINTS, run_chart
@@ -17,16 +15,6 @@ from troubleshoot.read import iter_runs, read_inputs
 
 CAFFENET = TESTS / "fixtures" / "caffenet-benchmark"
 REAL = TESTS / "fixtures" / "reallogs"
-
-
-@pytest.fixture(scope="module")
-def many_runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real CaffeNet logs one after another, as a long-lived log file holds them."""
-    path = tmp_path_factory.mktemp("stream") / "many.log"
-    with path.open("wb") as out:
-        for log in sorted(CAFFENET.glob("*.log.gz")):
-            out.write(gzip.decompress(log.read_bytes()))
-    return path
 
 
 def test_the_first_run_arrives_before_the_file_is_read(many_runs):
