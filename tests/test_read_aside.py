@@ -9,6 +9,8 @@ import gzip
 import os
 import pickle
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -185,3 +187,31 @@ def test_diagnose_of_a_log_read_in_halves_prints_what_one_process_does(many_runs
     monkeypatch.setattr(halves, "HALVES_FROM", 0)
     assert halves.cut_point([many_runs]) is not None
     assert diagnose_json([str(many_runs)]) == whole
+
+
+def test_a_spool_file_that_cannot_grow_is_a_clear_error(many_runs):
+    """The second half's runs go to a temporary file; when it cannot grow (a full disk,
+    here a limit on file size), the reading process says so in one line, and this one
+    raises the reader's error: no traceback anywhere."""
+    script = f"""
+import resource, sys
+from pathlib import Path
+from troubleshoot.read import halves
+from troubleshoot.read.model import UnreadableInput
+from conftest import english
+resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 16, resource.RLIM_INFINITY))
+halves.HALVES_FROM = 0
+path = Path({str(many_runs)!r})
+try:
+    list(halves.read_halves(path, halves.cut_point([path])))
+except UnreadableInput as exc:
+    print(english(exc.words)[0])
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=TESTS, timeout=120
+    )
+    assert done.stdout.strip() == (
+        f"{many_runs}: reading failed (the process reading it stopped, exit status 75)"
+    )
+    assert "cannot hand the runs over: File too large" in done.stderr
+    assert "Traceback" not in done.stderr

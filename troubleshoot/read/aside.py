@@ -44,6 +44,7 @@ AHEAD = 8  # messages (runs or progress) read from the pipe before the caller ta
 _LENGTH = struct.Struct("<Q")  # each message: its length, then its pickle
 _PIPE_SIZE = 1 << 20  # the most an unprivileged process may ask for by default
 _WAIT = 0.01  # seconds between looks at a spool file that the child is still writing
+_UNDELIVERABLE = 75  # the child's exit status when it cannot write its messages (EX_TEMPFAIL)
 _PACKAGE_HOME = str(Path(__file__).resolve().parent.parent.parent)
 Message = tuple[Any, ...]
 
@@ -189,9 +190,15 @@ def _widen(pipe: IO[bytes]) -> None:
 
 def _send(out: IO[bytes], *message: object) -> None:
     data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
-    out.write(_LENGTH.pack(len(data)))
-    out.write(data)
-    out.flush()
+    try:
+        out.write(_LENGTH.pack(len(data)))
+        out.write(data)
+        out.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # a full disk under the spool file: say so, not a traceback
+        print(f"troubleshoot: cannot hand the runs over: {exc.strerror or exc}", file=sys.stderr)
+        sys.exit(_UNDELIVERABLE)
 
 
 def main(args: list[str]) -> None:
