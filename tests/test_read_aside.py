@@ -6,6 +6,7 @@ same, the same errors, the same late warnings, the same JSON to the byte."""
 from __future__ import annotations
 
 import gzip
+import io
 import os
 import pickle
 import signal
@@ -215,3 +216,22 @@ except UnreadableInput as exc:
     )
     assert "cannot hand the runs over: File too large" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_cut_is_at_a_whole_line_where_a_job_starts():
+    """Not inside the line the middle falls in, not in a line longer than a block, not at
+    a line that only mentions the words."""
+    solver = b"I0604 20:56:02.154641   844 solver.cpp:48] Initializing solver from parameters: \n"
+    data = (
+        b"x" * 5
+        + solver  # the middle falls after the x's: the rest is not a whole line
+        + b"W0604 mentions Initializing solver in passing\n"
+        + b"y" * (3 << 20)
+        + b" "
+        + solver  # a long line holding the words
+        + b"I0604 20:56:03.000000   844 net.cpp:1] some line\n"
+    )
+    at = len(data)
+    data += solver + b"I0604 20:56:04.000000   844 solver.cpp:228] Iteration 0, loss = 6.9\n"
+    assert halves._new_job(io.BytesIO(data), 5) == at
+    assert halves._new_job(io.BytesIO(data), at + 1) is None

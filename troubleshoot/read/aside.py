@@ -19,7 +19,6 @@ process that has threads (a progress bar's) is unsafe.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import pickle
 import queue
@@ -52,7 +51,12 @@ Message = tuple[Any, ...]
 def worth_it(paths: Sequence[Path]) -> bool:
     """Whether to read ``paths`` aside: big enough (files, and the files under folders),
     and a second core to read on."""
-    return cores() > 1 and total_size(paths, ASIDE_FROM) >= ASIDE_FROM
+    return possible() and total_size(paths, ASIDE_FROM) >= ASIDE_FROM
+
+
+def possible() -> bool:
+    """A second core, and a POSIX system (``os.pread`` for a spool file the child writes)."""
+    return os.name == "posix" and _cores() > 1
 
 
 def total_size(paths: Sequence[Path], enough: int) -> int:
@@ -68,7 +72,7 @@ def total_size(paths: Sequence[Path], enough: int) -> int:
     return size
 
 
-def cores() -> int:
+def _cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -142,7 +146,10 @@ class Child:
         try:
             while header := pipe.read(_LENGTH.size):
                 (size,) = _LENGTH.unpack(header)
-                self.inbox.put(pipe.read(size))
+                body = pipe.read(size)
+                if len(body) < size:
+                    break  # the child ended in the middle of a message
+                self.inbox.put(body)
         except (OSError, ValueError, struct.error):
             pass  # the caller says the process ended early
         self.inbox.put(None)
@@ -184,7 +191,9 @@ def _failed(paths: Sequence[Path], problem: Phrase | str) -> UnreadableInput:
 def _widen(pipe: IO[bytes]) -> None:
     """A pipe that holds a whole run (Linux; elsewhere the default size), so the child
     goes on reading while the caller's thread waits for its turn to take the message."""
-    with contextlib.suppress(AttributeError, OSError):
+    import fcntl  # POSIX only, as reading aside is (``possible``)
+
+    with contextlib.suppress(AttributeError, OSError):  # F_SETPIPE_SZ is Linux's
         fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
 
 

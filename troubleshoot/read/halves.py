@@ -35,7 +35,7 @@ def cut_point(paths: Sequence[Path]) -> int | None:
     """Where to cut one big plain (not compressed, not UTF-16) Caffe log in two: the start
     of the first line after its middle where a new job begins; None when there is none or
     no second core."""
-    if len(paths) != 1 or aside.cores() < 2:
+    if len(paths) != 1 or not aside.possible():
         return None
     path = paths[0]
     try:
@@ -46,42 +46,41 @@ def cut_point(paths: Sequence[Path]) -> int | None:
         if source.gzip or source.wide or sniff.sniff(source) != sniff.CAFFE:
             return None
         with path.open("rb") as raw:
-            raw.seek(size // 2)
-            return _new_job(raw)
+            return _new_job(raw, size // 2)
     except (OSError, ValueError, UnreadableInput):
         return None  # reading the whole file in one process will say what is wrong
 
 
-def _new_job(raw: BinaryIO) -> int | None:
-    """The offset of the first whole line from ``raw``'s position on where the Caffe
-    reader starts afresh (glog's header, or the solver's first line: ``starts_a_job``),
-    read a block at a time (a line longer than a block is not such a line)."""
-    raw.readline()  # the rest of the line the position falls in
+def _new_job(raw: BinaryIO, at: int) -> int | None:
+    """The offset of the first whole line from ``at`` on where the Caffe reader starts
+    afresh (glog's header, or the solver's first line: ``starts_a_job``), read a block at a
+    time; a line longer than a block is passed over (it is not such a line)."""
+    mid_line = True  # ``at`` may fall inside a line
     while True:
-        at = raw.tell()
+        raw.seek(at)
         block = raw.read(BLOCK)
         if not block:
             return None
-        block = block[: block.rfind(b"\n") + 1] or block
-        for start in _line_starts(block):
-            end = block.find(b"\n", start)
-            if starts_a_job(block[start : end if end >= 0 else len(block)]):
+        begin = block.find(b"\n") + 1 if mid_line else 0  # the first whole line
+        end = block.rfind(b"\n") + 1  # after the last one
+        for start in _line_starts(block, begin, end):
+            if starts_a_job(block[start : block.find(b"\n", start)]):
                 return at + start
-        raw.seek(at + len(block))
+        at, mid_line = (at + end, False) if end else (at + len(block), True)
 
 
-def _line_starts(block: bytes) -> Iterator[int]:
-    """Where the lines holding one of the markers' words begin, in order."""
-    hits = sorted(at for marker in _MARKERS for at in _all(block, marker))
+def _line_starts(block: bytes, begin: int, end: int) -> Iterator[int]:
+    """Where the lines in ``block[begin:end]`` that hold a marker's words begin, in order."""
+    hits = sorted(at for marker in _MARKERS for at in _all(block, marker, begin, end))
     for at in hits:
-        yield block.rfind(b"\n", 0, at) + 1
+        yield max(block.rfind(b"\n", begin, at) + 1, begin)
 
 
-def _all(block: bytes, word: bytes) -> Iterator[int]:
-    at = block.find(word)
+def _all(block: bytes, word: bytes, begin: int, end: int) -> Iterator[int]:
+    at = block.find(word, begin, end)
     while at >= 0:
         yield at
-        at = block.find(word, at + 1)
+        at = block.find(word, at + 1, end)
 
 
 def read_part(
