@@ -75,9 +75,36 @@ def readers() -> list[int]:
 def test_stopping_early_stops_the_child(many_runs):
     runs = aside.read_aside([many_runs])
     next(runs)
-    assert len(readers()) == 1
+    (child,) = readers()
+    # Its own session: the terminal's Ctrl-C goes to this process alone, which stops it.
+    assert os.getsid(child) != os.getsid(0)
     runs.close()
     assert readers() == []
+
+
+def test_children_of_a_killed_caller_leave_quietly(many_runs, tmp_path):
+    """Killed outright, the caller cannot stop its children: the one writing to a pipe
+    finds it closed, the one writing to a file finds it has a new parent; both leave
+    without a word (``subprocess.run`` returns once they have: they hold its stderr)."""
+    script = f"""
+import os, signal
+from pathlib import Path
+from troubleshoot.read import halves
+halves.HALVES_FROM = 0
+path = Path({str(many_runs)!r})
+runs = halves.read_halves(path, halves.cut_point([path]))
+next(runs)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == -signal.SIGKILL
+    assert done.stderr == ""
+    spool = tmp_path / "spool"
+    with spool.open("wb") as out:  # told that its caller is a process that is not its parent
+        orphan = subprocess.run(
+            [sys.executable, "-m", "troubleshoot.read.aside", "1", str(many_runs)], stdout=out
+        )
+    assert orphan.returncode == 0 and spool.stat().st_size == 0
 
 
 def test_a_child_that_dies_is_a_clear_error(many_runs):

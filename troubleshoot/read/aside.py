@@ -22,7 +22,6 @@ import contextlib
 import os
 import pickle
 import queue
-import signal
 import struct
 import subprocess
 import sys
@@ -31,6 +30,7 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -107,11 +107,14 @@ class Child:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(home)}
         # Closed by stop(), which the caller calls in a finally clause.
         self.spool = tempfile.TemporaryFile(prefix="troubleshoot-") if spool else None  # noqa: SIM115
+        # A session of its own: the terminal's Ctrl-C reaches the caller only, which stops
+        # the child (a child interrupted while it starts would print a traceback).
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "troubleshoot.read.aside", *args],
+            [sys.executable, "-m", "troubleshoot.read.aside", str(os.getpid()), *args],
             stdin=subprocess.DEVNULL,
             stdout=self.spool or subprocess.PIPE,
             env=env,
+            start_new_session=True,
         )
         self.inbox: queue.Queue[bytes | None] = queue.Queue(AHEAD)
         if self.process.stdout is not None:
@@ -197,54 +200,61 @@ def _widen(pipe: IO[bytes]) -> None:
         fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
 
 
-def _send(out: IO[bytes], *message: object) -> None:
+def _send(out: IO[bytes], caller: int, *message: object) -> None:
+    """Write one message; leave at once, quietly, when the caller is gone (a closed pipe,
+    or a new parent: a spool file has no reader to close it) or the disk is full."""
+    if os.getppid() != caller:
+        os._exit(0)
     data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
     try:
         out.write(_LENGTH.pack(len(data)))
         out.write(data)
         out.flush()
     except BrokenPipeError:
-        raise
+        os._exit(0)  # not an OSError raised into the reader, which would report it
     except OSError as exc:  # a full disk under the spool file: say so, not a traceback
         print(f"troubleshoot: cannot hand the runs over: {exc.strerror or exc}", file=sys.stderr)
-        sys.exit(_UNDELIVERABLE)
+        os._exit(_UNDELIVERABLE)
 
 
 def main(args: list[str]) -> None:
     """The child: read, and send each run at once, pickled (a run is not changed after it
     is handed out, except for a file's first run's warnings, sent again at the end).
-    ``--part START END PATH`` reads the bytes [START, END) of one Caffe log
-    (``halves.read_part``); otherwise the paths given, as ``read_here`` does."""
+    ``CALLER --part START END PATH`` reads the bytes of one Caffe log from START to END
+    (``-``: to its end, as far as it is written; ``halves.read_part``); ``CALLER PATH...``
+    the paths given, as ``read_here`` does. CALLER is the reading process's parent."""
     from troubleshoot.read import halves
     from troubleshoot.read.inputs import read_here
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's: it stops us
-    out = sys.stdout.buffer
+    caller, *args = args
+    send = partial(_send, sys.stdout.buffer, int(caller))
     sys.stdout = sys.stderr  # nothing else may write into the pipe
     sent: list[tuple[list[Phrase], list[Phrase]]] = []  # (warnings list, as sent)
     part = args[0] == "--part"
     source_warnings: list[Phrase] = []
     try:
-        report = lambda done, total: _send(out, "progress", done, total)  # noqa: E731
+        report = partial(send, "progress")
         runs = (
-            halves.read_part(Path(args[3]), int(args[1]), int(args[2]), source_warnings, report)
+            halves.read_part(Path(args[3]), int(args[1]), _end(args[2]), source_warnings, report)
             if part
             else read_here(args, report)
         )
         for run in runs:
-            _send(out, "run", run)
+            send("run", run)
             sent.append((run.warnings, list(run.warnings)))
         if part and sent:  # the file's warnings: the caller puts them on the file's first run
             del sent[0][0][: len(source_warnings)]
         changed = [(i, now) for i, (now, then) in enumerate(sent) if now != then]
-        _send(out, "end", changed, *([source_warnings] if part else []))
+        send("end", changed, *([source_warnings] if part else []))
     except UnreadableInput as exc:
-        _send(out, "unreadable", exc.words)
-    except BrokenPipeError:
-        return  # the caller stopped reading
+        send("unreadable", exc.words)
     except Exception as exc:
         traceback.print_exc()
-        _send(out, "failed", f"{type(exc).__name__}: {exc}")
+        send("failed", f"{type(exc).__name__}: {exc}")
+
+
+def _end(arg: str) -> int | None:
+    return None if arg == "-" else int(arg)
 
 
 if __name__ == "__main__":

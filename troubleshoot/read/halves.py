@@ -84,15 +84,16 @@ def _all(block: bytes, word: bytes, begin: int, end: int) -> Iterator[int]:
 
 
 def read_part(
-    path: Path, start: int, end: int, file_warnings: list[Phrase], progress: Progress
+    path: Path, start: int, end: int | None, file_warnings: list[Phrase], progress: Progress
 ) -> Iterator[RunData]:
-    """The runs of the bytes [start, end) of a Caffe log, named as if they were a file of
-    their own; the warnings about the file go to ``file_warnings`` (in a child process)."""
+    """The runs of the bytes [start, end) of a Caffe log (to its end, as far as it is
+    written, if ``end`` is None), named as if they were a file of their own; the warnings
+    about the file go to ``file_warnings`` (in a child process)."""
     source = Source(path)
     source.span = (start, end)
     source.lines_before = _lines_before(path, start)
     source.warnings = file_warnings
-    return iter(read_caffe(source, Meter(end - start, progress)))
+    return iter(read_caffe(source, Meter((end or source.size) - start, progress)))
 
 
 def _lines_before(path: Path, offset: int) -> int:
@@ -116,10 +117,10 @@ def read_halves(path: Path, cut: int, progress: Progress | None = None) -> Itera
     def report(half: int, value: int) -> None:
         done[half] = value
         if progress is not None:
-            progress(sum(done), size)
+            progress(sum(done), max(size, sum(done)))  # a log being written grows
 
     first = aside.Child(["--part", "0", str(cut), label], spool=False)
-    second = aside.Child(["--part", str(cut), str(size), label], spool=True)
+    second = aside.Child(["--part", str(cut), "-", label], spool=True)  # to the end, as written
     names = _Names(label)
     file_warnings: list[Phrase] = []
     try:
@@ -152,7 +153,7 @@ def read_halves(path: Path, cut: int, progress: Progress | None = None) -> Itera
         raise UnreadableInput(Phrase.of("e_read_nothing", source=label, format=sniff.CAFFE))
     names.runs[0][0][:0] = file_warnings
     if progress is not None:
-        progress(size, size)
+        progress(max(size, sum(done)), max(size, sum(done)))
 
 
 def _has_a_run(messages: Iterator[aside.Message], ahead: list[aside.Message]) -> bool:

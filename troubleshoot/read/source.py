@@ -74,9 +74,10 @@ class Source:
         self.tail: str | None = None  # a last line without a line break
         self.tail_line = 0
         self.warnings: list[Phrase] = []
-        # Only the bytes in [start, end) of a plain file are read, their first line numbered
-        # lines_before + 1 (one half of a big log, read by its own process: read/halves.py).
-        self.span: tuple[int, int] | None = None
+        # Only the bytes in [start, end) of a plain file are read (to its end if end is
+        # None), their first line numbered lines_before + 1 (one half of a big log, read by
+        # its own process: read/halves.py).
+        self.span: tuple[int, int | None] | None = None
         self.lines_before = 0
 
     def _read_head(self) -> bytes:
@@ -202,8 +203,10 @@ def _reader(stream: BinaryIO, wide: str | None) -> Callable[[], bytes]:
     return lambda: text.read(BLOCK).encode("utf-8")
 
 
-def _until(raw: BinaryIO, end: int) -> Callable[[], bytes]:
-    """Blocks of a plain file read up to byte ``end``."""
+def _until(raw: BinaryIO, end: int | None) -> Callable[[], bytes]:
+    """Blocks of a plain file read up to byte ``end`` (to its end if None)."""
+    if end is None:
+        return lambda: raw.read(BLOCK)
     return lambda: raw.read(max(0, min(BLOCK, end - raw.tell())))
 
 
