@@ -51,7 +51,7 @@ Message = tuple[Any, ...]
 def worth_it(paths: Sequence[Path]) -> bool:
     """Whether to read ``paths`` aside: big enough (files, and the files under folders),
     and a second core to read on."""
-    return possible() and total_size(paths, ASIDE_FROM) >= ASIDE_FROM
+    return possible() and _total_size(paths, ASIDE_FROM) >= ASIDE_FROM
 
 
 def possible() -> bool:
@@ -59,7 +59,7 @@ def possible() -> bool:
     return os.name == "posix" and _cores() > 1
 
 
-def total_size(paths: Sequence[Path], enough: int) -> int:
+def _total_size(paths: Sequence[Path], enough: int) -> int:
     """The bytes of the files given and of those under the folders given, counted until
     ``enough`` (a file that cannot be read counts for nothing: its reader will say why)."""
     size = 0

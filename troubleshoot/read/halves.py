@@ -20,13 +20,13 @@ from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
-from troubleshoot.facts import Phrase
+from troubleshoot.facts import Phrase, PhraseValue
 from troubleshoot.read import aside, sniff
 from troubleshoot.read.caffe import read_caffe, starts_a_job
 from troubleshoot.read.model import RunData, UnreadableInput
 from troubleshoot.read.source import BLOCK, Meter, Progress, Source
 
-HALVES_FROM = 64 << 20  # each half at least the size worth reading aside
+HALVES_FROM = 2 * aside.ASIDE_FROM  # each half at least the size worth reading aside
 _MARKERS = (b"Log file created at", b"Initializing solver")  # the words of those lines
 _COUNTING = 16 << 20  # bytes read at a time to count the lines before the second half
 
@@ -195,15 +195,10 @@ class _Names:
 
 def _renamed(phrase: Phrase, old: str, new: str) -> Phrase:
     """``phrase`` with every value that is the run's old name (``w_huge_values``...) new."""
-    values = tuple(
-        (
-            key,
-            new
-            if value == old
-            else _renamed(value, old, new)
-            if isinstance(value, Phrase)
-            else value,
-        )
-        for key, value in phrase.values
-    )
-    return Phrase(phrase.key, values)
+
+    def renamed(value: PhraseValue) -> PhraseValue:
+        if isinstance(value, Phrase):
+            return _renamed(value, old, new)
+        return new if value == old else value
+
+    return Phrase(phrase.key, tuple((key, renamed(value)) for key, value in phrase.values))
