@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from troubleshoot.detect.curves import Curve, final_level, head, smoothed
+from troubleshoot.detect.curves import Curve, final_level, head, median, smoothed
 from troubleshoot.detect.thresholds import Thresholds
 from troubleshoot.detect.view import Found, RunView
 from troubleshoot.facts import Phrase
@@ -96,7 +96,7 @@ def _plateaued_low(curve: Curve, chance: float, t: Thresholds) -> float | None:
         return None
     window = curve.values[int(len(curve) * (1 - t.plateau_window)) :]
     quarter = max(1, int(len(window) * t.edge_frac))
-    change = float(np.median(window[-quarter:]) - np.median(window[:quarter]))
+    change = median(window[-quarter:]) - median(window[:quarter])
     if abs(change) > t.acc_plateau_flat or change > t.acc_plateau_rise * max(final - chance, 0.0):
         return None
     return final
@@ -137,8 +137,8 @@ def acc_jump(view: RunView, curves: dict[str, Curve | None], t: Thresholds) -> l
         if not len(away) or away[0] < t.jump_min_flat_frac * len(s):
             continue
         i = int(away[0])
-        before = float(np.median(curve.values[max(0, i - t.jump_before_points) : i]))
-        after = float(np.median(curve.values[i : i + t.jump_max_points]))
+        before = median(curve.values[max(0, i - t.jump_before_points) : i])
+        after = median(curve.values[i : i + t.jump_max_points])
         total = final_level(curve.values, t) - before
         if after - before >= t.jump_min_rise and after - before >= t.jump_min_share * total:
             detail = Phrase.of("ev_acc_jump", name=name, level=level, flat=i, n=len(s), after=after)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from troubleshoot.detect.curves import Curve, head, includes_start
+from troubleshoot.detect.curves import Curve, head, includes_start, median
 from troubleshoot.detect.thresholds import Thresholds
 from troubleshoot.detect.view import RunView
 from troubleshoot.facts import Evidence, Phrase
@@ -43,11 +43,9 @@ def infer_classes(view: RunView, t: Thresholds) -> Inferred | None:
     loss = _start_loss(view, t)
     if loss is not None:
         first = loss.values[: t.head_points]
-        n = _only_integer(float(np.median(first)), tol)
+        n = _only_integer(median(first), tol)
         if n is not None and np.all(np.abs(first - math.log(n)) <= tol):
-            detail = Phrase.of(
-                "ev_classes_from_loss", first=float(np.median(first)), n=n, chance=math.log(n)
-            )
+            detail = Phrase.of("ev_classes_from_loss", first=median(first), n=n, chance=math.log(n))
             return Inferred(n, (view.cite(loss, 0, detail),))
     if not view.classification:
         return None
@@ -92,7 +90,7 @@ def _stuck_at_one_in(
     curve = view.usable(name, t.classes_acc_min_points)
     if curve is None:
         return None
-    level = float(np.median(curve.values))
+    level = median(curve.values)
     fits = [
         n
         for n in range(2, t.classes_acc_max + 1)

@@ -53,7 +53,7 @@ def _val_rise(val: Curve, t: Thresholds) -> tuple[int, float] | None:
     """Where validation loss was lowest and its final level, if it then rose enough."""
     s = smoothed(val.values, t) if len(val) >= t.val_smooth_min_points else val.values
     low = int(np.argmin(s))
-    final = float(np.median(val.values[-max(t.val_tail_min_points, int(len(val) * t.tail_frac)) :]))
+    final = tail(val.values, t.tail_frac, t.val_tail_min_points)
     if low >= len(val) - t.overfit_min_after or final < (1 + t.overfit_rise) * s[low]:
         return None
     return low, final
@@ -146,7 +146,7 @@ def val_acc_up_val_loss_up(view: RunView, val: Curve, low: int, t: Thresholds) -
     if acc is None or len(acc) < t.val_min_points:
         return []
     then = _level_at(acc, val.steps[low], t)
-    now = float(np.median(acc.values[-max(t.val_tail_min_points, int(len(acc) * t.tail_frac)) :]))
+    now = tail(acc.values, t.tail_frac, t.val_tail_min_points)
     if now - then < t.val_acc_min_gain:
         return []
     detail = Phrase.of("ev_val_acc_up_val_loss_up", then=then, now=now)

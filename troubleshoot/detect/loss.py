@@ -14,10 +14,18 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import bottleneck as bn
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
-from troubleshoot.detect.curves import Curve, head, includes_start, kendall_tau, smoothed, tail
+from troubleshoot.detect.curves import (
+    Curve,
+    head,
+    includes_start,
+    kendall_tau,
+    median,
+    smoothed,
+    tail,
+)
 from troubleshoot.detect.outcome import generalises
 from troubleshoot.detect.thresholds import Thresholds
 from troubleshoot.detect.view import Found, RunView, zeros_hiding_nan
@@ -196,7 +204,7 @@ def nan_symptoms(view: RunView, curve: Curve, t: Thresholds) -> list[Found]:
     pre = curve.until(i).only_finite().values
     if len(pre) >= t.nan_sudden_min_history:
         base = float(smoothed(pre, t).min())
-        before = float(np.median(pre[-t.nan_sudden_recent :]))
+        before = median(pre[-t.nan_sudden_recent :])
         if base > 0 and before <= t.nan_sudden_max_rise * base:
             detail = Phrase.of("ev_loss_nan_sudden", before=before, lowest=base)
             found.append(Found("loss-nan-sudden", (view.cite(curve, i, detail),)))
@@ -232,8 +240,8 @@ def periodic(view: RunView, curve: Curve, nan_starts: list[int], t: Thresholds) 
             continue
         steps = curve.steps[episodes]
         intervals = np.diff(steps)
-        period = float(np.median(intervals))
-        gap = float(np.median(np.diff(curve.steps)))
+        period = median(intervals)
+        gap = median(np.diff(curve.steps))
         if period > 0 and np.all(np.abs(intervals - period) <= t.periodic_tolerance * period + gap):
             detail = Phrase.of(f"ev_periodic_{kind}", period=period, times=len(episodes))
             evidence = tuple(view.cite(curve, j, detail) for j in episodes[:3])
@@ -307,17 +315,17 @@ def flat_from_start(
     late = s.smooth[int(s.n * t.flat_transient) :]
     q = max(1, int(len(late) * t.edge_frac))
     tau = kendall_tau(late, t.tau_max_points)
-    drift = (float(np.median(late[:q])) - float(np.median(late[-q:]))) / s.first
+    drift = (median(late[:q]) - median(late[-q:])) / s.first
     lowest = float(late.min())
     fall = (s.first - lowest) / s.first
-    rise = (float(np.median(late)) - s.first) / s.first
+    rise = (median(late) - s.first) / s.first
     chance = view.chance_loss
     # At chance: never meaningfully below ln K (nothing learned) and typically at it. Loss
     # above ln K is worse than guessing (spikes, bursts), not learning, so it does not count.
     at_chance = (
         chance is not None
         and lowest >= (1 - t.flat_chance_margin) * chance
-        and float(np.median(late)) <= (1 + t.flat_chance_margin) * chance
+        and median(late) <= (1 + t.flat_chance_margin) * chance
     )
     if only_at_chance and not at_chance:
         return []
@@ -415,8 +423,8 @@ def plateau(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
     start = int(s.n * (1 - t.plateau_window))
     window = s.smooth[start:]
     quarter = max(1, int(len(window) * t.edge_frac))
-    begin = float(np.median(window[:quarter]))
-    end = float(np.median(window[-quarter:]))
+    begin = median(window[:quarter])
+    end = median(window[-quarter:])
     if abs(begin - end) > t.plateau_flat * end:
         return []
     detail = Phrase.of(f"ev_plateau_{s.ref_name}", first=s.first, end=end, share=s.final / s.ref)
@@ -457,15 +465,15 @@ def near_zero(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
 
 def oscillating(view: RunView, s: Shape, t: Thresholds) -> list[Found]:
     v = s.curve.values[int(s.n * t.osc_skip) :]
-    level = float(np.median(v))
+    level = median(v)
     d = np.diff(v)
     if level <= 0 or len(d) < t.osc_min_steps:
         return []
-    swing = float(np.median(np.abs(d))) / max(level, s.floor)
+    swing = median(np.abs(d)) / max(level, s.floor)
     turns = float(np.mean(np.sign(d[1:]) != np.sign(d[:-1])))
     half = len(v) // 2
-    before = float(np.median(v[:half]))
-    trend = float(np.median(v[half:])) / before if before > 0 else float("inf")
+    before = median(v[:half])
+    trend = median(v[half:]) / before if before > 0 else float("inf")
     if swing < t.osc_swing or turns < t.osc_min_turns or trend < t.osc_no_trend:
         return []
     detail = Phrase.of("ev_oscillating", swing=swing, turns=turns)
@@ -488,8 +496,8 @@ def spike_indices(curve: Curve, t: Thresholds, floor: float = 0.0) -> list[int]:
     initial = max(float(v[: t.head_points].max()), floor)
     # before[i]: the largest of the w points before i; after[i]: the smallest of the w
     # points after i (+inf past the end, where nothing follows).
-    before = sliding_window_view(np.concatenate([np.full(w, -np.inf), v]), w)[:n].max(axis=1)
-    after = sliding_window_view(np.concatenate([v, np.full(w, np.inf)]), w)[1:].min(axis=1)
+    before = bn.move_max(np.concatenate([np.full(w, -np.inf), v]), w)[w - 1 : w - 1 + n]
+    after = bn.move_min(np.concatenate([v, np.full(w, np.inf)]), w)[w : w + n]
     bar = t.spike_factor * before
     hit = (v >= bar) & (v - before >= t.spike_min_rise * initial) & (after < bar)
     hit[: min(t.spike_min_before, n)] = False  # a spike needs points before it

@@ -10,6 +10,7 @@ import re
 
 import numpy as np
 
+from troubleshoot.detect.curves import median
 from troubleshoot.detect.thresholds import Thresholds
 from troubleshoot.detect.view import Found, RunView
 from troubleshoot.facts import Evidence, Phrase
@@ -50,7 +51,7 @@ def _recent(series: Series, t: Thresholds) -> float | None:
     """The typical latest value: median of the last ``recent_points`` finite points."""
     v = np.asarray(series.values, dtype=float)
     v = v[np.isfinite(v)]
-    return float(np.median(v[-t.recent_points :])) if len(v) else None
+    return median(v[-t.recent_points :]) if len(v) else None
 
 
 def _weight_grads(view: RunView) -> list[tuple[str, Series]]:
