@@ -176,3 +176,16 @@ def test_a_line_never_breaks_inside_a_hyphenated_identifier():
     lines = wrap_cells(text, 78)
     assert any("plateau-lr-drop" in line for line in lines), lines
     assert all(cell_len(line) <= 78 for line in lines)
+
+
+def test_english_breaks_only_at_spaces_so_paths_and_run_ids_stay_whole():
+    """Text without Chinese is broken where rich breaks it, at spaces (uniseg, which cost
+    half a minute on the guide to a log of 200 runs, also broke after each "/")."""
+    runs = [f"/tmp/logs/train.log#run-{n}" for n in range(1, 30, 3)]
+    out = io.StringIO()
+    draw("Runs: " + ", ".join(runs), out, width=40)
+    lines = [line.strip() for line in out.getvalue().splitlines() if line.strip()]
+    assert len(lines) > 3
+    assert all(cell_len(line) <= 40 for line in lines), lines
+    whole = {word.rstrip(",") for line in lines for word in line.split()}
+    assert set(runs) <= whole, lines
