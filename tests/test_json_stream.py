@@ -83,3 +83,24 @@ def test_a_file_given_with_output_holds_what_stdout_shows(many_runs, tmp_path):
     assert shown.returncode == 0 and written.returncode == 0, shown.stderr + written.stderr
     assert out.read_text(encoding="utf-8") == shown.stdout
     assert len(json.loads(shown.stdout)["runs"]) == len(consultation.runs)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "\x1b[31mred\x1b[0m from a coloured log",  # rapidjson writes \u001B, json \u001b
+        "a literal \\u001F in text",
+        {1: "a key that is not a string"},
+        "\ud800 (a lone surrogate)",
+        {"loss": [float("nan"), float("inf"), -0.0, 1e16, 1e-07, 3.9063e-05]},
+        10**40,
+        ["\x7f\u2028\ufeff", "中文", [], {}],
+    ],
+)
+def test_every_value_is_encoded_as_json_dumps_writes_it(value):
+    """Values are written by rapidjson; whatever it would write otherwise goes to json."""
+    from troubleshoot.render.contract import _encode
+
+    assert _encode(value, 2) == json.dumps(value, ensure_ascii=False, indent=2).replace(
+        "\n", "\n    "
+    )
