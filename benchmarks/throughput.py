@@ -19,7 +19,8 @@ memory the process and its own children held at once, sampled from /proc) of:
     reads the log's two halves in two child processes while it judges the runs.
 
 The file is read once before timing so that every contender finds it in the page cache.
-Results go to ``docs/benchmarks/throughput.md``.
+Results go to ``docs/benchmarks/throughput.md``, above the sections measured by hand
+(from its first ``##`` heading on), which are kept.
 
     python benchmarks/throughput.py                # about 1 GB
     python benchmarks/throughput.py --size-mb 50   # a quick run
@@ -274,8 +275,16 @@ def main() -> None:
     shown = logs.relative_to(REPO) if logs.is_relative_to(REPO) else logs
     text = report(size_mb, runs, command, str(shown)).replace(folder, "$TMP")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
+    args.out.write_text(text + kept_sections(args.out), encoding="utf-8")
     print(text)
+
+
+def kept_sections(page: Path) -> str:
+    """The sections measured by hand (``## ...`` to the end) of the page being replaced,
+    kept below the new table: they record what this script cannot rerun."""
+    old = page.read_text(encoding="utf-8") if page.exists() else ""
+    start = old.find("\n## ")
+    return "\n" + old[start + 1 :] if start >= 0 else ""
 
 
 if __name__ == "__main__":
