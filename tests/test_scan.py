@@ -209,3 +209,20 @@ def test_the_command_on_a_local_cluster_of_processes_writes_the_same_table(fleet
     assert done.returncode == 0, done.stderr
     assert _csv_rows(there) == _csv_rows(here)
     assert "INFO" not in done.stderr  # Dask's own logging stays out of the output
+
+
+def test_equally_bad_runs_are_listed_in_the_order_they_were_read():
+    """Ties in the worst runs (same top score, as many symptoms) keep the log's order:
+    run-2 before run-10, which sorting by name as text had reversed."""
+    runs = [
+        {
+            "run": f"x.log#run-{n}",
+            "symptoms": [["loss-nan", ""]],
+            "lessons": [["lr-too-large", 0.6]],
+        }
+        for n in (1, 2, 10, 11)
+    ]
+    result = fleet.RunResult(label="x.log", fingerprint="", data={"runs": runs})
+    report = table_out.summary([result], {})
+    listed = [line.split("|")[1].strip() for line in report.splitlines() if "#run-" in line]
+    assert listed == [run["run"] for run in runs]

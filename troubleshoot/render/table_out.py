@@ -162,9 +162,10 @@ def summary(
     else:
         lines.append(s["scan_no_symptoms"])
 
-    def badness(item: tuple[RunResult, dict]) -> tuple[float, int, str]:
+    def badness(item: tuple[RunResult, dict]) -> tuple[float, int]:
+        """Ties keep the order the runs were read in (sorting is stable): run-2 before run-10."""
         lessons = item[1]["lessons"]
-        return (-(lessons[0][1] if lessons else 0.0), -len(item[1]["symptoms"]), item[1]["run"])
+        return (-(lessons[0][1] if lessons else 0.0), -len(item[1]["symptoms"]))
 
     worst = [item for item in sorted(runs, key=badness) if item[1]["symptoms"]][:WORST_LISTED]
     lines += ["", f"## {s['scan_worst']}", ""]
