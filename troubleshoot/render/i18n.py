@@ -11,8 +11,8 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "guide_title": "Troubleshooting guide",
         "scan_title": "Scan of training runs",
         "scan_counts": (
-            "{targets} targets scanned, {runs} runs diagnosed, {failed} could not be read "
-            "({reused} unchanged since the last scan and not diagnosed again)."
+            "{targets} log files or run folders scanned, {runs} runs diagnosed, {failed} could "
+            "not be read ({reused} unchanged since the last scan and not diagnosed again)."
         ),
         "scan_symptoms": "Symptoms, by how many runs show them",
         "scan_no_symptoms": "No run shows a problem symptom.",
@@ -439,7 +439,7 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "guide_title": "故障排查指南",
         "scan_title": "训练批量检查",
         "scan_counts": (
-            "检查了{targets}个目标，诊断了{runs}次训练，{failed}个无法读取"
+            "检查了{targets}个日志文件或训练文件夹，诊断了{runs}次训练，{failed}个无法读取"
             "（其中{reused}个自上次检查以来没有变化，未重新诊断）。"
         ),
         "scan_symptoms": "各症状出现在多少次训练中",
