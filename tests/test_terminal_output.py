@@ -189,3 +189,20 @@ def test_english_breaks_only_at_spaces_so_paths_and_run_ids_stay_whole():
     assert all(cell_len(line) <= 40 for line in lines), lines
     whole = {word.rstrip(",") for line in lines for word in line.split()}
     assert set(runs) <= whole, lines
+
+
+def test_the_reading_bar_shows_only_for_a_big_input_once_its_size_is_known():
+    """A small input draws no bar, and a big one never an empty "0/?" bar before its size."""
+    from rich.console import Console
+
+    from troubleshoot.frontends.summary import BIG_INPUT, progress_bar
+
+    drawn = {}
+    for total in (1000, 2 * BIG_INPUT):
+        out = io.StringIO()
+        with progress_bar(Console(file=out, force_terminal=True, width=80)) as update:
+            update(total // 2, total)
+        drawn[total] = out.getvalue()
+    assert "reading" not in drawn[1000]
+    assert "reading" in drawn[2 * BIG_INPUT] and "67.1/134.2 MB" in drawn[2 * BIG_INPUT]
+    assert "0/?" not in drawn[2 * BIG_INPUT]

@@ -103,11 +103,13 @@ def progress_bar(console: Console) -> Iterator:
         console=console,
         transient=True,
     ) as bar:
-        task = bar.add_task("read", total=None)
+        # Hidden until a big input's size is known: never an empty "0/?" bar, nor one
+        # for a small input.
+        task = bar.add_task("read", total=None, visible=False)
 
         def update(done: int, total: int) -> None:
             if total >= BIG_INPUT:
-                bar.update(task, completed=done, total=total)
+                bar.update(task, completed=done, total=total, visible=True)
 
         yield update
 
