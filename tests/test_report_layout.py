@@ -74,3 +74,20 @@ def test_a_markdown_report_puts_each_image_before_its_sections_causes(tmp_path):
         assert start < image < end
     for n in range(1, len(LOGS) + 1):
         assert f"](report-run-{n}.svg)" in text and (tmp_path / f"report-run-{n}.svg").is_file()
+
+
+@pytest.mark.parametrize("name", ["report.html", "report.md"])
+def test_a_section_of_many_runs_draws_the_runs_it_names(tmp_path, name):
+    """A section names its first MAX_LISTED runs, and only their curves are drawn; the
+    report says how many more it holds (drawing takes about half a second a run)."""
+    from troubleshoot.render.guide import MAX_LISTED
+
+    log = tmp_path / "restarted.log"
+    log.write_bytes((REAL / "caffe-flat-01.log").read_bytes() * (MAX_LISTED + 2))
+    out = tmp_path / name
+    done = run_cli("diagnose", str(log), "-q", "--report", str(out))
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    drawn = text.count("<figure") if name.endswith(".html") else len(list(tmp_path.glob("*.svg")))
+    assert drawn == MAX_LISTED
+    assert "The curves of 2 more runs of this section are not drawn." in text
