@@ -206,3 +206,15 @@ def test_the_reading_bar_shows_only_for_a_big_input_once_its_size_is_known():
     assert "reading" not in drawn[1000]
     assert "reading" in drawn[2 * BIG_INPUT] and "67.1/134.2 MB" in drawn[2 * BIG_INPUT]
     assert "0/?" not in drawn[2 * BIG_INPUT]
+
+
+def test_a_path_in_chinese_text_is_never_broken_at_a_slash():
+    """Unicode allows a break after "/"; a path split over two lines cannot be copied."""
+    from troubleshoot.render.cjk import wrap_cells
+
+    path = "/work/runs/tests/fixtures/reallogs/caffe-oom-01.log"
+    text = f"显存不足 out of memory ({path}, 行 16),先检查残留的进程。"
+    for width in (60, 70, 78):
+        lines = wrap_cells(text, width)
+        assert any(path in line for line in lines), lines
+        assert all(cell_len(line) <= width for line in lines)

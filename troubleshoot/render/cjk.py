@@ -46,15 +46,16 @@ def wrap_cells(text: str, width: int) -> list[str]:
     return [text[a:b].rstrip() for a, b in pairwise(cuts)] or [""]
 
 
-# A hyphen inside a word ("plateau-lr-drop", "from-scratch"): Unicode lets a line break
-# after it, which splits an identifier a reader may want to copy.
-_WORD_HYPHEN = re.compile(r"(?<=[A-Za-z0-9])-(?=[A-Za-z0-9])")
+# A hyphen inside a word ("plateau-lr-drop", "from-scratch") or a slash inside a path
+# ("logs/train.log"): Unicode lets a line break after either, which splits an identifier or
+# a path a reader may want to copy.
+_INSIDE_A_WORD = re.compile(r"(?<=[A-Za-z0-9])-(?=[A-Za-z0-9])|(?<=[!-~])/(?=[!-~])")
 
 
 def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
     """Where to break ``text`` into lines of ``width`` cells, as rich's own ``divide_line``
     answers (offsets into ``text``), but at Unicode's break opportunities (uniseg): between
-    two Chinese characters as well as at spaces, never after a hyphen inside a word. A word
+    two Chinese characters as well as at spaces, never inside a hyphenated word or a path. A word
     wider than a line is folded.
 
     uniseg, in pure Python, costs some 200 microseconds a character: text without a Chinese
@@ -73,9 +74,9 @@ def _unicode_breaks(text: str, width: int, fold: bool) -> tuple[int, ...]:
     from rich.cells import cell_len, chop_cells
     from uniseg.wrap import tt_wrap
 
-    # The breaks are found in a copy whose word hyphens are non-breaking ones (U+2011): the
-    # same length and width, so its offsets are the text's.
-    probe = _WORD_HYPHEN.sub("\u2011", text)
+    # The breaks are found in a copy whose hyphens and slashes inside words are non-breaking
+    # hyphens (U+2011): the same length and width, so its offsets are the text's.
+    probe = _INSIDE_A_WORD.sub("\u2011", text)
     offsets: list[int] = []
     start = 0
     for line in tt_wrap(probe, max(width, 1)):
