@@ -69,16 +69,12 @@ def smooth(
     window = min(max_window, max(min_window, int(n * frac) | 1))
     if n < window:
         return values.copy()
-    half = window // 2
-    if np.isnan(values).any():
-        windows = np.lib.stride_tricks.sliding_window_view(
-            np.pad(values, half, mode="edge"), window
-        )
-        return np.median(windows, axis=1)  # NaN in a window makes its median NaN
+    padded = np.pad(values, window // 2, mode="edge")
+    if np.isnan(values).any():  # NaN in a window makes its median NaN
+        return np.median(np.lib.stride_tricks.sliding_window_view(padded, window), axis=1)
     # The window is odd, so each median is one of the values: bottleneck's running median
     # (two heaps, O(log window) a point) gives the same numbers as sorting every window,
     # ten times faster on a run of 1,700 points.
-    padded = np.pad(values, half, mode="edge")
     return bn.move_median(padded, window, min_count=window)[window - 1 :]
 
 
