@@ -141,11 +141,12 @@ class Source:
         base = meter.done if meter else 0
         start = self.span[0] if self.span else 0
         with self.path.open("rb") as raw:
-            stream: BinaryIO = gzip.GzipFile(fileobj=raw, mode="rb") if self.gzip else raw  # type: ignore[assignment]
-            reader = _reader(stream, self.encoding if self.wide else None)
-            if self.span is not None:
+            if self.span is not None:  # a part of a plain file
                 raw.seek(start)
                 reader = _until(raw, self.span[1])
+            else:
+                stream: BinaryIO = gzip.GzipFile(fileobj=raw, mode="rb") if self.gzip else raw  # type: ignore[assignment]
+                reader = _reader(stream, self.encoding if self.wide else None)
             rest = b""
             skipping = False  # inside a line too long to keep
             while True:
