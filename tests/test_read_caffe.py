@@ -12,6 +12,7 @@ import pytest
 from conftest import TESTS, english
 
 from troubleshoot.read import read_inputs
+from troubleshoot.read.caffe import CaffeReader
 from troubleshoot.read.layers import CAP, FORWARD_DATA, PARAM_DIFF
 from troubleshoot.read.model import TEST_ACC, TEST_LOSS, TRAIN_ACC, TRAIN_LOSS
 
@@ -213,3 +214,47 @@ def test_the_display_read_as_one_match_reads_as_its_three_lines(log, tmp_path):
         [pickle.dumps(getattr(r, f)) for f in r.__dataclass_fields__] for r in read_inputs([path])
     ]
     assert fast == each
+
+
+@pytest.mark.parametrize("log", CAFFE_LOGS, ids=lambda p: p.name)
+def test_displays_added_at_once_read_as_one_by_one(log, monkeypatch):
+    """A stretch of displays goes into the series at once where the reader's state allows
+    (``CaffeReader._add_displays``); refused every time, each display is read on its own.
+    Both must give the same runs, line numbers included."""
+    at_once = [
+        [pickle.dumps(getattr(r, f)) for f in r.__dataclass_fields__] for r in read_inputs([log])
+    ]
+    monkeypatch.setattr(CaffeReader, "_add_displays", lambda self, *displays: False)
+    one_by_one = [
+        [pickle.dumps(getattr(r, f)) for f in r.__dataclass_fields__] for r in read_inputs([log])
+    ]
+    assert at_once == one_by_one
+
+
+def _with_line_after(tmp_path, number: int, added: str) -> Path:
+    lines = (REAL / "caffe-flat-01.log").read_text().splitlines(keepends=True)
+    log = tmp_path / "run.log"
+    log.write_text("".join(lines[:number]) + added + "\n" + "".join(lines[number:]))
+    return log
+
+
+def test_a_new_job_between_two_displays_starts_a_new_run(tmp_path):
+    """Displays are added together only across lines that change nothing: a job starting
+    between them (the iteration going on, as after a resume) still parts the runs."""
+    log = _with_line_after(
+        tmp_path, 15, "I0124 14:15:10.0 32698 solver.cpp:48] Initializing solver from parameters:"
+    )
+    first, second = read_inputs([log])
+    assert list(first.series[TRAIN_LOSS].steps) == [0, 20, 40]
+    assert second.series[TRAIN_LOSS].steps[0] == 60 and second.series[TRAIN_LOSS].lines[0] == 17
+
+
+def test_an_error_between_two_displays_keeps_its_line(tmp_path):
+    error = (
+        "F0124 14:15:10.0 32698 syncedmem.cpp:56] Check failed: error == cudaSuccess"
+        " (2 vs. 0)  out of memory"
+    )
+    run = one(_with_line_after(tmp_path, 15, error))
+    (event,) = run.events
+    assert event.kind == "caffe-cuda-out-of-memory" and event.line == 16
+    assert run.series[TRAIN_LOSS].lines[3] == 17  # Iteration 60, one line further down

@@ -1,12 +1,13 @@
 """Caffe logs (glog output of ``caffe train`` or pycaffe), read at close to disk speed.
 
-The hot path runs one regular expression over each block of raw bytes and handles only
-the lines it matches (the usual display of loss, train net output and lr as one match):
-solver lines (``Iteration N, loss = X``, ``Iteration N, lr = X``,
-``Iteration N, Testing net (#k)``), net outputs (``Train net output #k: name = v``,
-``Test net output #k: name = v``, old ``Test score #k: v``) and ``debug_info`` lines
-(``[Forward] Layer X, top blob Y data: v`` and the like). The text between matched lines
-(the printed definitions at start-up, stack traces, other messages) goes to a second
+The hot path cuts each block of raw bytes at the lines one regular expression matches
+(``re.split``, one call a block) and handles only those: solver lines
+(``Iteration N, loss = X``, ``Iteration N, lr = X``, ``Iteration N, Testing net (#k)``),
+net outputs (``Train net output #k: name = v``, ``Test net output #k: name = v``, old
+``Test score #k: v``) and ``debug_info`` lines (``[Forward] Layer X, top blob Y data: v``
+and the like). The usual display (loss, train net output #0, lr) is one match, and a
+stretch of displays goes into the series at once. The text between matched lines (the
+printed definitions at start-up, stack traces, other messages) goes to a second
 expression for run boundaries and definitions; the lines of a block that hold an error
 message's words are found in one pass (``errors.Recogniser.lines_with_words``), and those
 between matched lines are tried as errors.
@@ -25,6 +26,9 @@ import re
 from array import array
 from collections import deque
 from collections.abc import Iterator
+from itertools import accumulate, repeat
+from operator import add
+from typing import Any
 
 from troubleshoot.facts import Phrase
 from troubleshoot.read.caffe_net import CaffeNet
@@ -68,8 +72,10 @@ _LINE = re.compile(
     rb" (.+?) (data|diff): ([^\s;]+))",
     re.MULTILINE,
 )
-# Group numbers of the last group each alternative sets (Match.lastindex).
+# The group each alternative sets last, which no other alternative sets.
 _DISPLAY, _LOSS, _LR, _TESTING, _TESTING_K, _OUTPUT, _SCORE = 5, 7, 8, 9, 10, 14, 16
+# re.split's list: the text before a match, then its groups (None where unmatched), and so on.
+_STRIDE = _LINE.groups + 1
 
 _GAP = re.compile(
     rb"^(?:[IWEF]\d{4} [^\]\n]*\] +(?:(Initializing solver)|(Initializing net)"
@@ -103,7 +109,7 @@ class CaffeReader:
     def __init__(self, source: Source) -> None:
         self.source = source
         self.runs = RunBuilder(source.label, FORMAT)
-        # The lines of the block being read that hold an error's words: (offset, line).
+        # The lines of the block being read that hold an error's words: (number, line).
         self.errors: deque[tuple[int, bytes]] = deque()
         self._start_run()
 
@@ -157,57 +163,139 @@ class CaffeReader:
     def _block(self, block: bytes, line: int) -> int:
         """Read one block whose first line is number ``line + 1``; return its last line.
 
-        This loop is where the time goes, so the common display (loss, train net output,
-        lr) is one match, and repeated numbers (the iteration on its three lines, a
-        constant lr) are parsed once.
+        This is where the time goes. ``re.split`` cuts the block at every matched line in
+        one call, so Python sees lists of groups and of the text between, not a match
+        object per line; the common display (loss, train net output, lr) is one match, and
+        a stretch of displays is added to the series at once (``_displays``).
         """
-        count = block.count
-        self.errors = deque(recogniser().lines_with_words(block))
-        prev = -1  # start of the previous matched line in this block
-        for m in _LINE.finditer(block):
-            start = m.start()
-            if prev < 0:
-                before = count(b"\n", 0, start)
-                if before:
-                    self._gap(block, 0, block.rfind(b"\n", 0, start) + 1, line + 1)
-                line += before + 1
-            else:
-                skipped = count(b"\n", prev, start)
-                if skipped > 1:
-                    gap = block.find(b"\n", prev) + 1
-                    self._gap(block, gap, block.rfind(b"\n", 0, start) + 1, line + 1)
-                line += skipped
-            prev = start
-            kind = m.lastindex
-            if kind == _DISPLAY:
-                iteration, raw, name, output, lr = m.group(1, 2, 3, 4, 5)
-                self._loss(iteration, raw, line)
-                self._output(b"Train", b"0", name, output, line + 1)
-                self._lr(iteration, lr, line + 2)
-                line += 2
-                prev = m.start(5)
-            elif kind == _LOSS:
-                self._loss(m.group(6), m.group(7), line)
-            elif kind == _LR:
-                self._lr(m.group(6), m.group(8), line)
-            elif kind == _OUTPUT:
-                phase, index, name, raw = m.group(11, 12, 13, 14)
-                self._output(phase, index, name, raw, line)
-            elif kind == _SCORE:
-                self._score(int(m.group(15)), m.group(16), line)
-            elif kind in (_TESTING, _TESTING_K):
-                self._enter(m.group(6))
-                self.test_iter = self.last_iter
-                self.test_net = int(m.group(10) or 0)
-            else:
-                self._debug(m, line)
-        if prev < 0:
+        self.errors = self._error_lines(block, line)
+        parts = _LINE.split(block)
+        texts = parts[::_STRIDE]  # before the first match, between matches, after the last
+        breaks = list(map(bytes.count, texts, repeat(b"\n", len(texts))))
+        lrs = parts[_DISPLAY::_STRIDE]  # a display's lr; None for every other match
+        count = len(lrs)
+        if not count:
             self._gap(block, 0, len(block), line + 1)
-            return line + count(b"\n")
-        end = block.find(b"\n", prev) + 1
-        if end < len(block):
-            self._gap(block, end, len(block), line + 1)
-        return line + count(b"\n", end)
+            return line + breaks[0]
+        if breaks[0]:
+            self._gap(texts[0], 0, texts[0].rfind(b"\n") + 1, line + 1)
+        line += breaks[0] + 1  # the line of the first match
+        i = 0
+        while True:
+            if lrs[i] is None:
+                self._single(parts[i * _STRIDE : (i + 1) * _STRIDE], line)
+                last, i = line, i + 1
+            else:
+                j = i + 1
+                while (
+                    j < count and lrs[j] is not None and (breaks[j] == 1 or self._quiet(texts[j]))
+                ):
+                    j += 1
+                # The loss line of each display: two lines after the last lr, plus the gap.
+                lines = list(accumulate(map(add, breaks[i + 1 : j], repeat(2)), initial=line))
+                self._displays(parts[i * _STRIDE : j * _STRIDE], lines)
+                last, i = lines[-1] + 2, j
+            text = texts[i]
+            if i == count:
+                end = text.find(b"\n") + 1
+                if end < len(text):
+                    self._gap(text, end, len(text), last + 1)
+                return last + breaks[i] - 1
+            if breaks[i] > 1:
+                self._gap(text, text.find(b"\n") + 1, text.rfind(b"\n") + 1, last + 1)
+            line = last + breaks[i]
+
+    def _single(self, g: list[Any], line: int) -> None:
+        """One matched line other than a display; ``g[k]`` is group k of ``_LINE``."""
+        if g[_LOSS] is not None:
+            self._loss(g[6], g[7], line)
+        elif g[_LR] is not None:
+            self._lr(g[6], g[8], line)
+        elif g[_TESTING] is not None:
+            self._enter(g[6])
+            self.test_iter = self.last_iter
+            self.test_net = int(g[_TESTING_K] or 0)
+        elif g[_OUTPUT] is not None:
+            self._output(g[11], g[12], g[13], g[14], line)
+        elif g[_SCORE] is not None:
+            self._score(int(g[15]), g[16], line)
+        else:
+            self._debug(g[17:23], line)
+
+    def _quiet(self, text: bytes) -> bool:
+        """Whether the lines between two displays change nothing: no definition, boundary
+        or error among them, so the displays on either side can be added together."""
+        return not self.errors and not _GAP.search(
+            text, text.find(b"\n") + 1, text.rfind(b"\n") + 1
+        )
+
+    def _displays(self, groups: list[Any], lines: list[int]) -> None:
+        """Consecutive displays (``re.split``'s groups of each, one after the other) whose
+        loss lines are ``lines``: added at once where the reader's state allows, else one
+        by one."""
+        displays = [groups[k::_STRIDE] for k in range(1, 6)] + [lines]
+        if self.train_outputs.get(groups[3]) is None:  # a new output: its first display says
+            self._display(*(column[0] for column in displays))  # what it is
+            displays = [column[1:] for column in displays]
+        if displays[-1] and not self._add_displays(*displays):
+            for display in zip(*displays, strict=True):
+                self._display(*display)
+
+    def _display(
+        self, iteration: bytes, raw: bytes, name: bytes, output: bytes, lr: bytes, line: int
+    ) -> None:
+        """One display read as its three lines."""
+        self._loss(iteration, raw, line)
+        self._output(b"Train", b"0", name, output, line + 1)
+        self._lr(iteration, lr, line + 2)
+
+    def _add_displays(
+        self,
+        iterations: list[bytes],
+        raws: list[bytes],
+        names: list[bytes],
+        outputs: list[bytes],
+        rates: list[bytes],
+        lines: list[int],
+    ) -> bool:
+        """Add the displays at once, with what reading them one by one would give, when
+        that is plain: the iteration never goes back (no new run), every number is one
+        ``float`` reads, their one train output is known already and no debug_info waits.
+        Otherwise change nothing and return False."""
+        target = self.train_outputs.get(names[0])
+        if target is None or self.pending or names.count(names[0]) != len(names):
+            return False
+        try:
+            steps = list(map(float, iterations))
+            values = list(map(float, raws))
+            lr_values = list(map(float, rates))
+            outs = values if outputs == raws else list(map(float, outputs))
+        except ValueError:
+            return False
+        if steps[0] < self.last_iter or steps != sorted(steps):
+            return False
+        loss = self.loss
+        own = target if isinstance(target, Series) else target.series
+        if isinstance(target, _Shadow) and own is None:  # so far the output repeats the loss
+            if len(loss.values) != target.count or not (
+                outs is values or all(map(_same, values, outs))
+            ):
+                return False
+            target.count += len(steps)
+        elif own is not None:
+            own.steps.extend(steps)
+            own.values.extend(outs)
+            own.lines.extend(map(add, lines, repeat(1)))
+        loss.steps.extend(steps)
+        loss.values.extend(values)
+        loss.lines.extend(lines)
+        lr = self.lr
+        lr.steps.extend(steps)
+        lr.values.extend(lr_values)
+        lr.lines.extend(map(add, lines, repeat(2)))
+        self.last_iter, self.iter_raw = steps[-1], iterations[-1]
+        self.loss_raw, self.lr_raw, self.lr_value = raws[-1], rates[-1], lr_values[-1]
+        return True
 
     def _loss(self, iteration: bytes, raw: bytes, line: int) -> None:
         if iteration != self.iter_raw:
@@ -312,8 +400,8 @@ class CaffeReader:
 
     # ---------------------------------------------------------------- debug_info
 
-    def _debug(self, m: re.Match[bytes], line: int) -> None:
-        direction, layer, kind, blob, what, raw = m.group(17, 18, 19, 20, 21, 22)
+    def _debug(self, groups: list[bytes], line: int) -> None:
+        direction, layer, kind, blob, what, raw = groups
         phase = _PHASES.get((direction, kind, what))
         value = to_float(raw)
         if phase is None or value is None:
@@ -337,18 +425,21 @@ class CaffeReader:
 
     # ---------------------------------------------------------------- other lines
 
-    def _gap(self, block: bytes, start: int, end: int, first_line: int) -> None:
-        """Lines between matched ones (``block[start:end]``, from line ``first_line`` on):
+    def _gap(self, text: bytes, start: int, end: int, first_line: int) -> None:
+        """Lines between matched ones (``text[start:end]``, from line ``first_line`` on):
         run boundaries, printed definitions, errors."""
-        errors = self._errors(block, start, end, first_line) if self.errors else []
-        for m in _GAP.finditer(block, start, end):
-            while errors and errors[0][0] < m.start():
-                self._event(*errors.pop(0))
+        errors: deque[LogEvent] = deque()
+        if self.errors:  # counting the gap's lines costs time: only when it may hold one
+            errors = self._errors(first_line, first_line + text.count(b"\n", start, end))
+        line_of = _LineCounter(text, start, first_line)
+        for m in _GAP.finditer(text, start, end):
+            while errors and errors[0].line < line_of(m.start()):
+                self.runs.event(errors.popleft())
             kind = m.lastindex
             if kind == _FIELD:
                 key = m.group(8).decode()
                 # Only a class count is cited by its line: counting lines costs time.
-                at = first_line + block.count(b"\n", start, m.start()) if key == "num_output" else 0
+                at = line_of(m.start()) if key == "num_output" else 0
                 self.net.field(key, self.source.decode(m.group(9)), at)
             elif kind == _OPEN:
                 self.net.open_block(m.group(6).decode())
@@ -368,27 +459,48 @@ class CaffeReader:
                     self.source.decode(m.group(4))
                 )
         for error in errors:
-            self._event(*error)
+            self.runs.event(error)
 
-    def _errors(
-        self, block: bytes, start: int, end: int, first_line: int
-    ) -> list[tuple[int, LogEvent]]:
-        """The errors among the lines of the block with an error's words (``self.errors``,
-        found once per block) that lie in ``block[start:end]``."""
-        found = []
-        while self.errors and self.errors[0][0] < start:  # in a line the loop matched
-            self.errors.popleft()
-        while self.errors and self.errors[0][0] < end:
-            offset, raw = self.errors.popleft()
+    def _error_lines(self, block: bytes, line: int) -> deque[tuple[int, bytes]]:
+        """The lines of a block whose first line is number ``line + 1`` that hold an error
+        message's words, as (line number, line), found in one pass."""
+        found: deque[tuple[int, bytes]] = deque()
+        number, at = line + 1, 0
+        for offset, raw in recogniser().lines_with_words(block):
+            number += block.count(b"\n", at, offset)
+            at = offset
+            found.append((number, raw))
+        return found
+
+    def _errors(self, first_line: int, stop: int) -> deque[LogEvent]:
+        """The errors among the lines with an error's words (``self.errors``) that lie in
+        lines ``first_line`` to ``stop - 1``."""
+        found: deque[LogEvent] = deque()
+        errors = self.errors
+        while errors and errors[0][0] < first_line:  # in a line the block's split matched
+            errors.popleft()
+        while errors and errors[0][0] < stop:
+            number, raw = errors.popleft()
             line = self.source.decode(raw.removesuffix(b"\r"))
             signature = recogniser().match(line)
             if signature:
-                number = first_line + block.count(b"\n", start, offset)
-                found.append((offset, event_of(signature, number, line)))
+                found.append(event_of(signature, number, line))
         return found
 
-    def _event(self, _offset: int, event: LogEvent) -> None:
-        self.runs.event(event)
+
+class _LineCounter:
+    """The line numbers of offsets in a text, asked in increasing order: each call counts
+    the line breaks from the offset asked before, not from the start again."""
+
+    __slots__ = ("line", "offset", "text")
+
+    def __init__(self, text: bytes, offset: int, line: int) -> None:
+        self.text, self.offset, self.line = text, offset, line
+
+    def __call__(self, offset: int) -> int:
+        self.line += self.text.count(b"\n", self.offset, offset)
+        self.offset = offset
+        return self.line
 
 
 def _add(series: Series, step: float, raw: bytes, line: int) -> None:
