@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from conftest import MINI_KB, run_cli
+from conftest import MINI_KB, TESTS, run_cli
 
 from troubleshoot.knowledge.load import load_kb
 
@@ -157,3 +157,17 @@ def test_json_output_is_the_same_whatever_the_hash_seed():
     assert len(outputs) == 1
     out = json.loads(outputs.pop())
     assert any(len(r["matched_facts"]) >= 3 for d in out["diagnoses"] for r in d["fired_rules"])
+
+
+def test_the_summary_says_where_runs_it_leaves_out_are_listed(tmp_path):
+    """The terminal lists 50 runs; the guide's table 100; the JSON every one. Past the
+    guide's 100, "see the guide" would send the user to a list that stops short too."""
+    one_run = (TESTS / "fixtures" / "reallogs" / "caffe-nan-01.log").read_text()
+    for runs, said in ((60, "and 10 more runs (see the guide)"), (120, "lists the first 100")):
+        log = tmp_path / f"{runs}.log"
+        log.write_text(one_run * runs)  # the iteration going back starts each next run
+        done = run_cli("diagnose", str(log), "--output", str(tmp_path / "guide.md"))
+        assert done.returncode == 0, done.stderr
+        assert said in done.stdout + done.stderr
+    done = run_cli("diagnose", "--lang", "zh", str(log), "--output", str(tmp_path / "g.md"))
+    assert "另有 70 次训练:指南的表格列出前 100 次" in done.stdout + done.stderr

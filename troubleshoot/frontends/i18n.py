@@ -19,6 +19,10 @@ TEXT: dict[Lang, dict[str, str]] = {
         "chat_failed": "Sorry, something went wrong while answering this. Please try again.",
         "summary_runs": "Runs",
         "summary_more_runs": "... and {n} more runs (see the guide)",
+        "summary_more_runs_than_the_guide": (
+            "... and {n} more runs: the guide's table lists the first {table},"
+            " --format json lists every run"
+        ),
         "summary_more_evidence": " (+{n} more)",
         "error": "error: ",
         "warning": "warning: {text}",
@@ -210,6 +214,9 @@ TEXT: dict[Lang, dict[str, str]] = {
         "chat_failed": "抱歉，回答这个问题时出错了，请再试一次。",
         "summary_runs": "训练",
         "summary_more_runs": "……另有 {n} 次训练(见指南)",
+        "summary_more_runs_than_the_guide": (
+            "……另有 {n} 次训练:指南的表格列出前 {table} 次,--format json 列出全部"
+        ),
         "summary_more_evidence": "(另有 {n} 条)",
         "error": "错误:",
         "warning": "警告:{text}",

@@ -22,7 +22,7 @@ from rich.table import Table
 from troubleshoot.consult.consultation import Consultation
 from troubleshoot.frontends.i18n import t
 from troubleshoot.lang import Lang
-from troubleshoot.render.guide import evidence_text
+from troubleshoot.render.guide import MAX_TABLE, evidence_text
 from troubleshoot.render.i18n import STRINGS, say
 from troubleshoot.render.likelihood import likelihood_word
 
@@ -85,8 +85,13 @@ def _print_runs(console: Console, consultation: Consultation, lang: Lang) -> Non
             run.id, symptoms, f"{top.id} ({likelihood_word(top.score, lang)})" if top else "-"
         )
     console.print(table)
-    if len(consultation.runs) > MAX_RUNS:
-        console.print(t(lang, "summary_more_runs", n=len(consultation.runs) - MAX_RUNS))
+    runs = len(consultation.runs)
+    if runs > MAX_TABLE:  # the guide does not list them all either
+        console.print(
+            t(lang, "summary_more_runs_than_the_guide", n=runs - MAX_RUNS, table=MAX_TABLE)
+        )
+    elif runs > MAX_RUNS:
+        console.print(t(lang, "summary_more_runs", n=runs - MAX_RUNS))
 
 
 @contextmanager
