@@ -182,3 +182,46 @@ def test_line_styles(line, step, metrics):
 def test_lines_without_metrics_are_not_points():
     assert parse("Epoch 00001: val_loss improved from inf to 0.52, saving model") is None
     assert parse("Using 4 workers for the data loader") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "where", "metrics"),
+    [
+        ("第1轮 训练损失: 2.0496, 验证损失: 2.0596, 准确率: 0.1802, 学习率: 0.001",
+         (1, None, None), {"训练损失": 2.0496, "验证损失": 2.0596, "准确率": 0.1802,
+                           "学习率": 0.001}),
+        ("第3/10轮，第200步，损失：0.35", (3, None, 200), {"损失": 0.35}),
+        ("Epoch 2/20 - 损失: 1.6480 - 验证集准确率: 0.540", (2, None, None),
+         {"损失": 1.648, "验证集准确率": 0.54}),
+        ("迭代 100 次，损失 2.3", (None, None, 100), {"损失": 2.3}),
+        ("第1轮训练损失:2.0", (1, None, None), {"训练损失": 2.0}),
+    ],
+)  # fmt: skip
+def test_chinese_names_and_counters(line, where, metrics):
+    """Scripts written in Chinese print Chinese names, a full-width colon and no spaces."""
+    parsed = parse(line)
+    assert parsed is not None
+    assert (parsed.epoch, parsed.batch, parsed.step) == where
+    assert dict(parsed.metrics) == metrics
+
+
+def test_chinese_words_that_are_not_metrics():
+    assert parse("损失函数: CrossEntropyLoss, 优化器: SGD") is None
+    assert parse("验证损失下降到 0.5 以下就停止") is None  # prose, not a printed metric
+
+
+def test_a_chinese_gbk_log_is_training_output(tmp_path):
+    """A Chinese user's script printing in GBK: its names map onto the usual series."""
+    lines = [
+        f"第{epoch}轮，训练损失：{2.0 / epoch:.4f}，验证损失：{0.5 + 0.05 * epoch:.4f}，"
+        f"验证集准确率：{0.5 + 0.01 * epoch:.3f}，学习率：0.001"
+        for epoch in range(1, 21)
+    ]
+    log = tmp_path / "训练.log"
+    log.write_bytes(("\n".join(lines) + "\n").encode("gbk"))
+    run = read_one(log)
+    assert set(run.series) == {TRAIN_LOSS, VAL_LOSS, VAL_ACC, "lr"}
+    assert run.series[VAL_LOSS].unit == "epoch" and list(run.series[VAL_LOSS].steps) == list(
+        range(1, 21)
+    )
+    assert run.series[TRAIN_LOSS].values[1] == 1.0 and run.series[TRAIN_LOSS].lines[1] == 2

@@ -44,6 +44,15 @@ BASES = {
     "top1_accuracy": "acc",
     "total_loss": "loss",  # detectron2's sum of its loss terms
 }
+# Scripts written in Chinese print Chinese names: 损失, 验证损失, 验证集准确率, 学习率 (the split
+# word first, "集" for "set" optional). 精度 here is accuracy, as Chinese tutorials use it.
+ZH_SPLITS = {"训练": "train", "验证": "val", "测试": "test"}
+ZH_BASES = {
+    **{"损失": "loss", "准确率": "acc", "正确率": "acc", "准确度": "acc", "精度": "acc"},
+    "学习率": "lr",
+}
+ZH_METRIC = f"(?:{'|'.join(ZH_SPLITS)})?集?(?:{'|'.join(ZH_BASES)})"  # one such name
+_ZH_NAME = re.compile(f"({'|'.join(ZH_SPLITS)})?集?({'|'.join(ZH_BASES)})")
 _LR = re.compile(r"(lr|learning_rate|learning-rate|learningrate)([-_/].*)?")
 _KL = re.compile(r"kl|kld|kl_loss|kl_div|kl_divergence|kldiv|kl-loss|kl-divergence")
 _SEP = re.compile(r"[/._ -]")
@@ -66,8 +75,17 @@ def canonical(name: str, split: str | None = "train") -> str:
 
     >>> canonical("val_loss"), canonical("Loss/train"), canonical("accuracy")
     ('val/loss', 'train/loss', 'train/acc')
+    >>> canonical("验证集准确率"), canonical("损失")
+    ('val/acc', 'train/loss')
     """
     low = name.strip().lower()
+    chinese = _ZH_NAME.fullmatch(low)
+    if chinese:
+        split_word, base = chinese.groups()
+        if ZH_BASES[base] == "lr":
+            return LEARNING_RATE
+        split = ZH_SPLITS[split_word] if split_word else split
+        return f"{split}/{ZH_BASES[base]}" if split else low
     bare = low.removeprefix("epoch_")
     if _LR.fullmatch(bare):
         return LEARNING_RATE

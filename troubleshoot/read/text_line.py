@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from troubleshoot.read.names import SPLITS
+from troubleshoot.read.names import SPLITS, ZH_BASES, ZH_METRIC, ZH_SPLITS
 from troubleshoot.read.values import to_float
 
 _VALUE = (
@@ -26,13 +26,23 @@ _VALUE = (
 # Recent Hugging Face releases print every float as a string: {'loss': '0.6413'}.
 # A split word before a key keeps it: "Val Loss: 0.61, Val Acc: 0.52" is validation.
 _SPLIT_WORD = "|".join(sorted(SPLITS, key=len, reverse=True))
+# A Chinese name (names.ZH_METRIC) may follow any character: Chinese has no spaces.
+_ZH_FIRST = "".join(sorted({word[0] for word in (*ZH_SPLITS, *ZH_BASES)}))
 _PAIR = re.compile(
-    rf"(?<![\w.])['\"]?((?:(?i:{_SPLIT_WORD})\s+)?"
-    r"[A-Za-z][\w./@-]*?)['\"]?\s*([:=]\s*|\s+)['\"]?(" + _VALUE + r")(?![\d.]|\s*/\s*\d)"
+    rf"(?:(?<![\w.])['\"]?|(?=[{_ZH_FIRST}]))((?:(?i:{_SPLIT_WORD})\s+)?[A-Za-z][\w./@-]*?"
+    rf"|{ZH_METRIC})['\"]?\s*([:=：]\s*|\s+)['\"]?(" + _VALUE + r")(?![\d.]|\s*/\s*\d)"
 )
 _COUNTER = re.compile(
     r"(?i)(?<![\w.])(epoch|global[_ ]step|step|iteration|iter|it|batch)s?\b['\"]?\s*[:=#]?\s*"
     r"['\"]?\[?\s*(\d+(?:\.\d+)?)(?:\s*/\s*(\d+))?\]?"
+)
+# Counters in Chinese: 第3轮 (epoch 3), 第 100 步, 第 5 次迭代, 第2/10轮, 轮次: 3, 迭代 100.
+_ZH_COUNTERS = {"轮": "epoch", "轮次": "epoch", "轮数": "epoch", "步": "step", "步数": "step"}
+_ZH_COUNTERS |= {"次迭代": "iteration", "迭代": "iteration", "迭代次数": "iteration"}
+_ZH_COUNTERS |= {"批": "batch", "批次": "batch"}
+_ZH_COUNTER = re.compile(
+    r"第\s*(\d+)\s*(?:/\s*(\d+)\s*)?(轮|步|次迭代|批)"
+    r"|(轮次|轮数|步数|迭代次数|迭代|批次)\s*[:：=]?\s*(\d+)(?:\s*/\s*(\d+))?"
 )
 _BRACKET_PAIR = re.compile(r"\[\s*(\d+)\s*,\s*(\d+)\s*\]")  # [epoch, batch]
 _BRACKET_EPOCH_BATCH = re.compile(r"\[(\d+)\]\s*\[(\d+)\s*/\s*(\d+)\]")  # [epoch][batch/total]
@@ -51,7 +61,9 @@ _NOT_METRICS = re.compile(
     r"|total|samples?|examples?|seed|workers?|gpus?|rank|version|s|ms|sec|secs|h|m|it/s|s/it"
     r"|speed|throughput|(?:max_)?mem(?:ory)?(?:_\w+)?)$|(?:^|_)(?:time|runtime)$|per_second$"
 )
-_METRIC_HINT = re.compile(r"(?i)loss|acc|kl|perplexity|ppl|dice|iou|error|err\b")
+_METRIC_HINT = re.compile(
+    r"(?i)loss|acc|kl|perplexity|ppl|dice|iou|error|err\b|" + "|".join(ZH_BASES)
+)
 
 
 @dataclass
@@ -124,20 +136,29 @@ def _counters(body: str, parsed: Parsed) -> None:
     taken: list[tuple[int, int]] = []
     for m in _COUNTER.finditer(body):
         taken.append(m.span())
-        word, value, total = m.group(1).lower(), float(m.group(2)), m.group(3)
-        if word == "epoch":
-            parsed.epoch = value if parsed.epoch is None else parsed.epoch
-        elif total is not None or word == "batch":  # a position within the epoch
-            if parsed.batch is None:
-                parsed.batch, parsed.batches = value, float(total) if total else None
-        elif parsed.step is None:
-            parsed.step = value
-            parsed.step_unit = "iteration" if word.startswith("iter") else "step"
+        _count(parsed, m.group(1).lower(), float(m.group(2)), m.group(3))
+    for m in _ZH_COUNTER.finditer(body):
+        taken.append(m.span())
+        value, total, word = m.group(1, 2, 3) if m.group(1) else m.group(5, 6, 4)
+        _count(parsed, _ZH_COUNTERS[word], float(value), total)
     if parsed.epoch is not None and parsed.batch is None:
         for fraction in _FRACTION.finditer(body):
             if not any(a <= fraction.start() < b for a, b in taken):
                 parsed.batch, parsed.batches = float(fraction.group(1)), float(fraction.group(2))
                 break
+
+
+def _count(parsed: Parsed, word: str, value: float, total: str | None) -> None:
+    """A counter found: an epoch, a position within the epoch, or a step; the first of
+    each kind in the line wins."""
+    if word == "epoch":
+        parsed.epoch = value if parsed.epoch is None else parsed.epoch
+    elif total is not None or word == "batch":  # a position within the epoch
+        if parsed.batch is None:
+            parsed.batch, parsed.batches = value, float(total) if total else None
+    elif parsed.step is None:
+        parsed.step = value
+        parsed.step_unit = "iteration" if word.startswith("iter") else "step"
 
 
 def _leading_split(text: str) -> str | None:

@@ -109,8 +109,8 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "file_gzip": "gzip data that does not decompress",
         "e_no_metrics": "{source}: no training metrics found in this text, nor a known error "
         "message or a Python traceback (it looks for a loss, accuracy or learning rate printed "
-        "as 'loss: 0.12' or beside a step, epoch or iteration counter, on more than one line; "
-        "it starts: '{start}...')",
+        "as 'loss: 0.12' or '损失: 0.12', or beside a step, epoch or iteration counter, on more "
+        "than one line; it starts: '{start}...')",
         "e_no_metrics_blank": "{source}: no training metrics found in this text, nor a known "
         "error message or a Python traceback (it has only blank lines)",
         "e_no_header": "{source}: a table without a header row",
@@ -531,8 +531,8 @@ STRINGS: dict[Lang, dict[str, str]] = {
         "file_sqlite": "不含 MLflow 表的 SQLite 数据库",
         "file_gzip": "无法解压的 gzip 数据",
         "e_no_metrics": "{source}:这段文本中既没有训练指标,也没有已知的报错信息或 Python "
-        "报错堆栈(程序寻找以 'loss: 0.12' 形式、或在步数、epoch、迭代计数旁边打印的 loss、"
-        "准确率或学习率,且不止一行;文本开头是:“{start}……”)",
+        "报错堆栈(程序寻找以 'loss: 0.12' 或 '损失: 0.12' 形式、或在步数、epoch、"
+        "迭代计数旁边打印的 loss、准确率或学习率,且不止一行;文本开头是:“{start}……”)",
         "e_no_metrics_blank": "{source}:这段文本中既没有训练指标,也没有已知的报错信息或 "
         "Python 报错堆栈(只有空行)",
         "e_no_header": "{source}:表格没有表头行",
