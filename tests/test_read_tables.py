@@ -102,3 +102,15 @@ def test_semicolon_table_with_its_own_columns(tmp_path):
     assert run.series[TRAIN_LOSS].unit == "iteration"
     assert list(run.series["kl"].values) == [0.1, -0.01]
     assert "note" not in run.series
+
+
+def test_chinese_column_names(tmp_path):
+    """A table written by a script in Chinese: 轮次 is the epoch, the rest map onto the usual
+    series (names.py, rows.COUNTERS)."""
+    table = tmp_path / "训练记录.csv"
+    rows = ["轮次,训练损失,验证损失,验证集准确率,学习率"]
+    rows += [f"{epoch},{2 / epoch:.4f},{0.5 + epoch / 100:.4f},0.8,0.001" for epoch in (1, 2, 3)]
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (run,) = read_inputs([table])
+    assert set(run.series) == {TRAIN_LOSS, VAL_LOSS, VAL_ACC, "lr"}
+    assert run.series[VAL_LOSS].unit == "epoch" and list(run.series[VAL_LOSS].steps) == [1, 2, 3]

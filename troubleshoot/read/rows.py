@@ -24,19 +24,28 @@ from troubleshoot.read.names import canonical
 from troubleshoot.read.runs import RunBuilder
 from troubleshoot.read.values import cell_to_float
 
-# Counter columns in order of preference, with the unit they count in.
+# Counter columns in order of preference, with the unit they count in (Chinese ones beside
+# their English names: 步数 steps, 迭代 iterations, 批次 batches, 轮次 epochs).
 COUNTERS = (
     ("_step", "step"),
     ("step", "step"),
     ("global_step", "step"),
     ("trainer/global_step", "step"),
     ("train/global_step", "step"),
+    ("步数", "step"),
+    ("步", "step"),
     ("iteration", "iteration"),
     ("iter", "iteration"),
     ("it", "iteration"),
+    ("迭代次数", "iteration"),
+    ("迭代", "iteration"),
     ("batch", "step"),
+    ("批次", "step"),
     ("epoch", "epoch"),
     ("train/epoch", "epoch"),
+    ("轮次", "epoch"),
+    ("轮数", "epoch"),
+    ("轮", "epoch"),
 )
 _COUNTER_NAMES = {name for name, _ in COUNTERS}
 _BOOKKEEPING = re.compile(
