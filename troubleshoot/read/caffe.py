@@ -8,9 +8,9 @@ net outputs (``Train net output #k: name = v``, ``Test net output #k: name = v``
 and the like). The usual display (loss, train net output #0, lr) is one match, and a
 stretch of displays goes into the series at once. The text between matched lines (the
 printed definitions at start-up, stack traces, other messages) goes to a second
-expression for run boundaries and definitions; the lines of a block that hold an error
-message's words are found in one pass (``errors.Recogniser.lines_with_words``), and those
-between matched lines are tried as errors.
+expression for run boundaries and definitions, and its lines that hold an error
+message's words, found in one pass (``errors.Recogniser.lines_with_words``), are tried as
+errors.
 
 Series: ``train/loss`` is the solver's loss (the weighted total, smoothed over
 ``average_loss`` iterations); ``train/acc`` a train net output named like an accuracy;
@@ -109,8 +109,6 @@ class CaffeReader:
     def __init__(self, source: Source) -> None:
         self.source = source
         self.runs = RunBuilder(source.label, FORMAT)
-        # The lines of the block being read that hold an error's words: (number, line).
-        self.errors: deque[tuple[int, bytes]] = deque()
         self._start_run()
 
     # ---------------------------------------------------------------- run state
@@ -168,7 +166,6 @@ class CaffeReader:
         object per line; the common display (loss, train net output, lr) is one match, and
         a stretch of displays is added to the series at once (``_displays``).
         """
-        self.errors = self._error_lines(block, line)
         parts = _LINE.split(block)
         texts = parts[::_STRIDE]  # before the first match, between matches, after the last
         breaks = list(map(bytes.count, texts, repeat(b"\n", len(texts))))
@@ -224,9 +221,10 @@ class CaffeReader:
 
     def _quiet(self, text: bytes) -> bool:
         """Whether the lines between two displays change nothing: no definition, boundary
-        or error among them, so the displays on either side can be added together."""
-        return not self.errors and not _GAP.search(
-            text, text.find(b"\n") + 1, text.rfind(b"\n") + 1
+        or error's words among them, so the displays on either side can be added together."""
+        start, end = text.find(b"\n") + 1, text.rfind(b"\n") + 1
+        return not _GAP.search(text, start, end) and not recogniser().lines_with_words(
+            text[start:end]
         )
 
     def _displays(self, groups: list[Any], lines: list[int]) -> None:
@@ -428,9 +426,7 @@ class CaffeReader:
     def _gap(self, text: bytes, start: int, end: int, first_line: int) -> None:
         """Lines between matched ones (``text[start:end]``, from line ``first_line`` on):
         run boundaries, printed definitions, errors."""
-        errors: deque[LogEvent] = deque()
-        if self.errors:  # counting the gap's lines costs time: only when it may hold one
-            errors = self._errors(first_line, first_line + text.count(b"\n", start, end))
+        errors = self._errors(text[start:end], first_line)
         line_of = _LineCounter(text, start, first_line)
         for m in _GAP.finditer(text, start, end):
             while errors and errors[0].line < line_of(m.start()):
@@ -461,30 +457,16 @@ class CaffeReader:
         for error in errors:
             self.runs.event(error)
 
-    def _error_lines(self, block: bytes, line: int) -> deque[tuple[int, bytes]]:
-        """The lines of a block whose first line is number ``line + 1`` that hold an error
-        message's words, as (line number, line), found in one pass."""
-        found: deque[tuple[int, bytes]] = deque()
-        number, at = line + 1, 0
-        for offset, raw in recogniser().lines_with_words(block):
-            number += block.count(b"\n", at, offset)
-            at = offset
-            found.append((number, raw))
-        return found
-
-    def _errors(self, first_line: int, stop: int) -> deque[LogEvent]:
-        """The errors among the lines with an error's words (``self.errors``) that lie in
-        lines ``first_line`` to ``stop - 1``."""
+    def _errors(self, lines: bytes, first_line: int) -> deque[LogEvent]:
+        """The errors among ``lines`` (the first is number ``first_line``): the lines with
+        an error's words, found in one pass, tried against the signatures."""
         found: deque[LogEvent] = deque()
-        errors = self.errors
-        while errors and errors[0][0] < first_line:  # in a line the block's split matched
-            errors.popleft()
-        while errors and errors[0][0] < stop:
-            number, raw = errors.popleft()
+        line_of = _LineCounter(lines, 0, first_line)
+        for offset, raw in recogniser().lines_with_words(lines):
             line = self.source.decode(raw.removesuffix(b"\r"))
             signature = recogniser().match(line)
             if signature:
-                found.append(event_of(signature, number, line))
+                found.append(event_of(signature, line_of(offset), line))
         return found
 
 
