@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import re
 
-from conftest import MINI_KB
+from conftest import MINI_KB, TESTS, run_cli
 
 from troubleshoot.consult.consultation import consult_facts
 from troubleshoot.facts import ContextFact, Evidence, FactSet, Origin, Provenance, SymptomFact
 from troubleshoot.knowledge.load import cached_kb
 from troubleshoot.lang import Lang
-from troubleshoot.render.guide import render_guide
+from troubleshoot.render.guide import evidence_text, render_guide
 from troubleshoot.render.html import html_page
 from troubleshoot.render.pages import lesson_page, symptom_page
 
 MINI = cached_kb(MINI_KB)
+REAL = TESTS / "fixtures" / "reallogs"
 
 
 def nan_facts() -> FactSet:
@@ -77,3 +79,17 @@ def test_reference_pages(mini_kb):
     assert "Group Normalization" in page  # outside reference in the source list
     symptom = symptom_page(mini_kb, mini_kb.symptoms["loss-nan"], "zh")
     assert "loss 为 NaN" in symptom and "CTC 缺少 blank" in symptom
+
+
+def test_evidence_says_what_its_step_counts():
+    """A Caffe log counts iterations and a log printed per epoch counts epochs: the
+    evidence says which (``unit`` in the JSON), not "step" for all."""
+    done = run_cli("diagnose", "--format", "json", str(REAL / "caffe-nan-01.log"))
+    (symptom,) = [s for s in json.loads(done.stdout)["symptoms"] if s["id"] == "loss-nan"]
+    first = symptom["provenance"]["evidence"][0]
+    assert (first["step"], first["unit"]) == (80, "iteration")
+    assert "`train/loss`, iteration 80, nan, line 8" in json.loads(done.stdout)["guide"]
+    evidence = Evidence(source="a.log", detail="x", series="val/loss", step=5, unit="epoch")
+    assert "`val/loss`, epoch 5" in evidence_text(evidence, Lang.EN)
+    iteration = Evidence(source="a.log", detail="x", series="train/loss", step=5, unit="iteration")
+    assert "`train/loss`, 迭代 5" in evidence_text(iteration, Lang.ZH)

@@ -96,6 +96,7 @@ class Evidence:
     signature: str | None = None  # the kb/errors/ signature a log line matched
     points: int | None = None  # points of the series judged, when they were few
     confidence: str | None = None  # "low" when judged from few points
+    unit: str | None = None  # what ``step`` counts: "step", "iteration" or "epoch"
 
     def to_dict(self) -> dict[str, object]:
         out = {k: v for k, v in self.__dict__.items() if v is not None}

@@ -44,6 +44,7 @@ def _cite(view: RunView, series: Series, i: int, detail: Phrase) -> Evidence:
         step=int(step) if step.is_integer() else step,
         value=value if np.isfinite(value) else str(value),
         line=int(series.lines[i]) or None,
+        unit=series.unit,
     )
 
 

@@ -54,6 +54,7 @@ class RunView:
     classification: bool
     warnings: list[Phrase] = field(default_factory=list)
     hint: ClassHint | None = None  # what the run printed, when the class count comes from it
+    units: dict[str, str] = field(default_factory=dict)  # of each series, by its name
 
     def get(self, name: str) -> Curve | None:
         return self.curves.get(name)
@@ -140,6 +141,7 @@ class RunView:
             step=int(step) if step.is_integer() else step,
             value=_value(curve.values[index]),
             line=line or None,
+            unit=self.units.get(curve.name),
         )
 
 
@@ -244,4 +246,5 @@ def view_of(run: RunData, t: Thresholds, given: Mapping[str, object] | None = No
         classification=classification,
         warnings=warnings,
         hint=hint if num_classes is not None else None,
+        units={name: series.unit for name, series in run.series.items()},
     )

@@ -75,7 +75,7 @@ def evidence_text(evidence: Evidence, lang: Lang) -> str:
     if evidence.series:
         parts.append(f"`{evidence.series}`")
     if evidence.step is not None:
-        parts.append(f"{words['step']} {evidence.step:g}")
+        parts.append(f"{words[evidence.unit or 'step']} {evidence.step:g}")
     if evidence.value is not None:
         value = evidence.value
         parts.append(f"{words['value']} {value:g}" if isinstance(value, float) else f"{value}")
