@@ -114,3 +114,14 @@ def test_chinese_column_names(tmp_path):
     (run,) = read_inputs([table])
     assert set(run.series) == {TRAIN_LOSS, VAL_LOSS, VAL_ACC, "lr"}
     assert run.series[VAL_LOSS].unit == "epoch" and list(run.series[VAL_LOSS].steps) == [1, 2, 3]
+
+
+def test_a_utf8_byte_order_mark_is_not_part_of_the_first_column(tmp_path):
+    """Excel and pandas' ``utf-8-sig`` write a byte-order mark before the header: the first
+    column is still the step counter, not a series named "\\ufeffstep"."""
+    for header in ("step,loss", "步数,训练损失"):
+        table = tmp_path / "metrics.csv"
+        table.write_text(header + "\n100,2.3\n200,2.1\n300,1.9\n", encoding="utf-8-sig")
+        (run,) = read_inputs([table])
+        assert set(run.series) == {TRAIN_LOSS}
+        assert list(run.series[TRAIN_LOSS].steps) == [100, 200, 300]

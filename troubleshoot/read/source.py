@@ -148,6 +148,9 @@ class Source:
                 stream: BinaryIO = gzip.GzipFile(fileobj=raw, mode="rb") if self.gzip else raw  # type: ignore[assignment]
                 reader = _reader(stream, self.encoding if self.wide else None)
             rest = b""
+            # A UTF-8 byte-order mark (Excel's and pandas' "utf-8-sig") is not part of the
+            # first line: not the first column's name, not the first line's text.
+            first = start == 0
             skipping = False  # inside a line too long to keep
             while True:
                 try:
@@ -166,6 +169,8 @@ class Source:
                     meter.report(base + raw.tell() - start)
                 if not chunk:
                     break
+                if first:
+                    chunk, first = chunk.removeprefix(codecs.BOM_UTF8), False
                 cut = chunk.rfind(b"\n") + 1
                 if not cut:
                     if not skipping:
