@@ -27,6 +27,7 @@ from troubleshoot.consult.retrieval import index_for
 from troubleshoot.facts import Origin
 from troubleshoot.knowledge.load import cached_kb
 from troubleshoot.knowledge.schema import Phrases
+from troubleshoot.lang import written_in
 from troubleshoot.read import UnreadableInput
 
 KB = cached_kb(REPO / "kb")
@@ -575,6 +576,23 @@ def test_cli_ask_answers_in_the_questions_language_unless_told():
     assert zh.returncode == 0 and "观察到的现象" in zh.stdout
     en = run_cli("ask", "验证集loss一直上升怎么办", "--lang", "en")
     assert "What was observed" in en.stdout
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("验证集loss一直上升怎么办", "zh"),
+        ("batch size 设成 256 之后 loss 不降了, learning rate 是 0.1", "zh"),
+        ("第3轮 损失: nan, 之前是 2.3, 怎么回事", "zh"),
+        ("第5轮 验证损失: nan", "zh"),  # only a pasted line: its own language
+        ("My run breaks after a few epochs, the log shows: 第5轮，训练损失：0.43，"
+         "验证损失：nan -- what should I check?", "en"),
+        ("val loss goes nan. log line: 第5轮 验证损失: nan", "en"),
+    ],
+)  # fmt: skip
+def test_the_answer_is_in_the_questions_language_not_its_pasted_lines(question, lang):
+    """Chinese characters in a pasted log line do not make an English question Chinese."""
+    assert written_in(question) == lang
 
 
 def test_a_phrase_is_compiled_only_when_its_words_occur():

@@ -18,7 +18,21 @@ class Lang(StrEnum):
 WIDE_CHAR = "[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]"
 
 
+# A metric as a log prints it ("验证损失：nan", "loss: 0.52"): pasted, it is not the language
+# the question is asked in.
+_PRINTED_METRIC = re.compile(
+    r"(?<!\w)\w+\s*[:：=＝]\s*(?:[-+]?\d[\d.]*(?:[eE][-+]?\d+)?|nan|inf)", re.I
+)
+_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile("[A-Za-z]{2,}")
+
+
 def written_in(text: str) -> Lang:
-    """Chinese when the text has any wide character ("验证集loss一直上升"), else English: the
-    language to answer a question in when the user did not choose one."""
-    return Lang.ZH if re.search(WIDE_CHAR, text) else Lang.EN
+    """The language to answer a question in when the user did not choose one: Chinese when
+    its Chinese characters are at least as many as its English words ("验证集loss一直上升"),
+    not counting metrics pasted from a log unless that is all it holds; else English."""
+    prose = _PRINTED_METRIC.sub(" ", text)
+    han, latin = len(_HAN.findall(prose)), len(_LATIN_WORD.findall(prose))
+    if not han and not latin:
+        han = len(_HAN.findall(text))
+    return Lang.ZH if han and han >= latin else Lang.EN

@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -41,7 +40,7 @@ from nio import (
 from troubleshoot.frontends.chat.reply import answer_text
 from troubleshoot.frontends.chat.threads import ThreadStore
 from troubleshoot.frontends.i18n import t
-from troubleshoot.lang import WIDE_CHAR, Lang
+from troubleshoot.lang import written_in
 from troubleshoot.render.html import markdown_to_html
 
 if TYPE_CHECKING:
@@ -146,11 +145,6 @@ def reply_content(event_id: str, content: Mapping[str, Any], markdown: str) -> d
     }
 
 
-def language_of(text: str) -> Lang:
-    """Chinese when the text holds a Chinese character, else English."""
-    return Lang.ZH if re.search(WIDE_CHAR, text) else Lang.EN
-
-
 class MatrixBot:
     """One bot account on one homeserver. ``ready`` is set once the first sync is done:
     from then on every new message in its rooms is answered, unless ``allow`` (the chat
@@ -253,7 +247,7 @@ class MatrixBot:
             markdown = await self.answer(room_id, thread, text)
         except Exception:
             log.exception("answering %s in %s failed", event.event_id, room_id)
-            markdown = t(language_of(text), "chat_failed")
+            markdown = t(written_in(text), "chat_failed")
         reply = reply_content(event.event_id, content, markdown)
         try:
             sent = await self.client.room_send(room_id, "m.room.message", reply)
