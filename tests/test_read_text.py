@@ -9,6 +9,7 @@ from conftest import TESTS, read_one
 
 from troubleshoot.read import read_inputs
 from troubleshoot.read.model import TRAIN_ACC, TRAIN_LOSS, VAL_ACC, VAL_LOSS
+from troubleshoot.read.names import canonical
 from troubleshoot.read.text_line import parse
 
 REAL = TESTS / "fixtures" / "reallogs"
@@ -190,7 +191,11 @@ def test_lines_without_metrics_are_not_points():
         ("第1轮 训练损失: 2.0496, 验证损失: 2.0596, 准确率: 0.1802, 学习率: 0.001",
          (1, None, None), {"训练损失": 2.0496, "验证损失": 2.0596, "准确率": 0.1802,
                            "学习率": 0.001}),
-        ("第3/10轮，第200步，损失：0.35", (3, None, 200), {"损失": 0.35}),
+        ("第3/10轮，第200步，损失：0.35", (3, 200, None), {"损失": 0.35}),
+        ("第 3 个epoch 损失 0.2", (3, None, None), {"损失": 0.2}),
+        ("【第1轮】训练损失＝0.81｜验证损失＝0.86", (1, None, None),
+         {"训练损失": 0.81, "验证损失": 0.86}),
+        ("损失值: 0.5, 准确率为: 0.8", (None, None, None), {"损失值": 0.5, "准确率": 0.8}),
         ("Epoch 2/20 - 损失: 1.6480 - 验证集准确率: 0.540", (2, None, None),
          {"损失": 1.648, "验证集准确率": 0.54}),
         ("迭代 100 次，损失 2.3", (None, None, 100), {"损失": 2.3}),
@@ -203,6 +208,40 @@ def test_chinese_names_and_counters(line, where, metrics):
     assert parsed is not None
     assert (parsed.epoch, parsed.batch, parsed.step) == where
     assert dict(parsed.metrics) == metrics
+
+
+@pytest.mark.parametrize(
+    ("line", "series"),
+    [
+        ("第1轮 验证 损失: 0.5", {"val/loss"}),
+        ("[验证] 损失: 0.7, 准确率: 0.6", {"val/loss", "val/acc"}),
+        ("测试集: 平均损失: 0.0340, 准确率: 0.98", {"test/loss", "test/acc"}),
+        ("训练平均损失: 0.3 验证平均损失: 0.4", {"train/loss", "val/loss"}),
+        ("验证集上的准确率 = 0.7", {"val/acc"}),
+        ("总损失=1.2 分类损失=0.7 回归损失=0.5", {"train/loss", "分类损失", "回归损失"}),
+    ],
+)  # fmt: skip
+def test_chinese_names_map_onto_their_series(line, series):
+    """A split word apart from its name, or up front for the line; 平均 (mean), 总 (total)
+    and 上的 (on the) keep the name's series; another word makes a series of its own."""
+    parsed = parse(line)
+    assert parsed is not None
+    assert {canonical(key, parsed.split or "train") for key, _ in parsed.metrics} == series
+
+
+def test_a_step_counted_within_each_chinese_epoch_is_one_run(tmp_path):
+    """第2轮，第100步 counts steps within the epoch, as [2, 100] does: the step going back
+    at each new epoch is not a restart."""
+    lines = [
+        f"第{epoch}轮，第{step}步，损失：{3 / (epoch * 5 + step / 100):.4f}"
+        for epoch in range(1, 6)
+        for step in range(100, 1100, 100)
+    ]
+    log = tmp_path / "train.log"
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (run,) = read_inputs([log])
+    steps = list(run.series[TRAIN_LOSS].steps)
+    assert len(steps) == 50 and steps == sorted(steps)
 
 
 def test_chinese_words_that_are_not_metrics():
@@ -225,3 +264,11 @@ def test_a_chinese_gbk_log_is_training_output(tmp_path):
         range(1, 21)
     )
     assert run.series[TRAIN_LOSS].values[1] == 1.0 and run.series[TRAIN_LOSS].lines[1] == 2
+
+
+def test_logging_prefixes_are_not_metrics():
+    """A logger's level ("INFO") is not the number inf, nor its source line a metric."""
+    paddle = "[2024/05/01 10:00:00] ppcls INFO: [Train][Epoch 1/10][Iter: 10/100]lr: 0.1, loss: 2.3"
+    assert dict(parse(paddle).metrics) == {"lr": 0.1, "loss": 2.3}
+    logged = "2024-05-01 10:00:00 train.py[line:88] INFO: 第1轮 损失: 2.3"
+    assert dict(parse(logged).metrics) == {"损失": 2.3}

@@ -44,15 +44,19 @@ BASES = {
     "top1_accuracy": "acc",
     "total_loss": "loss",  # detectron2's sum of its loss terms
 }
-# Scripts written in Chinese print Chinese names: 损失, 验证损失, 验证集准确率, 学习率 (the split
-# word first, "集" for "set" optional). 精度 here is accuracy, as Chinese tutorials use it.
+# Scripts written in Chinese print Chinese names: 损失, 验证损失, 验证集上的平均准确率, 学习率,
+# 损失值: a split word first or not, 集 ("set"), 上的 ("on the"), 平均 ("mean") or 总
+# ("total") before the base word, 值 ("value") after it. 精度 here is accuracy, as Chinese
+# tutorials use it. Another word before the base (分类损失, a classification loss) makes
+# another series, kept under its own name.
 ZH_SPLITS = {"训练": "train", "验证": "val", "测试": "test"}
 ZH_BASES = {
     **{"损失": "loss", "准确率": "acc", "正确率": "acc", "准确度": "acc", "精度": "acc"},
     "学习率": "lr",
 }
-ZH_METRIC = f"(?:{'|'.join(ZH_SPLITS)})?集?(?:{'|'.join(ZH_BASES)})"  # one such name
-_ZH_NAME = re.compile(f"({'|'.join(ZH_SPLITS)})?集?({'|'.join(ZH_BASES)})")
+_ZH_NAME = re.compile(
+    rf"({'|'.join(ZH_SPLITS)})?\s*集?(?:上的)?(?:平均|总)?({'|'.join(ZH_BASES)})值?"
+)
 _LR = re.compile(r"(lr|learning_rate|learning-rate|learningrate)([-_/].*)?")
 _KL = re.compile(r"kl|kld|kl_loss|kl_div|kl_divergence|kldiv|kl-loss|kl-divergence")
 _SEP = re.compile(r"[/._ -]")
@@ -116,7 +120,7 @@ def is_metric_name(name: str) -> bool:
     """Whether ``name`` is what a training log calls a metric: a loss, accuracy, learning
     rate or KL in a spelling ``canonical`` knows, or a name built from such a word. Random
     text has numbers after all sorts of words; a log has them after these."""
-    if canonical(name) in KNOWN:
+    if canonical(name) in KNOWN or any(base in name for base in ZH_BASES):
         return True
     words = [word.lower() for word in _WORDS.findall(name)]
     return any(word in METRIC_WORDS or word.endswith(_ENDINGS) for word in words)

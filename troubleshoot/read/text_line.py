@@ -16,35 +16,41 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from troubleshoot.read.names import SPLITS, ZH_BASES, ZH_METRIC, ZH_SPLITS
+from troubleshoot.read.names import SPLITS, ZH_BASES, ZH_SPLITS
 from troubleshoot.read.values import to_float
 
 _VALUE = (
     r"[-+]?(?:\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?"
-    r"|1\.#[A-Za-z]+\d*|nan(?:\(ind\))?|NaN|NAN|inf(?:inity)?|Inf(?:inity)?|INF)"
-)
+    r"|1\.#[A-Za-z]+\d*|(?:nan(?:\(ind\))?|NaN|NAN|inf(?:inity)?|Inf(?:inity)?|INF)(?![A-Za-z]))"
+)  # a word that goes on is no number: "INFO" is not inf (digits may: "44.41Batch 3")
 # Recent Hugging Face releases print every float as a string: {'loss': '0.6413'}.
 # A split word before a key keeps it: "Val Loss: 0.61, Val Acc: 0.52" is validation.
 _SPLIT_WORD = "|".join(sorted(SPLITS, key=len, reverse=True))
 _KEY = rf"(?:(?i:{_SPLIT_WORD})\s+)?[A-Za-z][\w./@-]*?"
-_AFTER_KEY = r"['\"]?\s*([:=：]\s*|\s+)['\"]?(" + _VALUE + r")(?![\d.]|\s*/\s*\d)"
+_AFTER_KEY = r"['\"]?\s*([:=：＝]\s*|为\s*[:：]?\s*|\s+)['\"]?(" + _VALUE + r")(?![\d.]|\s*/\s*\d)"
 _PAIR = re.compile(rf"(?<![\w.])['\"]?({_KEY})" + _AFTER_KEY)
-# Text that is not all ASCII may hold Chinese names (names.ZH_METRIC), which may follow any
-# character: Chinese has no spaces. A quarter slower, so only for such text.
-_ZH_FIRST = "".join(sorted({word[0] for word in (*ZH_SPLITS, *ZH_BASES)}))
-_PAIR_ZH = re.compile(rf"(?:(?<![\w.])['\"]?|(?=[{_ZH_FIRST}]))({_KEY}|{ZH_METRIC})" + _AFTER_KEY)
+# Text that is not all ASCII may hold Chinese names, which run from the last character that
+# is not Chinese (or a counter's last word: 第1轮训练损失) to a base word (names.ZH_BASES),
+# with its split word, however spaced (验证 损失). A quarter slower, so only for such text.
+_HAN = "\u4e00-\u9fff"
+_ZH_KEY = rf"(?:(?:{'|'.join(ZH_SPLITS)})\s*)?[{_HAN}]*?(?:{'|'.join(ZH_BASES)})值?"
+_PAIR_ZH = re.compile(
+    rf"(?:(?<![\w.])['\"]?|(?<![{_HAN}])(?:轮|步|批|次迭代|次)?)({_KEY}|{_ZH_KEY})" + _AFTER_KEY
+)
 _COUNTER = re.compile(
     r"(?i)(?<![\w.])(epoch|global[_ ]step|step|iteration|iter|it|batch)s?\b['\"]?\s*[:=#]?\s*"
     r"['\"]?\[?\s*(\d+(?:\.\d+)?)(?:\s*/\s*(\d+))?\]?"
 )
-# Counters in Chinese: 第3轮 (epoch 3), 第 100 步, 第 5 次迭代, 第2/10轮, 轮次: 3, 迭代 100.
+# Counters in Chinese: 第3轮 (epoch 3), 第 100 步, 第 5 次迭代, 第2/10轮, 第 3 个 epoch,
+# 轮次: 3, 迭代 100.
 _ZH_COUNTERS = {
-    **{"轮": "epoch", "轮次": "epoch", "轮数": "epoch", "步": "step", "步数": "step"},
+    **{"轮": "epoch", "轮次": "epoch", "轮数": "epoch", "个epoch": "epoch"},
+    **{"步": "step", "步数": "step"},
     **{"次迭代": "iteration", "迭代": "iteration", "迭代次数": "iteration"},
     **{"批": "batch", "批次": "batch"},
 }
 _ZH_COUNTER = re.compile(
-    r"第\s*(\d+)\s*(?:/\s*(\d+)\s*)?(轮|步|次迭代|批)"
+    r"第\s*(\d+)\s*(?:/\s*(\d+)\s*)?(轮|步|次迭代|批|个\s*(?i:epoch))"
     r"|(轮次|轮数|步数|迭代次数|迭代|批次)\s*[:：=]?\s*(\d+)(?:\s*/\s*(\d+))?"
 )
 _BRACKET_PAIR = re.compile(r"\[\s*(\d+)\s*,\s*(\d+)\s*\]")  # [epoch, batch]
@@ -55,13 +61,14 @@ _KERAS_EPOCH = re.compile(r"^\s*Epoch (\d+)/(\d+)\s*$")
 _ASIDE = re.compile(r"\([^()]*\)")
 _SEGMENTS = re.compile(r"[\r\b]+")
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # terminal colours (Keras 3 bars use them)
-_FIRST_WORD = re.compile(r"\W*([A-Za-z]+)")
+_FIRST_WORD = re.compile(r"\W*([A-Za-z]+|" + "|".join(ZH_SPLITS) + ")")
 
 COUNTERS = {"epoch", "step", "iteration", "iter", "it", "batch", "global_step", "global step"}
 # Keys that are bookkeeping, not metrics.
 _NOT_METRICS = re.compile(
     r"(?i)^(?:epochs?|steps?|iterations?|iters?|it|batch(?:es)?|global[_ ]step|eta|v_num"
     r"|total|samples?|examples?|seed|workers?|gpus?|rank|version|s|ms|sec|secs|h|m|it/s|s/it"
+    r"|line|lineno"
     r"|speed|throughput|(?:max_)?mem(?:ory)?(?:_\w+)?)$|(?:^|_)(?:time|runtime)$|per_second$"
 )
 _METRIC_HINT = re.compile(
@@ -143,7 +150,10 @@ def _counters(body: str, parsed: Parsed) -> None:
     for m in () if body.isascii() else _ZH_COUNTER.finditer(body):
         taken.append(m.span())
         value, total, word = m.group(1, 2, 3) if m.group(1) else m.group(5, 6, 4)
-        _count(parsed, _ZH_COUNTERS[word], float(value), total)
+        kind = _ZH_COUNTERS["".join(word.split()).lower()]
+        if kind == "step" and parsed.epoch is not None:
+            kind = "batch"  # 第2轮，第100步: the step within the epoch, as [2, 100] is
+        _count(parsed, kind, float(value), total)
     if parsed.epoch is not None and parsed.batch is None:
         for fraction in _FRACTION.finditer(body):
             if not any(a <= fraction.start() < b for a, b in taken):
@@ -166,4 +176,6 @@ def _count(parsed: Parsed, word: str, value: float, total: str | None) -> None:
 
 def _leading_split(text: str) -> str | None:
     first = _FIRST_WORD.match(text)
-    return SPLITS.get(first.group(1).lower()) if first else None
+    if first is None:
+        return None
+    return SPLITS.get(first.group(1).lower()) or ZH_SPLITS.get(first.group(1))
