@@ -218,3 +218,30 @@ def test_a_path_in_chinese_text_is_never_broken_at_a_slash():
         lines = wrap_cells(text, width)
         assert any(path in line for line in lines), lines
         assert all(cell_len(line) <= width for line in lines)
+
+
+def test_a_chinese_summary_cell_is_wrapped_not_cut_short(tmp_path):
+    """Broken at spaces only, a Chinese evidence line could be wider than its column, and
+    rich cut its end off with an ellipsis ("即 ln(10) = 2.30…"): the number was lost."""
+    log = tmp_path / "train.log"
+    lines = [
+        f"[2024/05/01 12:00:00] ppcls INFO: [训练] 轮次: 1, 迭代: {20 * i}, "
+        f"学习率: 0.0001, 损失: {2.303 - 0.00001 * i:.5f}, 准确率: 0.{10 + i % 3}"
+        for i in range(101)
+    ]
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    screen = visible_lines(on_terminal(tmp_path, "diagnose", "--lang", "zh", str(log)))
+    start = screen.index("发现的症状")
+    summary = screen[start : screen.index(next(line for line in screen if "可能的原因" in line))]
+    assert any("ln(10) = 2.303" in line for line in summary), summary
+    assert not any("…" in line for line in summary), summary
+
+
+def test_the_summary_shows_a_path_with_brackets_as_it_is(tmp_path):
+    """Evidence and run ids are not rich markup: "[train]" in a path stayed hidden."""
+    log = tmp_path / "exp[train]" / "run[bold].log"
+    log.parent.mkdir()
+    log.write_bytes((TESTS / "fixtures" / "reallogs" / "caffe-nan-01.log").read_bytes())
+    done = run_cli("diagnose", str(log), "--output", str(tmp_path / "guide.md"))
+    assert done.returncode == 0, done.stderr
+    assert "exp[train]/run[bold].log" in done.stdout + done.stderr

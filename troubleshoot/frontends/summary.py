@@ -18,6 +18,7 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from troubleshoot.consult.consultation import Consultation
 from troubleshoot.frontends.i18n import t
@@ -25,6 +26,7 @@ from troubleshoot.lang import Lang
 from troubleshoot.render.guide import MAX_TABLE, evidence_text
 from troubleshoot.render.i18n import STRINGS, say
 from troubleshoot.render.likelihood import likelihood_word
+from troubleshoot.render.terminal import unicode_line_breaks
 
 BIG_INPUT = 64 * 1024 * 1024  # show a progress bar for inputs larger than this
 MAX_CAUSES = 8  # causes listed for one run
@@ -33,7 +35,14 @@ MAX_RUNS = 50  # rows of the table of runs
 
 def print_summary(console: Console, consultation: Consultation, lang: Lang, verbose: bool) -> None:
     """Warnings (and with ``verbose`` what could not be judged), then per run the symptoms
-    found with their first evidence and the likely causes."""
+    found with their first evidence and the likely causes. Lines break where Unicode allows:
+    broken at spaces only, a Chinese cell's line could be wider than its column and lose its
+    end to an ellipsis."""
+    with unicode_line_breaks():
+        _print_summary(console, consultation, lang, verbose)
+
+
+def _print_summary(console: Console, consultation: Consultation, lang: Lang, verbose: bool) -> None:
     kb = consultation.kb
     for warning in consultation.warnings:
         console.print(t(lang, "warning", text=say(warning, lang)), highlight=False, markup=False)
@@ -43,9 +52,9 @@ def print_summary(console: Console, consultation: Consultation, lang: Lang, verb
         _print_runs(console, consultation, lang)
         return
     run = consultation.runs[0]
-    symptoms = Table(
-        t(lang, "col_symptom"), t(lang, "col_evidence"), title=t(lang, "summary_symptoms"), box=None
-    )
+    symptoms = Table(title=t(lang, "summary_symptoms"), box=None)
+    symptoms.add_column(t(lang, "col_symptom"))
+    symptoms.add_column(t(lang, "col_evidence"), overflow="fold")  # a long path, whole
     for fact in run.facts.symptoms.values():
         title = kb.symptoms[fact.id].title.get(lang) if fact.id in kb.symptoms else fact.id
         first = fact.provenance.evidence[:1]
@@ -54,7 +63,8 @@ def print_summary(console: Console, consultation: Consultation, lang: Lang, verb
         more = len(fact.provenance.evidence) - 1
         if more > 0:
             detail += t(lang, "summary_more_evidence", n=more)
-        symptoms.add_row(f"{title}\n({fact.id})", detail)
+        symptoms.add_row(Text(f"{title}\n({fact.id})"), Text(detail))  # not markup: a
+        # path or a quoted log line may hold "[...]"
     console.print(symptoms if symptoms.rows else t(lang, "summary_none"))
     causes = Table(
         "#",
@@ -66,7 +76,7 @@ def print_summary(console: Console, consultation: Consultation, lang: Lang, verb
     for rank, diagnosis in enumerate(run.result.diagnoses[:MAX_CAUSES], 1):
         title = diagnosis.lesson.title.get(lang)
         causes.add_row(
-            str(rank), f"{title} ({diagnosis.id})", likelihood_word(diagnosis.score, lang)
+            str(rank), Text(f"{title} ({diagnosis.id})"), likelihood_word(diagnosis.score, lang)
         )
     if causes.rows:
         console.print(causes)
@@ -82,7 +92,7 @@ def _print_runs(console: Console, consultation: Consultation, lang: Lang) -> Non
         top = run.result.top()
         symptoms = ", ".join(run.facts.present_symptoms()) or "-"
         table.add_row(
-            run.id, symptoms, f"{top.id} ({likelihood_word(top.score, lang)})" if top else "-"
+            Text(run.id), symptoms, f"{top.id} ({likelihood_word(top.score, lang)})" if top else "-"
         )
     console.print(table)
     runs = len(consultation.runs)
