@@ -305,14 +305,17 @@ def _encode(value: object, depth: int) -> str:
     return text.replace("\n", "\n" + "  " * depth)
 
 
-def _special(value: object) -> bool:
+def _special(value: Any) -> bool:
     """Whether ``value`` is or holds a :class:`_Stream` or :class:`_Encoded` text, which
-    ``json`` cannot write."""
-    if isinstance(value, _Stream | _Encoded):
-        return True
-    if isinstance(value, dict):
-        return any(_special(v) for v in value.values())
-    return isinstance(value, list) and any(_special(v) for v in value)
+    ``json`` cannot write. Every node of a run's fields is asked this as it is written, so
+    types are compared, not tested with ``isinstance``: the contract's values are plain
+    dicts, lists and scalars."""
+    kind = type(value)
+    if kind is dict:
+        return any(map(_special, value.values()))
+    if kind is list:
+        return any(map(_special, value))
+    return kind is _Encoded or kind is _Stream
 
 
 def _pieces(value: object, depth: int) -> Iterator[str]:
