@@ -16,6 +16,7 @@ class Lang(StrEnum):
 # punctuation. The lint (no ASCII space between two of them) and the renderers (no line
 # break read as a space between two of them) use this one class.
 WIDE_CHAR = "[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]"
+HAN = "\u3400-\u9fff\uf900-\ufaff"  # Chinese characters alone, for a class: f"[{HAN}]"
 
 
 # A metric as a log prints it ("验证损失：nan", "loss: 0.52"): pasted, it is not the language
@@ -23,7 +24,7 @@ WIDE_CHAR = "[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]
 _PRINTED_METRIC = re.compile(
     r"(?<!\w)\w+\s*[:：=＝]\s*(?:[-+]?\d[\d.]*(?:[eE][-+]?\d+)?|nan|inf)", re.I
 )
-_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+_HAN = re.compile(f"[{HAN}]")
 _LATIN_WORD = re.compile("[A-Za-z]{2,}")
 
 

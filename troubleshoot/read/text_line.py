@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from troubleshoot.lang import HAN
 from troubleshoot.read.names import SPLITS, ZH_BASES, ZH_SPLITS
 from troubleshoot.read.values import to_float
 
@@ -32,10 +33,9 @@ _PAIR = re.compile(rf"(?<![\w.])['\"]?({_KEY})" + _AFTER_KEY)
 # Text that is not all ASCII may hold Chinese names, which run from the last character that
 # is not Chinese (or a counter's last word: 第1轮训练损失) to a base word (names.ZH_BASES),
 # with its split word, however spaced (验证 损失). A quarter slower, so only for such text.
-_HAN = "\u4e00-\u9fff"
-_ZH_KEY = rf"(?:(?:{'|'.join(ZH_SPLITS)})\s*)?[{_HAN}]*?(?:{'|'.join(ZH_BASES)})值?"
+_ZH_KEY = rf"(?:(?:{'|'.join(ZH_SPLITS)})\s*)?[{HAN}]*?(?:{'|'.join(ZH_BASES)})值?"
 _PAIR_ZH = re.compile(
-    rf"(?:(?<![\w.])['\"]?|(?<![{_HAN}])(?:轮|步|批|次迭代|次)?)({_KEY}|{_ZH_KEY})" + _AFTER_KEY
+    rf"(?:(?<![\w.])['\"]?|(?<![{HAN}])(?:轮|步|批|次迭代|次)?)({_KEY}|{_ZH_KEY})" + _AFTER_KEY
 )
 _COUNTER = re.compile(
     r"(?i)(?<![\w.])(epoch|global[_ ]step|step|iteration|iter|it|batch)s?\b['\"]?\s*[:=#]?\s*"
